@@ -1,0 +1,19 @@
+// Stable family and link codes shared by all kernels. They must equal the C# enums
+// FastGlmm.Families.FamilyId and LinkId (src/FastGlmm/Families/FamilyId.cs); never renumber.
+#pragma once
+
+enum fg_family {
+    FG_FAMILY_GAUSSIAN = 1,
+    FG_FAMILY_BINOMIAL = 2,
+    FG_FAMILY_POISSON  = 3,
+    FG_FAMILY_GAMMA    = 4
+};
+
+enum fg_link {
+    FG_LINK_IDENTITY = 1,
+    FG_LINK_LOG      = 2,
+    FG_LINK_LOGIT    = 3,
+    FG_LINK_PROBIT   = 4,
+    FG_LINK_CLOGLOG  = 5,
+    FG_LINK_INVERSE  = 6
+};

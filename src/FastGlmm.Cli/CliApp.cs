@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using FastGlmm.Cli.Commands;
+
+namespace FastGlmm.Cli;
+
+/// <summary>
+/// The <c>fastglmm</c> command line. User errors print one line on stderr and exit with code 1;
+/// the CLI holds no math, it only calls the library.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Exit code for bad input (file, formula, option).</summary>
+    public const int UserError = 1;
+
+    /// <summary>Exit code for an unexpected internal failure.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Runs the command line with the given writers (tests pass StringWriters).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        // A plain command named "fastglmm" (RootCommand would take the assembly's file name).
+        var root = new Command("fastglmm", "FastGlmm: fast (generalized) linear mixed models, lme4 formula syntax, CPU or GPU.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        root.Subcommands.Add(DatasetsCommand.Create(stdout));
+        root.Subcommands.Add(DescribeCommand.Create(stdout));
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return root.Parse(args).Invoke(config);
+        }
+        catch (UserInputException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return UserError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return UserError;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"internal error ({e.GetType().Name}): {e.Message}");
+            if (Environment.GetEnvironmentVariable("FASTGLMM_DEBUG") == "1") stderr.WriteLine(e);
+            return InternalError;
+        }
+    }
+}

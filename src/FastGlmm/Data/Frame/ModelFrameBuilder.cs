@@ -1,0 +1,151 @@
+using FastGlmm.Families;
+using FastGlmm.Formula;
+
+namespace FastGlmm.Data.Frame;
+
+/// <summary>
+/// Builds a <see cref="ModelFrame"/>: evaluates every variable, keeps complete cases, reads the
+/// response, builds X (dropping aliased columns) and each random-effects term, checks
+/// identifiability, partitions the rows into independent blocks and sorts all arrays by block.
+/// </summary>
+internal static class ModelFrameBuilder
+{
+    public static ModelFrame Build(DataTable data, ModelFormula formula, ModelFrameOptions options)
+    {
+        var eval = new ExprEvaluator(data, formula.Text);
+        var response = new ResponseReader(eval, formula, options.Family, data.Source);
+        var (y, trials, responseParts) = response.Read();
+
+        // Every variable the formula uses; a row is kept when none of them is NA.
+        var used = new List<VariableValue>(responseParts);
+        var fixedVars = formula.Fixed.Terms.SelectMany(t => t.Variables).DistinctBy(v => v.Label).ToList();
+        var randomVars = formula.RandomTerms.SelectMany(r => r.Lhs.Terms).SelectMany(t => t.Variables).DistinctBy(v => v.Label).ToList();
+        var values = new Dictionary<string, VariableValue>(StringComparer.Ordinal);
+        foreach (var v in fixedVars.Concat(randomVars))
+        {
+            if (values.ContainsKey(v.Label)) continue;
+            used.Add(values[v.Label] = eval.Evaluate(v.Expr));
+            if (eval.TextHint(v.Expr) is { Length: > 0 } hint)
+                throw new FormulaException(formula.Text, v.Expr.Start, v.Expr.End,
+                    $"term '{v.Label}' looks numeric but is a factor{hint}; fix the value, or write factor({v.Label}) if it is categorical");
+        }
+        var offsets = formula.Offsets.Select(o => eval.Numeric(((CallExpr)o).Args[0])).ToList();
+        used.AddRange(offsets.Select(VariableValue.FromNumeric));
+        var groups = new Dictionary<string, VariableValue>(StringComparer.Ordinal);
+        foreach (var g in formula.RandomTerms.SelectMany(r => r.Grouping).DistinctBy(g => g.Name))
+            used.Add(groups[g.Name] = eval.Evaluate(g));
+        double[]? priorWeights = null;
+        if (options.WeightsColumn is { } wname)
+        {
+            if (!data.TryGetColumn(wname, out var wc) || wc is not NumericColumn wn)
+                throw new UserInputException(data.TryGetColumn(wname, out _)
+                    ? $"{data.Source}: weights column '{wname}' is not numeric"
+                    : $"{data.Source}: no weights column '{wname}'");
+            priorWeights = wn.Values.ToArray();
+            used.Add(VariableValue.FromNumeric(priorWeights));
+        }
+        CheckRawColumnsFinite(data, formula, eval);
+
+        int nIn = data.RowCount;
+        var keep = new List<int>(nIn);
+        for (int i = 0; i < nIn; i++)
+        {
+            bool ok = !double.IsNaN(y[i]);
+            for (int k = 0; ok && k < used.Count; k++) ok = !used[k].IsMissing(i);
+            if (ok) keep.Add(i);
+        }
+        var rows = keep.ToArray();
+        int n = rows.Length;
+        var messages = new List<string>();
+        if (n < nIn) messages.Add($"{nIn - n} of {nIn} rows dropped because a variable in the formula is NA there");
+        if (n == 0) throw new UserInputException($"{data.Source}: no complete rows remain for the variables in the formula");
+
+        var weights = new double[nIn];
+        for (int i = 0; i < nIn; i++) weights[i] = (priorWeights?[i] ?? 1.0) * (trials?[i] ?? 1.0);
+        if (priorWeights is not null)
+            foreach (int i in rows)
+                if (!(priorWeights[i] >= 0) || !double.IsFinite(priorWeights[i]))
+                    throw new UserInputException($"{data.Source}, row {i + 1}: weight {options.WeightsColumn} = {priorWeights[i]}; weights must be finite and ≥ 0");
+        messages.AddRange(response.Validate(y, trials, weights, rows));
+
+        // Fixed effects.
+        var frameVars = new Dictionary<string, FrameVariable>(StringComparer.Ordinal);
+        FrameVariable Get(Variable v) => frameVars.TryGetValue(v.Label, out var fv) ? fv
+            : frameVars[v.Label] = FrameVariable.Subset(v.Label, values[v.Label], rows);
+        var x = DesignMatrixBuilder.Build(formula.Fixed, Get, n, formula.Text);
+        var aliased = RankCheck.AliasedColumns(x);
+        var droppedNames = aliased.Select(j => x.Names[j]).ToArray();
+        if (aliased.Length > 0)
+        {
+            var names = droppedNames;
+            messages.Add($"fixed-effect model matrix is rank deficient so dropping {names.Length} column{(names.Length == 1 ? "" : "s")} / coefficient{(names.Length == 1 ? "" : "s")}: {string.Join(", ", names)}");
+            x = DropColumns(x, aliased);
+        }
+
+        // Random effects, then lme4's term order.
+        var terms = RandomTermBuilder.Build(formula, groups, Get, rows, options.Family, data.Source);
+        var (blocks, order) = BlockPartition.Build(terms.Select(t => t.LevelOfRow).ToList(), terms.Select(t => t.Levels.Length).ToList(), n);
+
+        var inputRow = Permute(rows, order);
+        var yOut = Gather(y, inputRow);
+        var wOut = Gather(weights, inputRow);
+        double[]? offset = null;
+        if (offsets.Count > 0)
+        {
+            offset = new double[n];
+            foreach (var o in offsets) for (int i = 0; i < n; i++) offset[i] += o[inputRow[i]];
+        }
+        var xs = PermuteColumns(x.Values, n, x.Columns, order);
+        var reTerms = terms.Select(t => new RandomEffectsTerm(t.Source, t.Group, t.ColumnNames, t.Levels,
+            Permute(t.LevelOfRow, order), PermuteColumns(t.Z, n, t.ColumnNames.Length, order))).ToList();
+        return new ModelFrame(formula, options.Family, nIn, inputRow,
+            new ResponseData(formula.Response!.Deparse(), response.Description, yOut, wOut), offset,
+            new FixedDesign(xs, n, x.Names, droppedNames), reTerms, blocks, messages);
+    }
+
+    /// <summary>Columns read directly (not through an expression) must not hold ±Inf.</summary>
+    private static void CheckRawColumnsFinite(DataTable data, ModelFormula formula, ExprEvaluator eval)
+    {
+        var names = formula.Fixed.Terms.SelectMany(t => t.Variables).Select(v => v.Expr)
+            .Concat(formula.RandomTerms.SelectMany(r => r.Lhs.Terms).SelectMany(t => t.Variables).Select(v => v.Expr))
+            .OfType<NameExpr>().DistinctBy(n => n.Name);
+        foreach (var n in names)
+            if (eval.Lookup(n) is NumericColumn c)
+                for (int i = 0; i < c.Length; i++)
+                    if (double.IsInfinity(c.Values[i]))
+                        throw new UserInputException($"{data.Source}, row {i + 1}, column '{c.Name}': value is infinite");
+    }
+
+    private static DesignMatrix DropColumns(DesignMatrix x, int[] drop)
+    {
+        var keep = Enumerable.Range(0, x.Columns).Except(drop).ToArray();
+        var v = new double[(long)x.Rows * keep.Length];
+        for (int k = 0; k < keep.Length; k++) x.Column(keep[k]).CopyTo(v.AsSpan(k * x.Rows, x.Rows));
+        return new DesignMatrix(v, x.Rows, keep.Select(j => x.Names[j]).ToArray());
+    }
+
+    private static int[] Permute(int[] a, int[] order)
+    {
+        var r = new int[order.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = a[order[i]];
+        return r;
+    }
+
+    private static double[] Gather(double[] a, int[] idx)
+    {
+        var r = new double[idx.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = a[idx[i]];
+        return r;
+    }
+
+    private static double[] PermuteColumns(double[] values, int n, int p, int[] order)
+    {
+        var r = new double[values.Length];
+        for (int j = 0; j < p; j++)
+        {
+            long o = (long)j * n;
+            for (int i = 0; i < n; i++) r[o + i] = values[o + order[i]];
+        }
+        return r;
+    }
+}

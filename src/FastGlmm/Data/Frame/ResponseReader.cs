@@ -1,0 +1,102 @@
+using FastGlmm.Families;
+using FastGlmm.Formula;
+
+namespace FastGlmm.Data.Frame;
+
+/// <summary>
+/// Reads the response for a family, as R's <c>family$initialize</c> does: binomial accepts
+/// <c>cbind(successes, failures)</c>, proportions in [0, 1] (with prior weights = trials), logicals and
+/// two-level factors (first level = failure); poisson needs counts ≥ 0; Gamma needs y &gt; 0.
+/// Values are over all input rows (NaN = NA); <see cref="Validate"/> checks the rows kept.
+/// </summary>
+internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, FamilySpec family, string source)
+{
+    public string Description { get; private set; } = "";
+
+    /// <summary>Returns y and the trials multiplier (null = 1) over all input rows.</summary>
+    public (double[] Y, double[]? Trials, VariableValue[] Parts) Read()
+    {
+        var e = formula.Response ?? throw new FormulaException(formula.Text, 0, 1, "the formula has no response (nothing left of '~')");
+        if (e is CallExpr { Function: "cbind" } c)
+        {
+            if (family.Family != FamilyId.Binomial)
+                throw new FormulaException(formula.Text, c.Start, c.End, $"a cbind(successes, failures) response needs the binomial family, not {FamilySpec.Name(family.Family)}");
+            var s = eval.Numeric(c.Args[0]);
+            var f = eval.Numeric(c.Args[1]);
+            var y = new double[s.Length];
+            var n = new double[s.Length];
+            for (int i = 0; i < y.Length; i++)
+            {
+                n[i] = s[i] + f[i];
+                y[i] = n[i] == 0 ? 0 : s[i] / n[i];
+                if (double.IsNaN(n[i])) y[i] = double.NaN;
+            }
+            Description = "successes / trials, weights = trials";
+            return (y, n, [eval.Evaluate(c.Args[0]), eval.Evaluate(c.Args[1])]);
+        }
+        var v = eval.Evaluate(e);
+        if (v.Kind == ColumnKind.Factor)
+        {
+            if (family.Family != FamilyId.Binomial)
+                throw new FormulaException(formula.Text, e.Start, e.End, $"the response '{e.Deparse()}' is a factor; the {FamilySpec.Name(family.Family)} family needs numbers{eval.TextHint(e)}");
+            if (v.Levels!.Length != 2)
+                throw new FormulaException(formula.Text, e.Start, e.End,
+                    $"the binomial response factor '{e.Deparse()}' has {v.Levels.Length} levels ({string.Join(", ", v.Levels.Take(5))}); it needs exactly two (first = failure)");
+            var y = new double[v.Codes!.Length];
+            for (int i = 0; i < y.Length; i++) y[i] = v.Codes[i] < 0 ? double.NaN : v.Codes[i];
+            Description = $"factor: '{v.Levels[0]}' = failure (0), '{v.Levels[1]}' = success (1)";
+            return (y, null, [v]);
+        }
+        Description = v.Kind == ColumnKind.Logical ? "logical: TRUE = success" : "numeric";
+        return (v.AsNumeric()!, null, [v]);
+    }
+
+    /// <summary>
+    /// Checks the kept rows (<paramref name="rows"/>, input indices) and returns notes (warnings).
+    /// Errors name the 1-based input row.
+    /// </summary>
+    public List<string> Validate(double[] y, double[]? trials, double[] weights, int[] rows)
+    {
+        var notes = new List<string>();
+        string label = formula.Response!.Deparse();
+        int firstNonInteger = -1;
+        foreach (int i in rows)
+        {
+            double v = y[i];
+            string at = $"{source}, row {i + 1}: response {label}";
+            if (!double.IsFinite(v)) throw new UserInputException($"{at} is {v}");
+            switch (family.Family)
+            {
+                case FamilyId.Binomial:
+                    if (trials is not null)
+                    {
+                        double s = v * trials[i], f = trials[i] - s;
+                        if (s < 0 || f < 0)
+                            throw new UserInputException($"{at} has {(s < 0 ? "successes" : "failures")} < 0 (successes = {s}, failures = {f})");
+                        if (!IsInteger(v * trials[i]) && firstNonInteger < 0) firstNonInteger = i;
+                    }
+                    else
+                    {
+                        if (v < 0 || v > 1)
+                            throw new UserInputException($"{at} = {v} is outside [0, 1]; give counts as cbind(successes, failures)");
+                        if (!IsInteger(v * weights[i]) && firstNonInteger < 0) firstNonInteger = i;
+                    }
+                    break;
+                case FamilyId.Poisson:
+                    if (v < 0) throw new UserInputException($"{at} = {v} is negative; poisson needs counts ≥ 0");
+                    if (!IsInteger(v) && firstNonInteger < 0) firstNonInteger = i;
+                    break;
+                case FamilyId.Gamma:
+                    if (v <= 0) throw new UserInputException($"{at} = {v}; the Gamma family needs positive values");
+                    break;
+            }
+        }
+        if (firstNonInteger >= 0)
+            notes.Add(family.Family == FamilyId.Binomial
+                ? $"warning: non-integer number of successes in a binomial model (first at row {firstNonInteger + 1})"
+                : $"warning: non-integer counts in a poisson model (first at row {firstNonInteger + 1}: {y[firstNonInteger]})");
+        return notes;
+    }
+
+    private static bool IsInteger(double x) => Math.Abs(x - Math.Round(x)) <= 1e-7 * Math.Max(1, Math.Abs(x));
+}

@@ -1,0 +1,34 @@
+namespace FastGlmm.Families;
+
+/// <summary>
+/// Stable integer codes of the response distributions. The same numbers are used by the GPU kernels
+/// (<c>kernels/</c>) and in saved results, so they must never be renumbered.
+/// </summary>
+public enum FamilyId
+{
+    /// <summary>Normal errors; a linear mixed model when the link is identity.</summary>
+    Gaussian = 1,
+    /// <summary>Binomial proportions with prior weights = trials (Bernoulli when trials are 1).</summary>
+    Binomial = 2,
+    /// <summary>Poisson counts.</summary>
+    Poisson = 3,
+    /// <summary>Gamma with constant shape (positive continuous responses).</summary>
+    Gamma = 4,
+}
+
+/// <summary>Stable integer codes of the link functions g, with η = g(μ). Never renumber.</summary>
+public enum LinkId
+{
+    /// <summary>g(μ) = μ.</summary>
+    Identity = 1,
+    /// <summary>g(μ) = log μ.</summary>
+    Log = 2,
+    /// <summary>g(μ) = log(μ / (1 − μ)).</summary>
+    Logit = 3,
+    /// <summary>g(μ) = Φ⁻¹(μ).</summary>
+    Probit = 4,
+    /// <summary>g(μ) = log(−log(1 − μ)).</summary>
+    Cloglog = 5,
+    /// <summary>g(μ) = 1/μ.</summary>
+    Inverse = 6,
+}

@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+
+namespace FastGlmm.Families;
+
+/// <summary>A family and link pair, e.g. binomial with the logit link.</summary>
+public sealed record FamilySpec(FamilyId Family, LinkId Link)
+{
+    /// <summary>The Gaussian family with identity link (a linear mixed model).</summary>
+    public static readonly FamilySpec Gaussian = new(FamilyId.Gaussian, LinkId.Identity);
+
+    /// <summary>The canonical (R default) link of each family: identity, logit, log, inverse.</summary>
+    public static LinkId DefaultLink(FamilyId f) => f switch
+    {
+        FamilyId.Gaussian => LinkId.Identity,
+        FamilyId.Binomial => LinkId.Logit,
+        FamilyId.Poisson => LinkId.Log,
+        FamilyId.Gamma => LinkId.Inverse,
+        _ => throw new ArgumentOutOfRangeException(nameof(f)),
+    };
+
+    /// <summary>The links FastGlmm supports for each family.</summary>
+    public static IReadOnlyList<LinkId> AllowedLinks(FamilyId f) => f switch
+    {
+        FamilyId.Gaussian => [LinkId.Identity],
+        FamilyId.Binomial => [LinkId.Logit, LinkId.Probit, LinkId.Cloglog],
+        FamilyId.Poisson => [LinkId.Log],
+        FamilyId.Gamma => [LinkId.Log, LinkId.Inverse],
+        _ => [],
+    };
+
+    /// <summary>True for the Gaussian family with identity link.</summary>
+    public bool IsLinearMixedModel => Family == FamilyId.Gaussian && Link == LinkId.Identity;
+
+    /// <summary>
+    /// Parses R-style family text: <c>binomial</c>, <c>binomial(link = "probit")</c>, <c>binomial(probit)</c>,
+    /// <c>binomial probit</c>, <c>poisson</c>, <c>Gamma(log)</c>, <c>gaussian</c>. Case-insensitive.
+    /// </summary>
+    public static FamilySpec Parse(string text)
+    {
+        var m = Regex.Match(text.Trim(),
+            @"^(?<f>[A-Za-z]+)\s*(\(\s*(link\s*=\s*)?[""']?(?<l>[A-Za-z]+)[""']?\s*\)|\s+(?<l2>[A-Za-z]+))?$");
+        if (!m.Success)
+            throw new UserInputException($"family '{text}' is not understood; use e.g. binomial, binomial(link = \"probit\"), poisson, Gamma(log), gaussian");
+        var family = m.Groups["f"].Value.ToLowerInvariant() switch
+        {
+            "gaussian" or "normal" => FamilyId.Gaussian,
+            "binomial" or "bernoulli" => FamilyId.Binomial,
+            "poisson" => FamilyId.Poisson,
+            "gamma" => FamilyId.Gamma,
+            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma)"),
+        };
+        string linkText = m.Groups["l"].Success ? m.Groups["l"].Value : m.Groups["l2"].Value;
+        var link = linkText.Length == 0 ? DefaultLink(family) : ParseLink(linkText);
+        if (!AllowedLinks(family).Contains(link))
+            throw new UserInputException(
+                $"the {Name(family)} family does not support the {Name(link)} link (supported: {string.Join(", ", AllowedLinks(family).Select(Name))})");
+        return new FamilySpec(family, link);
+    }
+
+    private static LinkId ParseLink(string s) => s.ToLowerInvariant() switch
+    {
+        "identity" => LinkId.Identity,
+        "log" => LinkId.Log,
+        "logit" => LinkId.Logit,
+        "probit" => LinkId.Probit,
+        "cloglog" => LinkId.Cloglog,
+        "inverse" => LinkId.Inverse,
+        _ => throw new UserInputException($"unknown link '{s}' (supported: identity, log, logit, probit, cloglog, inverse)"),
+    };
+
+    /// <summary>R's name of a family (<c>Gamma</c> is capitalised, as in R).</summary>
+    public static string Name(FamilyId f) => f == FamilyId.Gamma ? "Gamma" : f.ToString().ToLowerInvariant();
+
+    /// <summary>R's name of a link.</summary>
+    public static string Name(LinkId l) => l.ToString().ToLowerInvariant();
+
+    /// <summary>R's rendering, e.g. <c>binomial(logit)</c>.</summary>
+    public override string ToString() => $"{Name(Family)}({Name(Link)})";
+}

@@ -1,0 +1,39 @@
+namespace FastGlmm.Formula;
+
+/// <summary>
+/// A formula that cannot be parsed or does not fit the data. The one-line message names the
+/// 1-based character position and shows the formula with the offending text marked as
+/// <c>&gt;&gt;text&lt;&lt;</c>.
+/// </summary>
+public sealed class FormulaException : UserInputException
+{
+    /// <summary>Creates the exception for <paramref name="formula"/> at [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public FormulaException(string formula, int start, int end, string problem)
+        : base(Compose(formula, start, end, problem))
+    {
+        Formula = formula;
+        Start = start;
+        End = end;
+        Problem = problem;
+    }
+
+    /// <summary>The formula text as given.</summary>
+    public string Formula { get; }
+
+    /// <summary>0-based start index of the offending text.</summary>
+    public int Start { get; }
+
+    /// <summary>0-based end index (exclusive) of the offending text.</summary>
+    public int End { get; }
+
+    /// <summary>What is wrong, without the position.</summary>
+    public string Problem { get; }
+
+    private static string Compose(string formula, int start, int end, string problem)
+    {
+        start = Math.Clamp(start, 0, formula.Length);
+        end = Math.Clamp(Math.Max(end, start), start, formula.Length);
+        string marked = formula[..start] + ">>" + formula[start..end] + "<<" + formula[end..];
+        return $"formula error at position {start + 1}: {problem} in: {marked}";
+    }
+}

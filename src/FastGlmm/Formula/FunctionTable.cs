@@ -1,0 +1,18 @@
+namespace FastGlmm.Formula;
+
+/// <summary>The functions FastGlmm evaluates inside formulas, and their arity.</summary>
+public static class FunctionTable
+{
+    /// <summary>Elementwise math functions of one numeric argument.</summary>
+    public static readonly IReadOnlySet<string> Math =
+        new HashSet<string>(StringComparer.Ordinal) { "log", "log10", "log2", "log1p", "exp", "expm1", "sqrt", "abs" };
+
+    /// <summary>
+    /// Every function name accepted somewhere in a formula: the math functions, <c>I</c> (evaluate as
+    /// arithmetic), <c>offset</c> (a known term with coefficient 1), <c>factor</c> (treat a column as
+    /// categorical) and <c>cbind</c> (a binomial response of successes and failures).
+    /// </summary>
+    public static IEnumerable<string> All => new[] { "I", "offset", "factor", "cbind" }.Concat(Math.Order(StringComparer.Ordinal));
+
+    internal static string Supported => string.Join(", ", All);
+}

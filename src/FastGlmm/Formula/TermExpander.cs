@@ -1,0 +1,293 @@
+namespace FastGlmm.Formula;
+
+/// <summary>
+/// Turns a parsed formula into terms with R's <c>terms.formula</c> algebra
+/// (<c>+ - : * / %in% ^</c>, <c>0</c>/<c>1</c> intercept control) and lme4's random-effects
+/// expansions (<c>||</c> and nested grouping <c>a/b</c>).
+/// </summary>
+internal sealed class TermExpander
+{
+    private readonly string _text;
+    private readonly Dictionary<string, Variable> _variables = new(StringComparer.Ordinal);
+    private readonly List<Expr> _offsets = [];
+    private readonly List<RandomTerm> _random = [];
+    private bool _intercept;
+
+    private TermExpander(string text) => _text = text;
+
+    public static ModelFormula Build(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var root = Parser.Parse(text);
+        var x = new TermExpander(text);
+        Expr? response;
+        Expr rhs;
+        switch (root)
+        {
+            case BinaryExpr { Op: "~" } b:
+                response = b.Left; rhs = b.Right; break;
+            case UnaryExpr { Op: "~" } u:
+                response = null; rhs = u.Operand; break;
+            default:
+                throw new FormulaException(text, 0, text.Length, "a formula needs '~' between the response and the terms");
+        }
+        if (response is not null)
+        {
+            x.CheckValue(response, allowCbind: true);
+            x.Register(response);
+        }
+        x._intercept = true;
+        var terms = x.Encode(rhs, topLevel: true);
+        var fixedTerms = new TermList(x._intercept, SortByDegree(terms));
+        return new ModelFormula(text, response, fixedTerms, x._offsets, x._random);
+    }
+
+    private static List<Term> SortByDegree(List<Term> terms) => terms.OrderBy(t => t.Degree).ToList(); // stable
+
+    private Variable Register(Expr e)
+    {
+        string label = e.Deparse();
+        if (!_variables.TryGetValue(label, out var v))
+            _variables[label] = v = new Variable(label, e, _variables.Count);
+        return v;
+    }
+
+    private FormulaException Error(Expr e, string problem) => new(_text, e.Start, e.End, problem);
+
+    private List<Term> Encode(Expr e, bool topLevel)
+    {
+        switch (e)
+        {
+            case NumberExpr { Value: 1 }:
+                _intercept = true; return [];
+            case NumberExpr { Value: 0 }:
+                _intercept = false; return [];
+            case NumberExpr n:
+                throw Error(n, $"the number {n.Deparse()} is not a term (only 0 and 1 control the intercept)");
+            case NameExpr { Name: "." } dot:
+                throw Error(dot, "'.' (all other columns) is not supported; list the columns");
+            case NameExpr name:
+                return [new Term([Register(name)])];
+            case ParenExpr { Inner: BinaryExpr { Op: "|" or "||" } bar } p:
+                if (!topLevel) throw Error(p, "a random-effects term (… | group) can only be added to the formula with '+'");
+                AddRandom(bar, p);
+                return [];
+            case ParenExpr p:
+                return Encode(p.Inner, topLevel);
+            case UnaryExpr { Op: "+" } u:
+                return Encode(u.Operand, topLevel);
+            case UnaryExpr { Op: "-" } u:
+                if (u.Operand is NumberExpr { Value: 1 }) _intercept = false;
+                else if (u.Operand is NumberExpr { Value: 0 }) _intercept = true;
+                else Encode(u.Operand, false);
+                return [];
+            case BinaryExpr b:
+                return EncodeBinary(b, topLevel);
+            case CallExpr c:
+                return EncodeCall(c, topLevel);
+            case StringExpr s:
+                throw Error(s, "a string is not a term");
+            default:
+                throw Error(e, $"'{e.Deparse()}' is not a term");
+        }
+    }
+
+    private List<Term> EncodeBinary(BinaryExpr b, bool topLevel)
+    {
+        switch (b.Op)
+        {
+            case "+":
+                return Union(Encode(b.Left, topLevel), Encode(b.Right, topLevel));
+            case "-":
+            {
+                var left = Encode(b.Left, topLevel);
+                if (b.Right is NumberExpr { Value: 1 }) { _intercept = false; return left; }
+                if (b.Right is NumberExpr { Value: 0 }) { _intercept = true; return left; }
+                bool keep = _intercept;
+                var drop = Encode(b.Right, false);
+                _intercept = keep;
+                return left.Where(t => !drop.Contains(t)).ToList();
+            }
+            case ":":
+                return Interact(Encode(b.Left, false), Encode(b.Right, false));
+            case "*":
+            {
+                var l = Encode(b.Left, false);
+                var r = Encode(b.Right, false);
+                return Union(Union(l, r), Interact(l, r));
+            }
+            case "/":
+            {
+                var l = Encode(b.Left, false);
+                var r = Encode(b.Right, false);
+                var all = new Term(l.SelectMany(t => t.Variables));
+                return Union(l, l.Count == 0 ? r : Interact([all], r));
+            }
+            case "%in%":
+            {
+                var l = Encode(b.Left, false);
+                var r = Encode(b.Right, false);
+                return r.Count == 0 ? l : Interact(l, [new Term(r.SelectMany(t => t.Variables))]);
+            }
+            case "^":
+            {
+                if (b.Right is not NumberExpr { Value: >= 1 } n || n.Value != Math.Floor(n.Value))
+                    throw Error(b.Right, "the power of a term group must be a positive whole number, as in (a + b + c)^2");
+                var basis = Encode(b.Left, false);
+                var result = basis;
+                for (int i = 1; i < (int)n.Value; i++) result = Union(result, Interact(result, basis));
+                return result;
+            }
+            case "|" or "||":
+                throw Error(b, "a random-effects term must be enclosed in parentheses: (… | group)");
+            case "~":
+                throw Error(b, "a formula may contain only one '~'");
+            default:
+                throw Error(b, $"'{b.Op}' is not a formula operator here; wrap arithmetic and comparisons in I(), e.g. I({b.Deparse()})");
+        }
+    }
+
+    private List<Term> EncodeCall(CallExpr c, bool topLevel)
+    {
+        switch (c.Function)
+        {
+            case "offset":
+                if (!topLevel) throw Error(c, "offset() must be added to the formula with '+'");
+                RequireArgs(c, 1);
+                CheckValue(c.Args[0], allowCbind: false);
+                _offsets.Add(c);
+                return [];
+            case "factor":
+                RequireArgs(c, 1);
+                if (c.Args[0] is not NameExpr)
+                    throw Error(c.Args[0], "factor() takes a column name");
+                return [new Term([Register(c)])];
+            case "cbind":
+                throw Error(c, "cbind() is only allowed as the response (left of '~')");
+            default:
+                CheckValue(c, allowCbind: false);
+                return [new Term([Register(c)])];
+        }
+    }
+
+    private void RequireArgs(CallExpr c, int n)
+    {
+        if (c.Args.Count != n)
+            throw new FormulaException(_text, c.Start, c.End, $"{c.Function}() takes {n} argument{(n == 1 ? "" : "s")}, got {c.Args.Count}");
+    }
+
+    /// <summary>Checks an expression that is evaluated as arithmetic (a response or a function argument).</summary>
+    private void CheckValue(Expr e, bool allowCbind)
+    {
+        switch (e)
+        {
+            case NameExpr { Name: "." } dot:
+                throw Error(dot, "'.' is not supported");
+            case NameExpr or NumberExpr:
+                return;
+            case StringExpr s:
+                throw Error(s, "strings are not supported in formulas");
+            case ParenExpr p:
+                CheckValue(p.Inner, false); return;
+            case UnaryExpr { Op: "-" or "+" or "!" } u:
+                CheckValue(u.Operand, false); return;
+            case BinaryExpr { Op: ":" } b:
+                throw Error(b, "':' inside an expression is R's sequence operator; FastGlmm does not evaluate it");
+            case BinaryExpr { Op: "~" } b:
+                throw Error(b, "a formula may contain only one '~'");
+            case BinaryExpr { Op: "|" or "||" } b when allowCbind:
+                throw Error(b, "a random-effects term cannot be the response");
+            case BinaryExpr b when b.Op.StartsWith('%') && b.Op != "%%":
+                throw Error(b, $"operator {b.Op} is not supported");
+            case BinaryExpr b:
+                CheckValue(b.Left, false); CheckValue(b.Right, false); return;
+            case CallExpr { Function: "cbind" } c when allowCbind:
+                RequireArgs(c, 2);
+                CheckValue(c.Args[0], false); CheckValue(c.Args[1], false);
+                return;
+            case CallExpr c when c.Function == "I" || FunctionTable.Math.Contains(c.Function):
+                RequireArgs(c, 1);
+                CheckValue(c.Args[0], false);
+                return;
+            case CallExpr c:
+                throw new FormulaException(_text, c.Start, c.NameEnd,
+                    c.Function is "offset" or "factor" or "cbind"
+                        ? $"{c.Function}() cannot be used inside an expression"
+                        : $"unknown function '{c.Function}' (supported: {FunctionTable.Supported})");
+            default:
+                throw Error(e, $"cannot evaluate '{e.Deparse()}'");
+        }
+    }
+
+    private void AddRandom(BinaryExpr bar, ParenExpr whole)
+    {
+        bool saved = _intercept;
+        _intercept = true;
+        var terms = SortByDegree(Encode(bar.Left, false));
+        bool intercept = _intercept;
+        _intercept = saved;
+        if (!intercept && terms.Count == 0)
+            throw Error(bar.Left, "this random-effects term has no columns");
+        var groups = ExpandGrouping(bar.Right);
+        bool uncorrelated = bar.Op == "||";
+        var lhsParts = new List<TermList>();
+        if (!uncorrelated) lhsParts.Add(new TermList(intercept, terms));
+        else
+        {
+            if (intercept) lhsParts.Add(new TermList(true, []));
+            lhsParts.AddRange(terms.Select(t => new TermList(false, [t])));
+        }
+        foreach (var g in groups)
+            foreach (var lhs in lhsParts)
+                _random.Add(new RandomTerm(lhs, g, uncorrelated && lhsParts.Count > 1, whole.Start, whole.End));
+    }
+
+    private List<List<NameExpr>> ExpandGrouping(Expr e)
+    {
+        switch (e)
+        {
+            case NameExpr n when n.Name != ".":
+                return [[n]];
+            case ParenExpr p:
+                return ExpandGrouping(p.Inner);
+            case BinaryExpr { Op: ":" } b:
+            {
+                var l = ExpandGrouping(b.Left);
+                var r = ExpandGrouping(b.Right);
+                return l.SelectMany(x => r.Select(y => DistinctNames(x.Concat(y)))).ToList();
+            }
+            case BinaryExpr { Op: "/" } b:
+            {
+                var l = ExpandGrouping(b.Left);
+                var r = ExpandGrouping(b.Right);
+                // lme4 writes the nested factor first: (1 | herd/period) gives period:herd, then herd.
+                var deepest = l[0];
+                return r.Select(y => DistinctNames(y.Concat(deepest))).Concat(l).ToList();
+            }
+            default:
+                throw Error(e, "a grouping factor must be a column or an interaction of columns (g, g1:g2, g1/g2)");
+        }
+    }
+
+    private static List<NameExpr> DistinctNames(IEnumerable<NameExpr> names) =>
+        names.DistinctBy(n => n.Name, StringComparer.Ordinal).ToList();
+
+    private static List<Term> Union(List<Term> a, List<Term> b)
+    {
+        var result = new List<Term>(a);
+        foreach (var t in b) if (!result.Contains(t)) result.Add(t);
+        return result;
+    }
+
+    private static List<Term> Interact(List<Term> a, List<Term> b)
+    {
+        var result = new List<Term>();
+        foreach (var l in a)
+            foreach (var r in b)
+            {
+                var t = new Term(l.Variables.Concat(r.Variables));
+                if (!result.Contains(t)) result.Add(t);
+            }
+        return result;
+    }
+}
