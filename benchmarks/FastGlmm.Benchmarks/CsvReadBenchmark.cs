@@ -9,6 +9,7 @@ namespace FastGlmm.Benchmarks;
 /// Reads a seeded all-numeric CSV of <see cref="Rows"/> rows × 5 columns, with values shaped like
 /// 0.123456789, -1.5, 42, -12.345678 and R's 15-significant-digit output.
 /// </summary>
+[MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 [MemoryDiagnoser]
 public class CsvReadBenchmark

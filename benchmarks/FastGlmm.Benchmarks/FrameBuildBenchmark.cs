@@ -9,6 +9,7 @@ namespace FastGlmm.Benchmarks;
 /// Building the model frame (evaluation, complete cases, X with an interaction, a random-slope term,
 /// rank check and block partition) for 10^6 in-memory rows with 10^4 clusters.
 /// </summary>
+[MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 [MemoryDiagnoser]
 public class FrameBuildBenchmark
