@@ -361,6 +361,29 @@ run_case <- function(sp) {
       out$devfun_components_at_perturbed <- b$comp
       out$devfun_components_note <- "state of environment(dd)$pp/$resp after the evaluation: ldL2, sqrL = ||u||^2, sum_dev_resid, cond_aic = -2 log p(y|u); beta is the joint-PIRLS beta (theta-only devfun)"
     }
+    if (!is_lmer && !theta_only && !is.null(out$se_rx)) {
+      ## a moderate perturbation in standard-error units (par2 can be far out for
+      ## covariates with a large range, e.g. I(age^2))
+      p3 <- c(theta2, beta + 0.5 * unlist(out$se_rx))
+      names(p3) <- names(p_opt)
+      c3 <- ev(p3)
+      out$par3 <- named(p3)
+      out$par3_rule <- "theta as in par2; beta + 0.5 * se_rx"
+      out$objective_at_par3 <- c3$val
+      if (!is.null(c3$err)) out$par3_error <- c3$err
+    }
+    if (!is_lmer) {
+      ## sensitivity of the objective to PIRLS convergence: same devfun with a
+      ## much tighter tolPwrss (lme4 default 1e-7, relative change in pdev)
+      env <- environment(dd)
+      out$default_tolPwrss <- env$tolPwrss
+      env$tolPwrss <- 1e-11
+      out$tight_tolPwrss <- 1e-11
+      at <- ev(p_opt); bt <- ev(p2)
+      out$objective_at_opt_tight <- at$val
+      out$objective_at_perturbed_tight <- bt$val
+      if (!is.null(at$err) || !is.null(bt$err)) out$tight_errors <- arr(c(at$err, bt$err))
+    }
     if (is_lmer) {
       out$devfun_sigma_note <- "lmer: sigma is profiled out of the objective"
     }
