@@ -1,0 +1,125 @@
+using FastGlmm.Linalg;
+using FastGlmm.Model;
+
+namespace FastGlmm.Likelihood;
+
+/// <summary>One evaluation of the profiled LMM deviance at θ.</summary>
+public sealed record LmmEvaluation(double Deviance, double LogDetL, double LogDetRX, double PenalizedRss, double[] Beta);
+
+/// <summary>
+/// lme4's profiled deviance of a linear mixed model, σ and β profiled out. Per block b (in parallel):
+/// L_b L_b' = Λ_b'Z_b'WZ_bΛ_b + I, R_ZX,b = L_b⁻¹Λ_b'Z_b'WX, r_b = L_b⁻¹Λ_b'Z_b'Wy; then
+/// R_X R_X' = X'WX − Σ R_ZX,b'R_ZX,b, and the penalized residual sum of squares
+/// r² = y'Wy − Σ‖r_b‖² − ‖R_X⁻¹(X'Wy − Σ R_ZX,b'r_b)‖². With ldL2 = log det(LL'), ldRX2 = log det(R_X R_X')
+/// and ldW = Σ log w:
+/// ML: ldL2 − ldW + n(1 + log(2π r²/n)); REML: ldL2 + ldRX2 − ldW + (n−p)(1 + log(2π r²/(n−p))).
+/// </summary>
+public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
+{
+    /// <summary>Evaluates the deviance (REML criterion when <paramref name="reml"/>) at θ.</summary>
+    public LmmEvaluation Evaluate(ReadOnlySpan<double> theta, bool reml)
+    {
+        int p = cp.P;
+        var th = theta.ToArray();
+        double ldL = 0, syy = 0;
+        var sXX = new double[p * p];
+        var sXy = new double[p];
+        var gate = new object();
+        Parallel.For(0, cp.Blocks.Count, () => (new double[p * p], new double[p], new double[2]), (b, _, acc) =>
+        {
+            var blk = cp.Blocks[b];
+            int m = blk.Size;
+            var a = (double[])blk.ZtZ.Clone();
+            var c = (double[])blk.ZtX.Clone();
+            var r = (double[])blk.Zty.Clone();
+            ApplyLambda(th, blk, a, c, r, m, p);
+            for (int i = 0; i < m; i++) a[i * m + i] += 1;
+            if (!DenseCholesky.Factor(a, m)) throw new InvalidOperationException("Λ'Z'ZΛ + I is not positive definite");
+            acc.Item3[0] += DenseCholesky.LogDeterminant(a, m);
+            DenseCholesky.SolveLower(a, m, r);
+            for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
+            for (int i = 0; i < m; i++) acc.Item3[1] += r[i] * r[i];
+            for (int j = 0; j < p; j++)
+            {
+                var cj = c.AsSpan(j * m, m);
+                double s = 0;
+                for (int i = 0; i < m; i++) s += cj[i] * r[i];
+                acc.Item2[j] += s;
+                for (int k = 0; k <= j; k++)
+                {
+                    var ck = c.AsSpan(k * m, m);
+                    double t = 0;
+                    for (int i = 0; i < m; i++) t += cj[i] * ck[i];
+                    acc.Item1[k * p + j] += t;
+                }
+            }
+            return acc;
+        }, acc =>
+        {
+            lock (gate)
+            {
+                for (int i = 0; i < sXX.Length; i++) sXX[i] += acc.Item1[i];
+                for (int i = 0; i < p; i++) sXy[i] += acc.Item2[i];
+                ldL += acc.Item3[0];
+                syy += acc.Item3[1];
+            }
+        });
+        var rx = new double[p * p];
+        for (int j = 0; j < p; j++) for (int k = j; k < p; k++) rx[j * p + k] = cp.XtX[j * p + k] - sXX[j * p + k];
+        if (!DenseCholesky.Factor(rx, p)) throw new InvalidOperationException("X'WX − R_ZX'R_ZX is not positive definite");
+        var z = new double[p];
+        for (int j = 0; j < p; j++) z[j] = cp.Xty[j] - sXy[j];
+        DenseCholesky.SolveLower(rx, p, z);
+        double rss = cp.Yty - syy;
+        for (int j = 0; j < p; j++) rss -= z[j] * z[j];
+        var beta = (double[])z.Clone();
+        DenseCholesky.SolveUpperTransposed(rx, p, beta);
+        double ldRX = DenseCholesky.LogDeterminant(rx, p);
+        int n = cp.N;
+        double dev = reml
+            ? ldL + ldRX - cp.LogWeightSum + (n - p) * (1 + Math.Log(2 * Math.PI * rss / (n - p)))
+            : ldL - cp.LogWeightSum + n * (1 + Math.Log(2 * Math.PI * rss / n));
+        return new LmmEvaluation(dev, ldL, ldRX, rss, beta);
+    }
+
+    /// <summary>A ← Λ'AΛ, C ← Λ'C, r ← Λ'r, with Λ block diagonal (one T_t per slot).</summary>
+    private void ApplyLambda(double[] th, LmmCrossProducts.Block blk, double[] a, double[] c, double[] r, int m, int p)
+    {
+        Span<double> t = stackalloc double[64];
+        Span<double> tmp = stackalloc double[8];
+        for (int s = 0; s < blk.SlotTerm.Length; s++)
+        {
+            int term = blk.SlotTerm[s], q = layout.Columns(term), o = blk.SlotOffset[s];
+            layout.FillFactor(th, term, t);
+            // Columns o..o+q of A: A[:, o+j] = Σ_k A[:, o+k] T[k, j]  (right-multiply by T).
+            for (int i = 0; i < m; i++) RightMultiply(a, i, m, o, q, t, tmp, stride: m, rowStep: 1);
+            // Rows o..o+q of A, C and r: left-multiply by T'.
+            for (int col = 0; col < m; col++) LeftMultiplyT(a.AsSpan(col * m + o, q), t, q, tmp);
+            for (int col = 0; col < p; col++) LeftMultiplyT(c.AsSpan(col * m + o, q), t, q, tmp);
+            LeftMultiplyT(r.AsSpan(o, q), t, q, tmp);
+        }
+    }
+
+    private static void RightMultiply(double[] a, int row, int m, int o, int q, ReadOnlySpan<double> t, Span<double> tmp, int stride, int rowStep)
+    {
+        for (int j = 0; j < q; j++)
+        {
+            double s = 0;
+            for (int k = j; k < q; k++) s += a[(o + k) * stride + row * rowStep] * t[j * q + k];
+            tmp[j] = s;
+        }
+        for (int j = 0; j < q; j++) a[(o + j) * stride + row * rowStep] = tmp[j];
+    }
+
+    /// <summary>v ← T'v for the lower-triangular q × q T.</summary>
+    private static void LeftMultiplyT(Span<double> v, ReadOnlySpan<double> t, int q, Span<double> tmp)
+    {
+        for (int j = 0; j < q; j++)
+        {
+            double s = 0;
+            for (int k = j; k < q; k++) s += t[j * q + k] * v[k];
+            tmp[j] = s;
+        }
+        tmp[..q].CopyTo(v);
+    }
+}

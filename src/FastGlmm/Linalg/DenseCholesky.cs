@@ -1,0 +1,58 @@
+namespace FastGlmm.Linalg;
+
+/// <summary>Small dense lower Cholesky factorizations and triangular solves, column-major, in place.</summary>
+public static class DenseCholesky
+{
+    /// <summary>
+    /// Overwrites the lower triangle of the n × n symmetric matrix A (column-major) with L, A = LL'.
+    /// Returns false when A is not numerically positive definite (a pivot ≤ 0).
+    /// </summary>
+    public static bool Factor(Span<double> a, int n)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            double d = a[j * n + j];
+            for (int k = 0; k < j; k++) d -= a[k * n + j] * a[k * n + j];
+            if (!(d > 0)) return false;
+            d = Math.Sqrt(d);
+            a[j * n + j] = d;
+            for (int i = j + 1; i < n; i++)
+            {
+                double s = a[j * n + i];
+                for (int k = 0; k < j; k++) s -= a[k * n + i] * a[k * n + j];
+                a[j * n + i] = s / d;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Solves L x = b in place for the n × n lower factor L (column-major); b has n entries.</summary>
+    public static void SolveLower(ReadOnlySpan<double> l, int n, Span<double> b)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            b[j] /= l[j * n + j];
+            double bj = b[j];
+            for (int i = j + 1; i < n; i++) b[i] -= l[j * n + i] * bj;
+        }
+    }
+
+    /// <summary>Solves L' x = b in place (back substitution with the transpose of L).</summary>
+    public static void SolveUpperTransposed(ReadOnlySpan<double> l, int n, Span<double> b)
+    {
+        for (int j = n - 1; j >= 0; j--)
+        {
+            double s = b[j];
+            for (int i = j + 1; i < n; i++) s -= l[j * n + i] * b[i];
+            b[j] = s / l[j * n + j];
+        }
+    }
+
+    /// <summary>2 Σ log L_jj = log det(A).</summary>
+    public static double LogDeterminant(ReadOnlySpan<double> l, int n)
+    {
+        double s = 0;
+        for (int j = 0; j < n; j++) s += Math.Log(l[j * n + j]);
+        return 2 * s;
+    }
+}
