@@ -4,7 +4,13 @@ using FastGlmm.Model;
 namespace FastGlmm.Likelihood;
 
 /// <summary>One evaluation of the profiled LMM deviance at θ.</summary>
-public sealed record LmmEvaluation(double Deviance, double LogDetL, double LogDetRX, double PenalizedRss, double[] Beta);
+/// <param name="Deviance">The ML deviance or REML criterion.</param>
+/// <param name="LogDetL">log det(Λ'Z'WZΛ + I).</param>
+/// <param name="LogDetRX">log det(R_X R_X').</param>
+/// <param name="PenalizedRss">r², the penalized weighted residual sum of squares.</param>
+/// <param name="Beta">β̂(θ), length p.</param>
+/// <param name="RX">The lower Cholesky factor of X'WX − R_ZX'R_ZX (p × p, column-major).</param>
+public sealed record LmmEvaluation(double Deviance, double LogDetL, double LogDetRX, double PenalizedRss, double[] Beta, double[] RX);
 
 /// <summary>
 /// lme4's profiled deviance of a linear mixed model, σ and β profiled out. Per block b (in parallel):
@@ -79,7 +85,7 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         double dev = reml
             ? ldL + ldRX - cp.LogWeightSum + (n - p) * (1 + Math.Log(2 * Math.PI * rss / (n - p)))
             : ldL - cp.LogWeightSum + n * (1 + Math.Log(2 * Math.PI * rss / n));
-        return new LmmEvaluation(dev, ldL, ldRX, rss, beta);
+        return new LmmEvaluation(dev, ldL, ldRX, rss, beta, rx);
     }
 
     /// <summary>A ← Λ'AΛ, C ← Λ'C, r ← Λ'r, with Λ block diagonal (one T_t per slot).</summary>

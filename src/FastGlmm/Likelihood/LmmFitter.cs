@@ -1,0 +1,55 @@
+using FastGlmm.Data.Frame;
+using FastGlmm.Linalg;
+using FastGlmm.Model;
+using FastGlmm.Optimization;
+
+namespace FastGlmm.Likelihood;
+
+/// <summary>
+/// A fitted linear mixed model: θ̂, β̂ with standard errors from σ̂²(R_X R_X')⁻¹ (lme4's vcov for LMMs),
+/// σ̂ (√(r²/n) for ML, √(r²/(n−p)) for REML), the deviance or REML criterion, logLik = −deviance/2,
+/// df = p + #θ + 1, AIC = deviance + 2df, BIC = deviance + df·log n, and the optimizer's record.
+/// </summary>
+public sealed record LmmFit(bool Reml, double[] Theta, double[] Beta, double[] BetaSe, double Sigma,
+    double Deviance, double LogLik, int Df, double Aic, double Bic, bool Singular, OptimizerResult Optimizer);
+
+/// <summary>Fits an LMM by minimizing the profiled deviance over θ with the bounded Nelder–Mead optimizer.</summary>
+public static class LmmFitter
+{
+    /// <summary>Fits by REML (default, as lmer) or ML.</summary>
+    public static LmmFit Fit(ModelFrame frame, bool reml = true, OptimizerSettings? settings = null)
+    {
+        var layout = new ThetaLayout(frame.RandomTerms);
+        var dev = new LmmDeviance(new LmmCrossProducts(frame), layout);
+        settings ??= new OptimizerSettings { FTolAbs = 1e-10, XTolRel = 1e-10 };
+        var lower = layout.Lower.ToArray();
+        var upper = Enumerable.Repeat(double.PositiveInfinity, layout.Count).ToArray();
+        var step = layout.Initial.Select(v => v == 0 ? 0.1 : 0.2).ToArray();
+        var opt = BoundedNelderMead.Minimize(t => dev.Evaluate(t, reml).Deviance, layout.Initial.ToArray(), step, lower, upper, settings);
+        var theta = opt.X;
+        // lme4's boundary check: a diagonal entry within 1e-5 of 0 is set to 0 if that does not raise the deviance.
+        for (int i = 0; i < theta.Length; i++)
+        {
+            if (!layout.IsDiagonal(i) || theta[i] == 0 || theta[i] > 1e-5) continue;
+            var t0 = (double[])theta.Clone();
+            t0[i] = 0;
+            if (dev.Evaluate(t0, reml).Deviance <= dev.Evaluate(theta, reml).Deviance) theta = t0;
+        }
+        var e = dev.Evaluate(theta, reml);
+        int n = frame.RowCount, p = frame.X.Columns;
+        double sigma2 = e.PenalizedRss / (reml ? n - p : n);
+        var se = new double[p];
+        for (int j = 0; j < p; j++)
+        {
+            // [(R_X R_X')⁻¹]_jj = ‖R_X⁻¹ e_j‖² with R_X lower.
+            var v = new double[p];
+            v[j] = 1;
+            DenseCholesky.SolveLower(e.RX, p, v);
+            se[j] = Math.Sqrt(sigma2 * v.Sum(x => x * x));
+        }
+        int df = p + layout.Count + 1;
+        bool singular = Enumerable.Range(0, theta.Length).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
+        return new LmmFit(reml, theta, e.Beta, se, Math.Sqrt(sigma2), e.Deviance, -e.Deviance / 2, df,
+            e.Deviance + 2 * df, e.Deviance + df * Math.Log(n), singular, opt);
+    }
+}
