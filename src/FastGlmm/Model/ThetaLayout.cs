@@ -22,14 +22,9 @@ public sealed class ThetaLayout
         var lower = new double[Count];
         var initial = new double[Count];
         var names = new string[Count];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int t = 0; t < _q.Length; t++)
         {
-            // lme4 suffixes a repeated group name: Subject, Subject.1, ...
-            string g = terms[t].Group;
-            int k = seen.TryGetValue(g, out int c) ? c : 0;
-            seen[g] = k + 1;
-            string gname = k == 0 ? g : $"{g}.{k}";
+            string gname = terms[t].Group;
             var cols = terms[t].ColumnNames;
             int idx = _offset[t];
             for (int j = 0; j < _q[t]; j++)
