@@ -1,0 +1,140 @@
+namespace FastGlmm.Families;
+
+/// <summary>
+/// A family and link as one object, for cold paths (set-up, reporting, tests): the same functions as the
+/// struct operators (<see cref="ILink"/>, <see cref="IDistribution"/>), dispatched by a switch per call.
+/// Hot loops should use <see cref="FamilyDispatch"/> instead. Immutable and thread-safe.
+/// </summary>
+public sealed class Family
+{
+    private Family(FamilySpec spec) => Spec = spec;
+
+    /// <summary>The family for <paramref name="spec"/> (any FamilyId × LinkId pair).</summary>
+    /// <param name="spec">Family and link.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The family or link code is not defined.</exception>
+    public static Family For(FamilySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!Enum.IsDefined(spec.Family)) throw new ArgumentOutOfRangeException(nameof(spec), spec.Family, "unknown family code");
+        if (!Enum.IsDefined(spec.Link)) throw new ArgumentOutOfRangeException(nameof(spec), spec.Link, "unknown link code");
+        return new Family(spec);
+    }
+
+    /// <summary>The family and link codes.</summary>
+    public FamilySpec Spec { get; }
+
+    /// <summary>The family code.</summary>
+    public FamilyId FamilyId => Spec.Family;
+
+    /// <summary>The link code.</summary>
+    public LinkId LinkId => Spec.Link;
+
+    /// <summary>R's family name: gaussian, binomial, poisson, Gamma.</summary>
+    public string Name => FamilySpec.Name(Spec.Family);
+
+    /// <summary>R's link name: identity, log, logit, probit, cloglog, inverse.</summary>
+    public string LinkName => FamilySpec.Name(Spec.Link);
+
+    /// <summary>True when the link is the family's canonical link (then Fisher and observed information agree).</summary>
+    public bool IsCanonical => Spec.Link == Spec.Family switch
+    {
+        FamilyId.Gaussian => GaussianDistribution.CanonicalLink,
+        FamilyId.Binomial => BinomialDistribution.CanonicalLink,
+        FamilyId.Poisson => PoissonDistribution.CanonicalLink,
+        _ => GammaDistribution.CanonicalLink,
+    };
+
+    /// <summary>True for families with an estimated scale (gaussian σ², Gamma φ).</summary>
+    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma;
+
+    /// <summary>μ = g⁻¹(η), clamped as lme4 (see the link structs).</summary>
+    /// <param name="eta">Linear predictor.</param>
+    public double LinkInverse(double eta) => Spec.Link switch
+    {
+        LinkId.Identity => IdentityLink.LinkInverse(eta),
+        LinkId.Log => LogLink.LinkInverse(eta),
+        LinkId.Logit => LogitLink.LinkInverse(eta),
+        LinkId.Probit => ProbitLink.LinkInverse(eta),
+        LinkId.Cloglog => CloglogLink.LinkInverse(eta),
+        _ => InverseLink.LinkInverse(eta),
+    };
+
+    /// <summary>dμ/dη at η, clamped as lme4 (see the link structs).</summary>
+    /// <param name="eta">Linear predictor.</param>
+    public double MuEta(double eta) => Spec.Link switch
+    {
+        LinkId.Identity => IdentityLink.MuEta(eta),
+        LinkId.Log => LogLink.MuEta(eta),
+        LinkId.Logit => LogitLink.MuEta(eta),
+        LinkId.Probit => ProbitLink.MuEta(eta),
+        LinkId.Cloglog => CloglogLink.MuEta(eta),
+        _ => InverseLink.MuEta(eta),
+    };
+
+    /// <summary>η = g(μ).</summary>
+    /// <param name="mu">Mean.</param>
+    public double Link(double mu) => Spec.Link switch
+    {
+        LinkId.Identity => IdentityLink.Link(mu),
+        LinkId.Log => LogLink.Link(mu),
+        LinkId.Logit => LogitLink.Link(mu),
+        LinkId.Probit => ProbitLink.Link(mu),
+        LinkId.Cloglog => CloglogLink.Link(mu),
+        _ => InverseLink.Link(mu),
+    };
+
+    /// <summary>The variance function V(μ).</summary>
+    /// <param name="mu">Mean.</param>
+    public double Variance(double mu) => Spec.Family switch
+    {
+        FamilyId.Gaussian => GaussianDistribution.Variance(mu),
+        FamilyId.Binomial => BinomialDistribution.Variance(mu),
+        FamilyId.Poisson => PoissonDistribution.Variance(mu),
+        _ => GammaDistribution.Variance(mu),
+    };
+
+    /// <summary>The deviance residual dᵢ (R's <c>dev.resids</c>).</summary>
+    /// <param name="y">Response (binomial: proportion).</param>
+    /// <param name="mu">Mean.</param>
+    /// <param name="wt">Prior weight (binomial: trials).</param>
+    public double DevianceResidual(double y, double mu, double wt) => Spec.Family switch
+    {
+        FamilyId.Gaussian => GaussianDistribution.DevianceResidual(y, mu, wt),
+        FamilyId.Binomial => BinomialDistribution.DevianceResidual(y, mu, wt),
+        FamilyId.Poisson => PoissonDistribution.DevianceResidual(y, mu, wt),
+        _ => GammaDistribution.DevianceResidual(y, mu, wt),
+    };
+
+    /// <summary>The weighted log density at dispersion 1 (see <see cref="IDistribution.LogDensity(double, double, double)"/>).</summary>
+    /// <param name="y">Response (binomial: proportion).</param>
+    /// <param name="mu">Mean.</param>
+    /// <param name="wt">Prior weight (binomial: trials).</param>
+    public double LogDensity(double y, double mu, double wt) => LogDensity(y, mu, wt, 1.0);
+
+    /// <summary>The weighted log density with dispersion φ (gaussian σ², Gamma φ; ignored otherwise).</summary>
+    /// <param name="y">Response (binomial: proportion).</param>
+    /// <param name="mu">Mean.</param>
+    /// <param name="wt">Prior weight (binomial: trials).</param>
+    /// <param name="dispersion">Dispersion φ &gt; 0.</param>
+    public double LogDensity(double y, double mu, double wt, double dispersion) => Spec.Family switch
+    {
+        FamilyId.Gaussian => GaussianDistribution.LogDensity(y, mu, wt, dispersion),
+        FamilyId.Binomial => BinomialDistribution.LogDensity(y, mu, wt),
+        FamilyId.Poisson => PoissonDistribution.LogDensity(y, mu, wt),
+        _ => GammaDistribution.LogDensity(y, mu, wt, dispersion),
+    };
+
+    /// <summary>R's <c>family$initialize</c> starting mean μ₀.</summary>
+    /// <param name="y">Response (binomial: proportion).</param>
+    /// <param name="wt">Prior weight (binomial: trials).</param>
+    public double InitialMu(double y, double wt) => Spec.Family switch
+    {
+        FamilyId.Gaussian => GaussianDistribution.InitialMu(y, wt),
+        FamilyId.Binomial => BinomialDistribution.InitialMu(y, wt),
+        FamilyId.Poisson => PoissonDistribution.InitialMu(y, wt),
+        _ => GammaDistribution.InitialMu(y, wt),
+    };
+
+    /// <summary>R's rendering, e.g. <c>binomial(logit)</c>.</summary>
+    public override string ToString() => Spec.ToString();
+}
