@@ -14,8 +14,15 @@ public sealed class FactorColumn : Column
     /// <summary>
     /// Wraps codes (0-based, -1 = NA; not copied) and levels (distinct labels, in order).
     /// </summary>
-    public FactorColumn(string name, int[] codes, string[] levels) : base(name)
+    public FactorColumn(string name, int[] codes, string[] levels) : this(name, codes, levels, false) { }
+
+    /// <summary>
+    /// As the other constructor; <paramref name="declaredLevels"/> records that the level set was given
+    /// by the user (R's <c>factor(x, levels = …)</c>) rather than inferred from text.
+    /// </summary>
+    public FactorColumn(string name, int[] codes, string[] levels, bool declaredLevels) : base(name)
     {
+        DeclaredLevels = declaredLevels;
         _codes = codes ?? throw new ArgumentNullException(nameof(codes));
         _levels = levels ?? throw new ArgumentNullException(nameof(levels));
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -24,6 +31,9 @@ public sealed class FactorColumn : Column
         foreach (var c in codes)
             if (c < -1 || c >= levels.Length) throw new ArgumentException($"Factor '{name}' has code {c} outside [-1, {levels.Length}).");
     }
+
+    /// <summary>True when the levels were declared by the user rather than inferred from the data's text.</summary>
+    public bool DeclaredLevels { get; }
 
     /// <summary>The codes, 0..K-1, -1 for NA.</summary>
     public ReadOnlySpan<int> Codes => _codes;
@@ -47,7 +57,7 @@ public sealed class FactorColumn : Column
     public override string Format(int row) => _codes[row] < 0 ? "NA" : _levels[_codes[row]];
 
     /// <inheritdoc/>
-    public override Column Rename(string name) => new FactorColumn(name, _codes, _levels);
+    public override Column Rename(string name) => new FactorColumn(name, _codes, _levels, DeclaredLevels);
 
     /// <summary>
     /// Builds a factor from text labels (null = NA). With <paramref name="levels"/> the level order is
@@ -71,7 +81,7 @@ public sealed class FactorColumn : Column
                 throw new UserInputException(
                     $"column '{name}', row {i + 1}: value '{l}' is not among the given levels ({Preview(lv)})");
         }
-        return new FactorColumn(name, codes, lv);
+        return new FactorColumn(name, codes, lv, levels is not null);
     }
 
     /// <summary>

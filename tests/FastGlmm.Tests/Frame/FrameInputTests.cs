@@ -140,6 +140,20 @@ public class FrameInputTests
     }
 
     [Fact]
+    public void DeclaredLevels_WithNumericLookingLabels_AreAFactor()
+    {
+        // Contraception's livch has levels 0, 1, 2, 3+: a real factor once its levels are declared.
+        string[] lv = ["0", "1", "2", "3+"];
+        var t = new DataTable([
+            new NumericColumn("y", [1, 0, 1, 0, 1, 0]),
+            FactorColumn.FromLabels("livch", ["0", "1", "2", "3+", "1", "0"], lv),
+            FactorColumn.FromLabels("g", ["a", "a", "b", "b", "c", "c"]),
+        ], "d.csv");
+        var f = ModelFrame.Build(t, "y ~ livch + (1 | g)", Binomial);
+        Assert.Equal(["(Intercept)", "livch1", "livch2", "livch3+"], f.X.ColumnNames);
+    }
+
+    [Fact]
     public void Weights_MultiplyTrials()
     {
         var t = new DataTable([

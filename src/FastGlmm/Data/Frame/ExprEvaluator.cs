@@ -126,7 +126,7 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
     /// </summary>
     public string TextHint(Expr e)
     {
-        if (e is not NameExpr n || !data.TryGetColumn(n.Name, out var c) || c is not FactorColumn f) return "";
+        if (e is not NameExpr n || !data.TryGetColumn(n.Name, out var c) || c is not FactorColumn { DeclaredLevels: false } f) return "";
         var numeric = f.Levels.Select(l => double.TryParse(l, System.Globalization.NumberStyles.Float,
             System.Globalization.CultureInfo.InvariantCulture, out _)).ToArray();
         if (numeric.All(x => x) || numeric.Count(x => x) * 2 <= numeric.Length) return "";
