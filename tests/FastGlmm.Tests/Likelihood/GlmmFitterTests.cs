@@ -1,0 +1,40 @@
+using FastGlmm.Data.Frame;
+using FastGlmm.Datasets;
+using FastGlmm.Families;
+using FastGlmm.Likelihood;
+
+namespace FastGlmm.Tests.Likelihood;
+
+/// <summary>Laplace GLMM fits against lme4 1.1-31's reference fits (shared/reference).</summary>
+public class GlmmFitterTests
+{
+    [Theory]
+    [InlineData("cbpp_laplace.json")]
+    [InlineData("bacteria_laplace.json")]
+    [InlineData("epil_laplace.json")]
+    [InlineData("salamander_laplace.json")]
+    public void Fit_MatchesLme4(string file)
+    {
+        var r = TestData.Json("reference", file);
+        var frame = ModelFrame.Build(BuiltInDatasets.Load(r.GetProperty("dataset").GetString()!.Replace(".csv", "")),
+            r.GetProperty("formula").GetString()!, new ModelFrameOptions { Family = FamilySpec.Parse(r.GetProperty("family").GetString()!) });
+        var fit = GlmmFitter.Fit(frame);
+        Assert.True(fit.Optimizer.Converged, fit.Optimizer.Message);
+        double ll = r.GetProperty("logLik").GetDouble();
+        Assert.InRange(fit.LogLik, ll - 1e-4, ll + 1e-3);
+        Assert.True(fit.LogLik >= ll - 1e-6, $"optimum {fit.LogLik} is worse than lme4's {ll}");
+        if (file == "cbpp_laplace.json") Assert.Equal(-92.02628186, fit.LogLik, 2e-6); // glmmTMB's optimum
+        var beta = r.GetProperty("fixef").EnumerateObject().Select(p => p.Value.GetDouble()).ToArray();
+        var se = r.GetProperty("fixef_se").EnumerateObject().Select(p => p.Value.GetDouble()).ToArray();
+        // lme4's Hessian SEs come from its devfun, whose PIRLS stops early; where glmmTMB (exact Laplace,
+        // AD Hessian) is pinned, our SEs must agree with it to 1e-4 relative, otherwise with lme4 to 1%.
+        string tmb = file.Replace("_laplace", "_glmmtmb");
+        bool haveTmb = File.Exists(TestData.Path("reference", tmb));
+        if (haveTmb) se = TestData.Json("reference", tmb).GetProperty("fixef_se").EnumerateObject().Select(p => p.Value.GetDouble()).ToArray();
+        for (int j = 0; j < beta.Length; j++)
+        {
+            Assert.Equal(beta[j], fit.Beta[j], 2e-3);
+            Assert.Equal(se[j], fit.BetaSe[j], (haveTmb ? 1e-4 : 0.01) * se[j]);
+        }
+    }
+}
