@@ -1,0 +1,117 @@
+using FastGlmm.Families;
+using FastGlmm.Linalg;
+using FastGlmm.Model;
+
+namespace FastGlmm.Backends.Cpu;
+
+/// <summary>
+/// The CPU implementation of <see cref="IGlmmBackend"/>: managed loops over each block's rows,
+/// <c>Parallel.For</c> over blocks, family and link as generic struct operators (no virtual calls in
+/// the row loop), all buffers allocated once per problem.
+/// </summary>
+internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
+    where TLink : struct, ILink where TDist : struct, IDistribution
+{
+    private readonly GlmmProblem _p;
+    private readonly double[] _eta0, _u, _cand, _rhs, _a, _t;
+    private readonly long[] _aOffset;
+    private readonly int[] _tOffset, _entryFirst;
+
+    public CpuGlmmBackend(GlmmProblem problem)
+    {
+        _p = problem;
+        int nb = problem.BlockCount;
+        _eta0 = new double[problem.N];
+        _u = new double[problem.TotalRandomEffects];
+        _cand = new double[problem.TotalRandomEffects];
+        _rhs = new double[problem.TotalRandomEffects];
+        _aOffset = new long[nb + 1];
+        for (int b = 0; b < nb; b++)
+        {
+            long m = problem.UOffsets[b + 1] - problem.UOffsets[b];
+            _aOffset[b + 1] = _aOffset[b] + m * m;
+        }
+        _a = new double[_aOffset[nb]];
+        var layout = problem.Layout;
+        _tOffset = new int[layout.TermCount + 1];
+        for (int t = 0; t < layout.TermCount; t++) _tOffset[t + 1] = _tOffset[t] + layout.Columns(t) * layout.Columns(t);
+        _t = new double[_tOffset[^1]];
+        _entryFirst = new int[problem.K];
+        for (int e = 0; e < problem.K; e++) _entryFirst[e] = e - problem.EntryColumn[e];
+    }
+
+    public string Name => "cpu";
+
+    public GlmmProblem Problem => _p;
+
+    public void SetParameters(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
+    {
+        var layout = _p.Layout;
+        for (int t = 0; t < layout.TermCount; t++)
+            layout.FillFactor(theta, t, _t.AsSpan(_tOffset[t], _tOffset[t + 1] - _tOffset[t]));
+        int n = _p.N, p = _p.P;
+        var b = beta.ToArray();
+        Parallel.For(0, Chunks(n), c =>
+        {
+            var (lo, hi) = Range(c, n);
+            for (int i = lo; i < hi; i++)
+            {
+                double e = _p.Offset[i];
+                for (int j = 0; j < p; j++) e += _p.X[(long)j * n + i] * b[j];
+                _eta0[i] = e;
+            }
+        });
+    }
+
+    public void ResetModes() => Array.Clear(_u);
+
+    public void ReadModes(Span<double> u) => _u.CopyTo(u);
+
+    public void Halve(ReadOnlySpan<bool> flagged)
+    {
+        for (int b = 0; b < _p.BlockCount; b++)
+        {
+            if (!flagged[b]) continue;
+            for (int j = _p.UOffsets[b]; j < _p.UOffsets[b + 1]; j++) _cand[j] = 0.5 * (_u[j] + _cand[j]);
+        }
+    }
+
+    public void Accept(ReadOnlySpan<bool> flagged)
+    {
+        for (int b = 0; b < _p.BlockCount; b++)
+        {
+            if (!flagged[b]) continue;
+            int lo = _p.UOffsets[b], len = _p.UOffsets[b + 1] - lo;
+            Array.Copy(_cand, lo, _u, lo, len);
+        }
+    }
+
+    public void Solve(ReadOnlySpan<bool> active, Span<bool> ok)
+    {
+        var act = active.ToArray();
+        var res = new bool[_p.BlockCount];
+        Parallel.For(0, _p.BlockCount, b =>
+        {
+            if (!act[b]) return;
+            int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
+            var a = _a.AsSpan((int)_aOffset[b], m * m);
+            if (!DenseCholesky.Factor(a, m)) return;
+            var c = _cand.AsSpan(lo, m);
+            _rhs.AsSpan(lo, m).CopyTo(c);
+            DenseCholesky.SolveLower(a, m, c);
+            DenseCholesky.SolveUpperTransposed(a, m, c);
+            res[b] = true;
+        });
+        for (int b = 0; b < res.Length; b++) if (act[b]) ok[b] = res[b];
+    }
+
+    public void Dispose() { }
+
+    private static int Chunks(int n) => Math.Max(1, Math.Min(4 * Environment.ProcessorCount, n / 8192));
+
+    private static (int, int) Range(int c, int n)
+    {
+        int chunks = Chunks(n);
+        return ((int)((long)n * c / chunks), (int)((long)n * (c + 1) / chunks));
+    }
+}

@@ -1,0 +1,52 @@
+using FastGlmm.Model;
+
+namespace FastGlmm.Backends;
+
+/// <summary>
+/// The batched, device-resident operations the likelihood algorithms call. A backend owns one
+/// <see cref="GlmmProblem"/>'s data and per-block state: the modes u, a candidate ũ, and each
+/// block's system A_b = Λ_b'Z_b'W Z_bΛ_b + I with right-hand side r_b = Λ_b'Z_b'W z̃ (z̃ the working
+/// residual). Every call works on all blocks (or those flagged) at once and returns only per-block
+/// scalars. The algorithms (PIRLS, Laplace, AGQ) live in core and are written once over this seam.
+/// </summary>
+public interface IGlmmBackend : IDisposable
+{
+    /// <summary>The backend's name, e.g. "cpu".</summary>
+    string Name { get; }
+
+    /// <summary>The problem whose data the backend holds.</summary>
+    GlmmProblem Problem { get; }
+
+    /// <summary>Sets θ (the factors T_t) and β (the fixed linear predictor η₀ = offset + Xβ); keeps u.</summary>
+    void SetParameters(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta);
+
+    /// <summary>Sets u = 0 in every block.</summary>
+    void ResetModes();
+
+    /// <summary>
+    /// For each flagged block, at u (or at the candidate ũ when <paramref name="candidate"/>), writes the
+    /// penalized deviance Σ_{i∈b} d_i + ‖u_b‖² to <paramref name="pdev"/>[b] and stores A_b and r_b.
+    /// </summary>
+    void Evaluate(ReadOnlySpan<bool> active, bool candidate, Span<double> pdev);
+
+    /// <summary>
+    /// For each flagged block, factors the stored A_b and sets the candidate ũ_b = A_b⁻¹ r_b (the IRLS
+    /// update). <paramref name="ok"/>[b] is false when A_b is not numerically positive definite.
+    /// </summary>
+    void Solve(ReadOnlySpan<bool> active, Span<bool> ok);
+
+    /// <summary>For each flagged block, ũ_b ← (u_b + ũ_b)/2 (a step halving).</summary>
+    void Halve(ReadOnlySpan<bool> flagged);
+
+    /// <summary>For each flagged block, u_b ← ũ_b.</summary>
+    void Accept(ReadOnlySpan<bool> flagged);
+
+    /// <summary>
+    /// At u, per block: log det(A_b) with W at u, ‖u_b‖², and −2 Σ_{i∈b} log p(y_i | μ_i) with full
+    /// normalizing constants. The Laplace deviance is the sum of the three over blocks.
+    /// </summary>
+    void LaplaceTerms(Span<double> logDet, Span<double> uSquared, Span<double> minusTwoLogLik);
+
+    /// <summary>Copies u (length Σ m_b, block-major) into <paramref name="u"/>.</summary>
+    void ReadModes(Span<double> u);
+}

@@ -1,0 +1,116 @@
+using FastGlmm.Data.Frame;
+using FastGlmm.Families;
+using FastGlmm.Likelihood;
+
+namespace FastGlmm.Model;
+
+/// <summary>
+/// A mixed model packed into flat arrays for the backends, rows sorted by independent block.
+/// Row i's linear predictor is η_i = offset_i + Σ_j X[i, j] β_j + Σ_e (ZΛ)[i, e] u[Slot[i, e]], where
+/// the K = Σ_t q_t entries e of a row belong to term <see cref="EntryTerm"/>[e], column
+/// <see cref="EntryColumn"/>[e], and (ZΛ)[i, e] = Σ_{c ≥ col(e)} Z_t[i, c] T_t[c, col(e)].
+/// Block b owns rows [RowOffsets[b], RowOffsets[b+1]) and the spherical random effects
+/// u[UOffsets[b] .. UOffsets[b+1]) (m_b = UOffsets[b+1] − UOffsets[b]); <see cref="Slot"/> holds
+/// block-local indices into them.
+/// </summary>
+public sealed class GlmmProblem
+{
+    /// <summary>Packs a model frame.</summary>
+    public GlmmProblem(ModelFrame frame)
+    {
+        Frame = frame;
+        Family = frame.Family;
+        Layout = new ThetaLayout(frame.RandomTerms);
+        N = frame.RowCount;
+        P = frame.X.Columns;
+        X = frame.X.Values.ToArray();
+        Y = frame.Response.Y.ToArray();
+        Weights = frame.Response.Weights.ToArray();
+        Offset = frame.Offset.ToArray();
+        var terms = frame.RandomTerms;
+        var design = new BlockDesign(frame);
+        K = design.MaxRowEntries;
+        EntryTerm = new int[K];
+        EntryColumn = new int[K];
+        for (int t = 0, e = 0; t < terms.Count; t++)
+            for (int c = 0; c < terms[t].ColumnCount; c++, e++) { EntryTerm[e] = t; EntryColumn[e] = c; }
+        Z = new double[(long)N * K];
+        Slot = new int[(long)N * K];
+        for (int t = 0, e0 = 0; t < terms.Count; t++)
+        {
+            var term = terms[t];
+            int q = term.ColumnCount;
+            var z = term.Z;
+            var lev = term.LevelOfRow;
+            int tlo = design.TermLevelOffset[t];
+            for (int i = 0; i < N; i++)
+            {
+                int o = design.LocalOffset[tlo + lev[i]];
+                for (int c = 0; c < q; c++)
+                {
+                    Z[(long)i * K + e0 + c] = z[c * N + i];
+                    Slot[(long)i * K + e0 + c] = o + c;
+                }
+            }
+            e0 += q;
+        }
+        int nb = frame.Blocks.Count;
+        RowOffsets = frame.Blocks.RowOffsets.ToArray();
+        UOffsets = new int[nb + 1];
+        for (int b = 0; b < nb; b++) UOffsets[b + 1] = UOffsets[b] + design.Size[b];
+    }
+
+    /// <summary>The frame this problem was packed from.</summary>
+    public ModelFrame Frame { get; }
+
+    /// <summary>Family and link.</summary>
+    public FamilySpec Family { get; }
+
+    /// <summary>The θ layout.</summary>
+    public ThetaLayout Layout { get; }
+
+    /// <summary>Rows n.</summary>
+    public int N { get; }
+
+    /// <summary>Fixed-effect columns p.</summary>
+    public int P { get; }
+
+    /// <summary>Nonzeros per row of Z, K = Σ_t q_t.</summary>
+    public int K { get; }
+
+    /// <summary>X, n × p column-major.</summary>
+    public double[] X { get; }
+
+    /// <summary>Responses (n); for binomial the proportion.</summary>
+    public double[] Y { get; }
+
+    /// <summary>Prior weights (n); for binomial the trials times prior weights.</summary>
+    public double[] Weights { get; }
+
+    /// <summary>Offsets (n).</summary>
+    public double[] Offset { get; }
+
+    /// <summary>Z entries, n × K row-major.</summary>
+    public double[] Z { get; }
+
+    /// <summary>Block-local u index of each Z entry, n × K row-major.</summary>
+    public int[] Slot { get; }
+
+    /// <summary>Term of entry e (length K).</summary>
+    public int[] EntryTerm { get; }
+
+    /// <summary>Column within its term of entry e (length K).</summary>
+    public int[] EntryColumn { get; }
+
+    /// <summary>CSR row offsets per block (length blocks + 1).</summary>
+    public int[] RowOffsets { get; }
+
+    /// <summary>Offsets of each block's random effects in u (length blocks + 1).</summary>
+    public int[] UOffsets { get; }
+
+    /// <summary>Number of blocks.</summary>
+    public int BlockCount => RowOffsets.Length - 1;
+
+    /// <summary>Total number of spherical random effects, Σ m_b.</summary>
+    public int TotalRandomEffects => UOffsets[^1];
+}
