@@ -60,6 +60,44 @@ public sealed class GlmmProblem
         for (int b = 0; b < nb; b++) UOffsets[b + 1] = UOffsets[b] + design.Size[b];
     }
 
+    /// <summary>
+    /// Packs every term's factor T_t(θ) (q_t × q_t, column-major) into <paramref name="factors"/> at
+    /// <see cref="FactorOffsets"/>[t].
+    /// </summary>
+    public void FillFactors(ReadOnlySpan<double> theta, Span<double> factors)
+    {
+        for (int t = 0; t < Layout.TermCount; t++)
+            Layout.FillFactor(theta, t, factors.Slice(FactorOffsets[t], FactorOffsets[t + 1] - FactorOffsets[t]));
+    }
+
+    /// <summary>Offsets of each term's T_t in a packed factor array (length terms + 1; T_t has q_t² entries).</summary>
+    public int[] FactorOffsets => _factorOffsets ??= BuildFactorOffsets();
+
+    private int[]? _factorOffsets;
+
+    private int[] BuildFactorOffsets()
+    {
+        var o = new int[Layout.TermCount + 1];
+        for (int t = 0; t < Layout.TermCount; t++) o[t + 1] = o[t] + Layout.Columns(t) * Layout.Columns(t);
+        return o;
+    }
+
+    /// <summary>
+    /// Row i of ZΛ: (ZΛ)[i, e] = Σ_{c ≥ col(e)} Z[i, first(e) + c] T_t[c, col(e)] for the K entries e,
+    /// with the factors packed by <see cref="FillFactors"/>.
+    /// </summary>
+    public void ZLambdaRow(int i, ReadOnlySpan<double> factors, Span<double> zl)
+    {
+        long o = (long)i * K;
+        for (int e = 0; e < K; e++)
+        {
+            int t = EntryTerm[e], col = EntryColumn[e], q = Layout.Columns(t), first = e - col, to = FactorOffsets[t];
+            double v = 0;
+            for (int c = col; c < q; c++) v += Z[o + first + c] * factors[to + col * q + c];
+            zl[e] = v;
+        }
+    }
+
     /// <summary>The frame this problem was packed from.</summary>
     public ModelFrame Frame { get; }
 

@@ -11,7 +11,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var u = candidate ? _cand : _u;
         Parallel.For(0, _p.BlockCount, b =>
         {
-            if (act[b]) res[b] = Pass(b, u, assemble: true, logDensity: false, out _);
+            if (act[b]) res[b] = Pass(b, u, assemble: true);
         });
         for (int b = 0; b < res.Length; b++) if (act[b]) pdev[b] = res[b];
     }
@@ -24,67 +24,63 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var ll = new double[nb];
         Parallel.For(0, nb, b =>
         {
-            Pass(b, _u, assemble: true, logDensity: true, out ll[b]);
+            double dev = Pass(b, _u, assemble: true) - SumSquares(b, _u);
+            ll[b] = dev + _satConst[b];
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
             ld[b] = DenseCholesky.Factor(a, m) ? DenseCholesky.LogDeterminant(a, m) : double.NaN;
-            double s = 0;
-            for (int j = lo; j < lo + m; j++) s += _u[j] * _u[j];
-            uu[b] = s;
+            uu[b] = SumSquares(b, _u);
         });
         ld.CopyTo(logDet);
         uu.CopyTo(uSquared);
         ll.CopyTo(minusTwoLogLik);
     }
 
+    private double SumSquares(int b, double[] u)
+    {
+        double s = 0;
+        for (int j = _p.UOffsets[b]; j < _p.UOffsets[b + 1]; j++) s += u[j] * u[j];
+        return s;
+    }
+
     /// <summary>
-    /// One pass over block b's rows at modes <paramref name="u"/>: returns Σ d_i + ‖u_b‖²; optionally
-    /// assembles A_b = Λ'Z'WZΛ + I and r_b = Λ'Z'W z̃ (z̃ = ZΛu + (y − μ)/μ'), and −2 Σ log p(y|μ).
+    /// One pass over block b's rows at modes <paramref name="u"/>: returns Σ d_i + ‖u_b‖² and, when
+    /// <paramref name="assemble"/>, stores A_b = Λ'Z'WZΛ + I and r_b = Λ'Z'W z̃ (z̃ = ZΛu + (y − μ)/μ').
     /// </summary>
-    private double Pass(int b, double[] u, bool assemble, bool logDensity, out double minusTwoLogLik)
+    private double Pass(int b, double[] u, bool assemble)
     {
         var p = _p;
         int k = p.K, lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
         var a = _a.AsSpan((int)_aOffset[b], m * m);
         var rhs = _rhs.AsSpan(lo, m);
         if (assemble) { a.Clear(); rhs.Clear(); }
-        Span<double> zl = stackalloc double[Math.Max(1, k)];
-        double dev = 0, ll = 0;
+        var y = p.Y;
+        var wts = p.Weights;
+        var zlAll = _zl;
+        var slots = p.Slot;
+        double dev = 0;
         for (int i = p.RowOffsets[b]; i < p.RowOffsets[b + 1]; i++)
         {
             long o = (long)i * k;
-            double eta = _eta0[i];
-            for (int e = 0; e < k; e++)
-            {
-                // (ZΛ)[i, e] = Σ_{c ≥ col(e)} Z[i, first(e) + c] T[c, col(e)].
-                int t = p.EntryTerm[e], col = p.EntryColumn[e], q = _p.Layout.Columns(t), f = _entryFirst[e];
-                var tt = _t.AsSpan(_tOffset[t], q * q);
-                double v = 0;
-                for (int c = col; c < q; c++) v += p.Z[o + f + c] * tt[col * q + c];
-                zl[e] = v;
-                eta += v * u[lo + p.Slot[o + e]];
-            }
-            double y = p.Y[i], wt = p.Weights[i];
+            double eta0 = _eta0[i], eta = eta0;
+            for (int e = 0; e < k; e++) eta += zlAll[o + e] * u[lo + slots[o + e]];
+            double yi = y[i], wt = wts[i];
             double mu = TLink.LinkInverse(eta);
-            dev += TDist.DevianceResidual(y, mu, wt);
-            if (logDensity) ll += TDist.LogDensity(y, mu, wt);
+            dev += TDist.DevianceResidual(yi, mu, wt);
             if (!assemble) continue;
             double dmu = TLink.MuEta(eta);
             double s = dmu / Math.Sqrt(TDist.Variance(mu));
             double w = wt * s * s;
-            double zr = eta - _eta0[i] + (y - mu) / dmu;
+            double zr = eta - eta0 + (yi - mu) / dmu;
             for (int e = 0; e < k; e++)
             {
-                double we = w * zl[e];
-                int se = p.Slot[o + e];
+                double we = w * zlAll[o + e];
+                int se = slots[o + e];
                 rhs[se] += we * zr;
-                for (int g = 0; g < k; g++) a[p.Slot[o + g] * m + se] += we * zl[g];
+                for (int g = 0; g < k; g++) a[slots[o + g] * m + se] += we * zlAll[o + g];
             }
         }
         if (assemble) for (int j = 0; j < m; j++) a[j * m + j] += 1;
-        double uu = 0;
-        for (int j = lo; j < lo + m; j++) uu += u[j] * u[j];
-        minusTwoLogLik = -2 * ll;
-        return dev + uu;
+        return dev + SumSquares(b, u);
     }
 }

@@ -13,9 +13,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
     where TLink : struct, ILink where TDist : struct, IDistribution
 {
     private readonly GlmmProblem _p;
-    private readonly double[] _eta0, _u, _cand, _rhs, _a, _t;
+    private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst;
     private readonly long[] _aOffset;
-    private readonly int[] _tOffset, _entryFirst;
 
     public CpuGlmmBackend(GlmmProblem problem)
     {
@@ -32,12 +31,20 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
             _aOffset[b + 1] = _aOffset[b] + m * m;
         }
         _a = new double[_aOffset[nb]];
-        var layout = problem.Layout;
-        _tOffset = new int[layout.TermCount + 1];
-        for (int t = 0; t < layout.TermCount; t++) _tOffset[t + 1] = _tOffset[t] + layout.Columns(t) * layout.Columns(t);
-        _t = new double[_tOffset[^1]];
-        _entryFirst = new int[problem.K];
-        for (int e = 0; e < problem.K; e++) _entryFirst[e] = e - problem.EntryColumn[e];
+        _t = new double[problem.FactorOffsets[^1]];
+        _zl = new double[(long)problem.N * problem.K];
+        // −2 log p(y|μ) = d(y, μ) + c(y) for every μ: c(y) = −2 log p(y|μ) − d(y, μ) at any interior μ.
+        _satConst = new double[nb];
+        Parallel.For(0, nb, b =>
+        {
+            double c = 0;
+            for (int i = problem.RowOffsets[b]; i < problem.RowOffsets[b + 1]; i++)
+            {
+                double y = problem.Y[i], wt = problem.Weights[i], mu = TDist.InitialMu(y, wt);
+                c += -2 * TDist.LogDensity(y, mu, wt) - TDist.DevianceResidual(y, mu, wt);
+            }
+            _satConst[b] = c;
+        });
     }
 
     public string Name => "cpu";
@@ -46,10 +53,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
 
     public void SetParameters(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
-        var layout = _p.Layout;
-        for (int t = 0; t < layout.TermCount; t++)
-            layout.FillFactor(theta, t, _t.AsSpan(_tOffset[t], _tOffset[t + 1] - _tOffset[t]));
-        int n = _p.N, p = _p.P;
+        _p.FillFactors(theta, _t);
+        int n = _p.N, p = _p.P, k = _p.K;
         var b = beta.ToArray();
         Parallel.For(0, Chunks(n), c =>
         {
@@ -59,6 +64,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
                 double e = _p.Offset[i];
                 for (int j = 0; j < p; j++) e += _p.X[(long)j * n + i] * b[j];
                 _eta0[i] = e;
+                _p.ZLambdaRow(i, _t, _zl.AsSpan((int)((long)i * k), k));
             }
         });
     }
