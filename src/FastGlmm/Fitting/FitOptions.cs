@@ -1,0 +1,22 @@
+using FastGlmm.Optimization;
+
+namespace FastGlmm.Fitting;
+
+/// <summary>How to fit a model.</summary>
+public sealed record FitOptions
+{
+    /// <summary>REML (true, lmer's default) or ML for linear mixed models; ignored for GLMMs.</summary>
+    public bool Reml { get; init; } = true;
+
+    /// <summary>Quadrature nodes per random-effect dimension for GLMMs: 1 = Laplace (default).</summary>
+    public int Nagq { get; init; } = 1;
+
+    /// <summary>Optimizer tolerances; null for the defaults.</summary>
+    public OptimizerSettings? Optimizer { get; init; }
+
+    /// <summary>
+    /// Compute Hessian-based standard errors by finite differences. Null follows lme4: only when
+    /// n &lt; 10 000 and there are fewer than 20 parameters.
+    /// </summary>
+    public bool? HessianStandardErrors { get; init; }
+}

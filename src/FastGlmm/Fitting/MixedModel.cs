@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using FastGlmm.Backends.Cpu;
+using FastGlmm.Data.Frame;
+using FastGlmm.Families;
+using FastGlmm.Likelihood;
+using FastGlmm.Model;
+using FastGlmm.Optimization;
+
+namespace FastGlmm.Fitting;
+
+/// <summary>
+/// Fits linear mixed models (profiled ML/REML deviance) and GLMMs (Laplace) and assembles a
+/// <see cref="FitResult"/> with lme4's quantities, the convergence checks (central-difference
+/// gradient scaled by the Hessian, positive definiteness, boundary fits) and the optimizer's record.
+/// </summary>
+public static partial class MixedModel
+{
+    /// <summary>Gradient tolerance of the convergence check (lme4's check.conv.grad).</summary>
+    public const double GradientTolerance = 2e-3;
+
+    /// <summary>Fits the frame's model.</summary>
+    public static FitResult Fit(ModelFrame frame, FitOptions? options = null)
+    {
+        options ??= new FitOptions();
+        if (frame.RandomTerms.Count == 0)
+            throw new UserInputException("the formula has no random-effects terms; add one such as (1 | group)");
+        if (options.Nagq != 1 && !frame.Family.IsLinearMixedModel)
+            throw new UserInputException($"nAGQ = {options.Nagq} is not available yet; use the Laplace approximation (nAGQ = 1)");
+        if (frame.Family.Family == FamilyId.Gamma)
+            throw new UserInputException("the Gamma family is not available yet for mixed models");
+        var sw = Stopwatch.StartNew();
+        return frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
+    }
+
+    private static bool WantHessian(ModelFrame frame, FitOptions o, int parameters) =>
+        o.HessianStandardErrors ?? (frame.RowCount < 10_000 && parameters < 20);
+
+    private static FitResult FitLmm(ModelFrame frame, FitOptions o, Stopwatch sw)
+    {
+        var fit = LmmFitter.Fit(frame, o.Reml, o.Optimizer);
+        var prob = new GlmmProblem(frame);
+        var layout = prob.Layout;
+        var dev = new LmmDeviance(new LmmCrossProducts(frame), layout);
+        double F(double[] t) => dev.Evaluate(t, o.Reml).Deviance;
+        var (g, h, ev) = FiniteDifferences.Derivatives(F, fit.Theta, fit.Deviance, withHessian: true);
+        var u = Modes(prob, fit.Theta, fit.Beta);
+        var fs = FinalState.Compute(prob, fit.Theta, fit.Beta, u, fit.Sigma * fit.Sigma);
+        var checks = Checks(fit.Optimizer, g, h, fit.Singular);
+        int n = frame.RowCount;
+        return Assemble(frame, prob, fs, o.Reml ? "REML" : "ML", 0, fit.Theta, fit.Beta, fit.Sigma,
+            fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, "bounded Nelder-Mead",
+                fit.Optimizer.Evaluations + ev, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
+                fit.Singular, checks.Messages, layout.Initial.ToArray(), fit.Theta));
+    }
+
+    private static FitResult FitGlmm(ModelFrame frame, FitOptions o, Stopwatch sw)
+    {
+        var opt = GlmmFitter.Fit(frame, o.Optimizer);
+        var prob = new GlmmProblem(frame);
+        var layout = prob.Layout;
+        int nt = layout.Count, p = frame.X.Columns;
+        var v = opt.Theta.Concat(opt.Beta).ToArray();
+        // lme4's boundary check: a diagonal θ within 1e-5 of 0 is set to 0 if that does not raise D.
+        for (int i = 0; i < nt; i++)
+        {
+            if (!layout.IsDiagonal(i) || v[i] == 0 || v[i] > 1e-5) continue;
+            var w = (double[])v.Clone();
+            w[i] = 0;
+            if (opt.Objective(w) <= opt.Objective(v)) v = w;
+        }
+        double d = opt.Objective(v);
+        bool singular = Enumerable.Range(0, nt).Any(i => layout.IsDiagonal(i) && v[i] < 1e-4);
+        bool hess = WantHessian(frame, o, v.Length) && !singular;
+        var (g, h, ev) = FiniteDifferences.Derivatives(opt.Objective, v, d, hess);
+        double[]? seH = null;
+        double[]? vcovH = null;
+        if (h is not null && HessianCovariance(h, nt, p) is { } cov)
+        {
+            vcovH = cov;
+            seH = Enumerable.Range(0, p).Select(j => Math.Sqrt(cov[j * p + j])).ToArray();
+        }
+        var theta = v[..nt];
+        var beta = v[nt..];
+        var u = Modes(prob, theta, beta);
+        var fs = FinalState.Compute(prob, theta, beta, u, 1.0);
+        var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
+        var checks = Checks(opt.Optimizer, g, h, singular);
+        var result = Assemble(frame, prob, fs, "Laplace", 1, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
+            seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "bounded Nelder-Mead",
+                opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
+                singular, checks.Messages, opt.Start, v));
+        return vcovH is null ? result : result with { BetaCovariance = vcovH };
+    }
+
+    /// <summary>Var(β̂) = 2[H⁻¹]_ββ (p × p row-major), or null when H is not positive definite.</summary>
+    private static double[]? HessianCovariance(double[] h, int nt, int p)
+    {
+        int k = nt + p;
+        var l = (double[])h.Clone();
+        if (!Linalg.DenseCholesky.Factor(l, k)) return null;
+        var cov = new double[p * p];
+        for (int j = 0; j < p; j++)
+        {
+            var e = new double[k];
+            e[nt + j] = 1;
+            Linalg.DenseCholesky.SolveLower(l, k, e);
+            Linalg.DenseCholesky.SolveUpperTransposed(l, k, e);
+            for (int i = 0; i < p; i++) cov[i * p + j] = 2 * e[nt + i];
+        }
+        return cov;
+    }
+
+    /// <summary>û at (θ, β): PIRLS on the CPU backend (for an LMM it is the penalized least-squares solution).</summary>
+    private static double[] Modes(GlmmProblem prob, double[] theta, double[] beta)
+    {
+        using var backend = CpuGlmmBackend.Create(prob);
+        backend.SetParameters(theta, beta);
+        Pirls.Run(backend);
+        var u = new double[prob.TotalRandomEffects];
+        backend.ReadModes(u);
+        return u;
+    }
+
+    private static (bool Converged, double MaxGradient, bool? PositiveDefinite, List<string> Messages) Checks(
+        OptimizerResult opt, double[] g, double[]? h, bool singular)
+    {
+        var messages = new List<string> { opt.Message };
+        bool ok = opt.Converged;
+        var (mg, pd) = FiniteDifferences.ScaledGradient(g, h);
+        if (singular) messages.Add("boundary (singular) fit: a random-effect variance is estimated as 0 (or a correlation as ±1)");
+        if (!singular && mg > GradientTolerance)
+        {
+            ok = false;
+            messages.Add($"Model failed to converge with max|grad| = {mg:G4} (tol = {GradientTolerance})");
+        }
+        if (!singular && pd == false)
+        {
+            ok = false;
+            messages.Add("Model failed to converge: the Hessian is not positive definite");
+        }
+        if (!opt.Converged) messages.Add("the optimizer stopped before converging; estimates may be unreliable");
+        return (ok, mg, pd, messages);
+    }
+}
