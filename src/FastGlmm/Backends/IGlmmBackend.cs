@@ -47,6 +47,17 @@ public interface IGlmmBackend : IDisposable
     /// </summary>
     void LaplaceTerms(Span<double> logDet, Span<double> uSquared, Span<double> minusTwoLogLik);
 
+    /// <summary>
+    /// Adaptive Gauss–Hermite terms at u = û, for problems whose blocks all have the same size m (one
+    /// cluster of one grouping factor). With A_b = L_bL_b' at û and devc(u) = Σ_{i∈b} d_i(u) + ‖u‖², writes
+    /// log M_b = log Σ_k w_k exp(−½[devc(û + L_b⁻ᵀz_k) − devc(û)] + ½‖z_k‖²) for the N nodes z_k (m each,
+    /// row-major in <paramref name="nodes"/>) with log-weights <paramref name="logWeights"/>.
+    /// </summary>
+    void AgqTerms(ReadOnlySpan<double> nodes, ReadOnlySpan<double> logWeights, Span<double> logM);
+
+    /// <summary>−2 Σ_{i∈b} log p(y_i | μ = y_i)-type constants c_b with −2 Σ log p(y|μ) = Σ d_i(μ) + c_b for every μ.</summary>
+    void SaturatedConstants(Span<double> c);
+
     /// <summary>Copies u (length Σ m_b, block-major) into <paramref name="u"/>.</summary>
     void ReadModes(Span<double> u);
 }

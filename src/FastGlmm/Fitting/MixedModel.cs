@@ -24,8 +24,8 @@ public static partial class MixedModel
         options ??= new FitOptions();
         if (frame.RandomTerms.Count == 0)
             throw new UserInputException("the formula has no random-effects terms; add one such as (1 | group)");
-        if (options.Nagq != 1 && !frame.Family.IsLinearMixedModel)
-            throw new UserInputException($"nAGQ = {options.Nagq} is not available yet; use the Laplace approximation (nAGQ = 1)");
+        if (options.Nagq < 1 || options.Nagq > 100)
+            throw new UserInputException($"nAGQ must be between 1 and 100 (got {options.Nagq})");
         if (frame.Family.Family == FamilyId.Gamma)
             throw new UserInputException("the Gamma family is not available yet for mixed models");
         var sw = Stopwatch.StartNew();
@@ -55,7 +55,7 @@ public static partial class MixedModel
 
     private static FitResult FitGlmm(ModelFrame frame, FitOptions o, Stopwatch sw)
     {
-        var opt = GlmmFitter.Fit(frame, o.Optimizer);
+        var opt = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq);
         var prob = new GlmmProblem(frame);
         var layout = prob.Layout;
         int nt = layout.Count, p = frame.X.Columns;
@@ -85,7 +85,7 @@ public static partial class MixedModel
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0);
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
         var checks = Checks(opt.Optimizer, g, h, singular);
-        var result = Assemble(frame, prob, fs, "Laplace", 1, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
+        var result = Assemble(frame, prob, fs, o.Nagq == 1 ? "Laplace" : $"AGQ({o.Nagq})", o.Nagq, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
             seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "bounded Nelder-Mead",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));
