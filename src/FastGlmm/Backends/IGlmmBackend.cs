@@ -42,10 +42,14 @@ public interface IGlmmBackend : IDisposable
     void Accept(ReadOnlySpan<bool> flagged);
 
     /// <summary>
-    /// At u, per block: log det(A_b) with W at u, ‖u_b‖², and −2 Σ_{i∈b} log p(y_i | μ_i) with full
-    /// normalizing constants. The Laplace deviance is the sum of the three over blocks.
+    /// At u, per block: log det(A_b) with W at u, ‖u_b‖², and the deviance Σ_{i∈b} d_i(μ_i).
+    /// With the constants of <see cref="SaturatedConstants"/>, the Laplace deviance is
+    /// Σ_b [log det A_b + ‖u_b‖² + Σ d_i + c_b] for families without a dispersion parameter.
     /// </summary>
-    void LaplaceTerms(Span<double> logDet, Span<double> uSquared, Span<double> minusTwoLogLik);
+    void LaplaceTerms(Span<double> logDet, Span<double> uSquared, Span<double> deviance);
+
+    /// <summary>At u, per block, −2 Σ_{i∈b} w_i log p(y_i | μ_i, φ) with dispersion φ (Gamma; ignored otherwise).</summary>
+    void LogLikelihoodTerms(double dispersion, Span<double> minusTwoLogLik);
 
     /// <summary>
     /// Adaptive Gauss–Hermite terms at u = û, for problems whose blocks all have the same size m (one
@@ -55,7 +59,7 @@ public interface IGlmmBackend : IDisposable
     /// </summary>
     void AgqTerms(ReadOnlySpan<double> nodes, ReadOnlySpan<double> logWeights, Span<double> logM);
 
-    /// <summary>−2 Σ_{i∈b} log p(y_i | μ = y_i)-type constants c_b with −2 Σ log p(y|μ) = Σ d_i(μ) + c_b for every μ.</summary>
+    /// <summary>Per block the constant c_b with −2 Σ_{i∈b} log p(y_i | μ_i) = Σ d_i(μ_i) + c_b for every μ (dispersion 1).</summary>
     void SaturatedConstants(Span<double> c);
 
     /// <summary>Copies u (length Σ m_b, block-major) into <paramref name="u"/>.</summary>

@@ -26,8 +26,6 @@ public static partial class MixedModel
             throw new UserInputException("the formula has no random-effects terms; add one such as (1 | group)");
         if (options.Nagq < 1 || options.Nagq > 100)
             throw new UserInputException($"nAGQ must be between 1 and 100 (got {options.Nagq})");
-        if (frame.Family.Family == FamilyId.Gamma)
-            throw new UserInputException("the Gamma family is not available yet for mixed models");
         var sw = Stopwatch.StartNew();
         return frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
     }

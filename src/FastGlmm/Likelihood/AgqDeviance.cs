@@ -18,7 +18,7 @@ namespace FastGlmm.Likelihood;
 public sealed class AgqDeviance
 {
     private readonly IGlmmBackend _backend;
-    private readonly double[] _nodes, _logWeights, _ld, _uu, _ll, _logM;
+    private readonly double[] _nodes, _logWeights, _ld, _uu, _ll, _logM, _sat;
 
     /// <summary>Prepares K-node AGQ on the CPU backend; errors when the design does not allow AGQ.</summary>
     public AgqDeviance(ModelFrame frame, int nodesPerDimension)
@@ -32,7 +32,8 @@ public sealed class AgqDeviance
         int m = CheckApplicable(frame);
         (_nodes, _logWeights) = ProductRule(GaussHermiteRule.Get(nodesPerDimension), m);
         int nb = backend.Problem.BlockCount;
-        _ld = new double[nb]; _uu = new double[nb]; _ll = new double[nb]; _logM = new double[nb];
+        _ld = new double[nb]; _uu = new double[nb]; _ll = new double[nb]; _logM = new double[nb]; _sat = new double[nb];
+        backend.SaturatedConstants(_sat);
     }
 
     /// <summary>The θ layout used.</summary>
@@ -48,6 +49,8 @@ public sealed class AgqDeviance
         if (groups.Count != 1)
             throw new UserInputException(
                 $"nAGQ > 1 needs every block to be one cluster of a single grouping factor, but the random effects use {string.Join(", ", groups)}; use the Laplace approximation (nAGQ = 1)");
+        if (frame.Family.Family == Families.FamilyId.Gamma)
+            throw new UserInputException("nAGQ > 1 is not available for the Gamma family; use the Laplace approximation (nAGQ = 1)");
         int m = frame.RandomTerms.Sum(t => t.ColumnCount);
         if (m > 3)
             throw new UserInputException($"nAGQ > 1 supports up to 3 random effects per cluster; this model has {m} per level of {groups[0]}");
@@ -89,7 +92,7 @@ public sealed class AgqDeviance
         _backend.LaplaceTerms(_ld, _uu, _ll);
         _backend.AgqTerms(_nodes, _logWeights, _logM);
         double d = 0;
-        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b] + _ll[b] - 2 * _logM[b];
+        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b] + _ll[b] + _sat[b] - 2 * _logM[b];
         return d;
     }
 }

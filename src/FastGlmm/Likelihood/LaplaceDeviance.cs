@@ -9,13 +9,14 @@ namespace FastGlmm.Likelihood;
 /// The Laplace approximation to −2 log L of a GLMM at fixed (θ, β):
 /// D_L = Σ_b [log det(Λ_b'Z_b'W Z_bΛ_b + I) + ‖û_b‖² − 2 Σ_{i∈b} log p(y_i | μ̂_i)], with û from
 /// <see cref="Pirls"/> run to full convergence, W the IRLS weights w_i μ'(η_i)²/V(μ_i) at û, and full
-/// normalizing constants. Being converged, it is a function of (θ, β) alone; lme4's own devfun
+/// normalizing constants (for Gamma, lme4's: the dispersion φ = Σ d_i / Σ w_i at μ̂ and R's +2). Being converged, it is a function of (θ, β) alone; lme4's own devfun
 /// stops PIRLS earlier and differs from it by 1e-5 to 1e-2.
 /// </summary>
 public sealed class LaplaceDeviance
 {
     private readonly IGlmmBackend _backend;
-    private readonly double[] _ld, _uu, _ll;
+    private readonly double[] _ld, _uu, _dev, _sat, _ll;
+    private readonly bool _dispersion;
 
     /// <summary>Prepares the evaluation on the CPU backend.</summary>
     public LaplaceDeviance(ModelFrame frame) : this(CpuGlmmBackend.Create(new GlmmProblem(frame))) { }
@@ -27,7 +28,11 @@ public sealed class LaplaceDeviance
         int nb = backend.Problem.BlockCount;
         _ld = new double[nb];
         _uu = new double[nb];
+        _dev = new double[nb];
         _ll = new double[nb];
+        _sat = new double[nb];
+        backend.SaturatedConstants(_sat);
+        _dispersion = backend.Problem.Family.Family == Families.FamilyId.Gamma;
     }
 
     /// <summary>The θ layout used.</summary>
@@ -47,9 +52,17 @@ public sealed class LaplaceDeviance
             _backend.ResetModes();
             Pirls.Run(_backend);
         }
-        _backend.LaplaceTerms(_ld, _uu, _ll);
+        _backend.LaplaceTerms(_ld, _uu, _dev);
         double d = 0;
-        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b] + _ll[b];
-        return d;
+        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b];
+        if (!_dispersion)
+        {
+            for (int b = 0; b < _ld.Length; b++) d += _dev[b] + _sat[b];
+            return d;
+        }
+        // lme4 (R's Gamma()$aic): φ = Σ d_i / Σ w_i at μ̂, then −2 Σ w log dgamma(y; 1/φ, μφ) + 2.
+        double dev = _dev.Sum(), wsum = _backend.Problem.Weights.Sum();
+        _backend.LogLikelihoodTerms(dev / wsum, _ll);
+        return d + _ll.Sum() + 2;
     }
 }

@@ -16,7 +16,28 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         for (int b = 0; b < res.Length; b++) if (act[b]) pdev[b] = res[b];
     }
 
-    public void LaplaceTerms(Span<double> logDet, Span<double> uSquared, Span<double> minusTwoLogLik)
+    public void LogLikelihoodTerms(double dispersion, Span<double> minusTwoLogLik)
+    {
+        int nb = _p.BlockCount;
+        var res = new double[nb];
+        var p = _p;
+        Parallel.For(0, nb, b =>
+        {
+            int lo = p.UOffsets[b], k = p.K;
+            double ll = 0;
+            for (int i = p.RowOffsets[b]; i < p.RowOffsets[b + 1]; i++)
+            {
+                long o = (long)i * k;
+                double eta = _eta0[i];
+                for (int e = 0; e < k; e++) eta += _zl[o + e] * _u[lo + p.Slot[o + e]];
+                ll += TDist.LogDensity(p.Y[i], TLink.LinkInverse(eta), p.Weights[i], dispersion);
+            }
+            res[b] = -2 * ll;
+        });
+        res.CopyTo(minusTwoLogLik);
+    }
+
+    public void LaplaceTerms(Span<double> logDet, Span<double> uSquared, Span<double> deviance)
     {
         int nb = _p.BlockCount;
         var ld = new double[nb];
@@ -24,8 +45,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var ll = new double[nb];
         Parallel.For(0, nb, b =>
         {
-            double dev = Pass(b, _u, assemble: true) - SumSquares(b, _u);
-            ll[b] = dev + _satConst[b];
+            ll[b] = Pass(b, _u, assemble: true) - SumSquares(b, _u);
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
             ld[b] = DenseCholesky.Factor(a, m) ? DenseCholesky.LogDeterminant(a, m) : double.NaN;
@@ -33,7 +53,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         });
         ld.CopyTo(logDet);
         uu.CopyTo(uSquared);
-        ll.CopyTo(minusTwoLogLik);
+        ll.CopyTo(deviance);
     }
 
     private double SumSquares(int b, double[] u)
