@@ -16,8 +16,7 @@ public class LaplaceObjectiveReferenceTests
     {
         var d = new TheoryData<string>();
         foreach (var c in TestData.Json("engine_reference.json").GetProperty("cases").EnumerateArray())
-            if (c.GetProperty("method").GetString() == "Laplace" && c.GetProperty("dataset").GetString()!.EndsWith(".csv")
-                && c.GetProperty("weights").ValueKind != JsonValueKind.String)
+            if (c.GetProperty("method").GetString() == "Laplace")
                 d.Add(c.GetProperty("id").GetString()!);
         return d;
     }
