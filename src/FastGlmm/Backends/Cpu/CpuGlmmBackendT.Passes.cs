@@ -88,10 +88,21 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             double mu = TLink.LinkInverse(eta);
             dev += TDist.DevianceResidual(yi, mu, wt);
             if (!assemble) continue;
-            double dmu = TLink.MuEta(eta);
-            double s = dmu / Math.Sqrt(TDist.Variance(mu));
-            double w = wt * s * s;
-            double zr = eta - eta0 + (yi - mu) / dmu;
+            double w, zr;
+            if (TDist.CanonicalLink == TLink.Id)
+            {
+                // Canonical link: dμ/dη = V(μ), so W = w·V and the working residual is (y − μ)/V.
+                double v = TDist.Variance(mu);
+                w = wt * v;
+                zr = eta - eta0 + (yi - mu) / v;
+            }
+            else
+            {
+                double dmu = TLink.MuEta(eta);
+                double s = dmu / Math.Sqrt(TDist.Variance(mu));
+                w = wt * s * s;
+                zr = eta - eta0 + (yi - mu) / dmu;
+            }
             for (int e = 0; e < k; e++)
             {
                 double we = w * zlAll[o + e];
