@@ -62,6 +62,17 @@ public interface IGlmmBackend : IDisposable
     /// <summary>Per block the constant c_b with −2 Σ_{i∈b} log p(y_i | μ_i) = Σ d_i(μ_i) + c_b for every μ (dispersion 1).</summary>
     void SaturatedConstants(Span<double> c);
 
+    /// <summary>
+    /// Joint (u, β) PIRLS, first half (lme4's nAGQ = 0 stage): at the current (u, β), per block assembles
+    /// A_b = Λ'Z'WZΛ + I = L_bL_b', R_ZX,b = L_b⁻¹Λ'Z'WX and c_b = L_b⁻¹Λ'Z'W z̃ with z̃ = η − offset + (y − μ)/μ',
+    /// and returns the reduced system S = X'WX − Σ R_ZX'R_ZX (p × p, row-major) and t = X'Wz̃ − Σ R_ZX'c_b,
+    /// whose solution is the next β. Returns false when some A_b is not positive definite.
+    /// </summary>
+    bool AssembleJoint(Span<double> s, Span<double> t);
+
+    /// <summary>Joint PIRLS, second half: the candidate ũ_b = L_b⁻ᵀ(c_b − R_ZX,b β) for the given next β.</summary>
+    void SolveJoint(ReadOnlySpan<double> beta);
+
     /// <summary>Copies u (length Σ m_b, block-major) into <paramref name="u"/>.</summary>
     void ReadModes(Span<double> u);
 }

@@ -1,0 +1,119 @@
+using FastGlmm.Linalg;
+
+namespace FastGlmm.Backends.Cpu;
+
+internal sealed partial class CpuGlmmBackend<TLink, TDist>
+{
+    private double[]? _rzx;
+    private long[]? _rzxOffset;
+
+    public bool AssembleJoint(Span<double> s, Span<double> t)
+    {
+        var p = _p;
+        int np = p.P, nb = p.BlockCount, n = p.N, k = p.K;
+        if (_rzx is null)
+        {
+            _rzxOffset = new long[nb + 1];
+            for (int b = 0; b < nb; b++) _rzxOffset[b + 1] = _rzxOffset[b] + (long)(p.UOffsets[b + 1] - p.UOffsets[b]) * np;
+            _rzx = new double[_rzxOffset[nb]];
+        }
+        var gate = new object();
+        var sAll = new double[np * np];
+        var tAll = new double[np];
+        bool ok = true;
+        Parallel.For(0, nb, () => (new double[np * np], new double[np], true), (b, _, acc) =>
+        {
+            int lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
+            var a = _a.AsSpan((int)_aOffset[b], m * m);
+            var c = _rzx.AsSpan((int)_rzxOffset![b], m * np);
+            var r = _rhs.AsSpan(lo, m);
+            a.Clear(); c.Clear(); r.Clear();
+            for (int i = p.RowOffsets[b]; i < p.RowOffsets[b + 1]; i++)
+            {
+                long o = (long)i * k;
+                double eta = _eta0[i];
+                for (int e = 0; e < k; e++) eta += _zl[o + e] * _u[lo + p.Slot[o + e]];
+                double y = p.Y[i], wt = p.Weights[i], mu = TLink.LinkInverse(eta);
+                double w, zt;
+                if (TDist.CanonicalLink == TLink.Id)
+                {
+                    double v = TDist.Variance(mu);
+                    w = wt * v;
+                    zt = eta - p.Offset[i] + (y - mu) / v;
+                }
+                else
+                {
+                    double dmu = TLink.MuEta(eta), sd = dmu / Math.Sqrt(TDist.Variance(mu));
+                    w = wt * sd * sd;
+                    zt = eta - p.Offset[i] + (y - mu) / dmu;
+                }
+                for (int e = 0; e < k; e++)
+                {
+                    double we = w * _zl[o + e];
+                    int se = p.Slot[o + e];
+                    r[se] += we * zt;
+                    for (int g = 0; g < k; g++) a[p.Slot[o + g] * m + se] += we * _zl[o + g];
+                    for (int j = 0; j < np; j++) c[j * m + se] += we * p.X[(long)j * n + i];
+                }
+                for (int j = 0; j < np; j++)
+                {
+                    double xw = w * p.X[(long)j * n + i];
+                    acc.Item2[j] += xw * zt;
+                    for (int l = 0; l <= j; l++) acc.Item1[l * np + j] += xw * p.X[(long)l * n + i];
+                }
+            }
+            for (int j = 0; j < m; j++) a[j * m + j] += 1;
+            if (!DenseCholesky.Factor(a, m)) { acc.Item3 = false; return acc; }
+            DenseCholesky.SolveLower(a, m, r);
+            for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
+            for (int j = 0; j < np; j++)
+            {
+                var cj = c.Slice(j * m, m);
+                double sr = 0;
+                for (int q = 0; q < m; q++) sr += cj[q] * r[q];
+                acc.Item2[j] -= sr;
+                for (int l = 0; l <= j; l++)
+                {
+                    var cl = c.Slice(l * m, m);
+                    double sc = 0;
+                    for (int q = 0; q < m; q++) sc += cj[q] * cl[q];
+                    acc.Item1[l * np + j] -= sc;
+                }
+            }
+            return acc;
+        }, acc =>
+        {
+            lock (gate)
+            {
+                for (int i = 0; i < sAll.Length; i++) sAll[i] += acc.Item1[i];
+                for (int i = 0; i < np; i++) tAll[i] += acc.Item2[i];
+                ok &= acc.Item3;
+            }
+        });
+        for (int j = 0; j < np; j++) for (int l = 0; l < j; l++) sAll[j * np + l] = sAll[l * np + j];
+        sAll.CopyTo(s);
+        tAll.CopyTo(t);
+        return ok;
+    }
+
+    public void SolveJoint(ReadOnlySpan<double> beta)
+    {
+        var p = _p;
+        int np = p.P;
+        var bt = beta.ToArray();
+        Parallel.For(0, p.BlockCount, b =>
+        {
+            int lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
+            var a = _a.AsSpan((int)_aOffset[b], m * m);
+            var c = _rzx.AsSpan((int)_rzxOffset![b], m * np);
+            var u = _cand.AsSpan(lo, m);
+            _rhs.AsSpan(lo, m).CopyTo(u);
+            for (int j = 0; j < np; j++)
+            {
+                double bj = bt[j];
+                for (int q = 0; q < m; q++) u[q] -= c[j * m + q] * bj;
+            }
+            DenseCholesky.SolveUpperTransposed(a, m, u);
+        });
+    }
+}

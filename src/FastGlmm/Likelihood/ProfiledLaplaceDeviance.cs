@@ -1,0 +1,44 @@
+using FastGlmm.Backends;
+using FastGlmm.Backends.Cpu;
+using FastGlmm.Data.Frame;
+using FastGlmm.Model;
+
+namespace FastGlmm.Likelihood;
+
+/// <summary>
+/// lme4's nAGQ = 0 objective, a function of θ alone: β̃(θ) and û come from <see cref="JointPirls"/>,
+/// and the value is the Laplace formula at (θ, β̃(θ), û). Its minimizer is lme4's first-stage estimate
+/// and the start of the second stage; with nAGQ = 0 it is the final fit.
+/// </summary>
+public sealed class ProfiledLaplaceDeviance
+{
+    private readonly LaplaceDeviance _laplace;
+    private readonly IGlmmBackend _backend;
+    private double[] _beta;
+
+    /// <summary>Prepares the evaluation on the CPU backend, with β starting at <paramref name="beta0"/>.</summary>
+    public ProfiledLaplaceDeviance(ModelFrame frame, double[] beta0)
+    {
+        _backend = CpuGlmmBackend.Create(new GlmmProblem(frame));
+        _laplace = new LaplaceDeviance(_backend);
+        _beta = (double[])beta0.Clone();
+    }
+
+    /// <summary>The θ layout used.</summary>
+    public ThetaLayout Layout => _backend.Problem.Layout;
+
+    /// <summary>β̃ at the last evaluation.</summary>
+    public double[] Beta => (double[])_beta.Clone();
+
+    /// <summary>The objective at θ (warm-started from the previous evaluation's u and β).</summary>
+    public double Evaluate(ReadOnlySpan<double> theta)
+    {
+        try { _beta = JointPirls.Run(_backend, theta, _beta); }
+        catch (PirlsException)
+        {
+            _backend.ResetModes();
+            _beta = JointPirls.Run(_backend, theta, _beta);
+        }
+        return _laplace.Evaluate(theta, _beta);
+    }
+}
