@@ -1,0 +1,94 @@
+using FastGlmm.Families;
+using FastGlmm.Model;
+
+namespace FastGlmm.Cli.Printing;
+
+/// <summary>What the summary needs besides the fit: the data's name, the family and the weights column.</summary>
+internal sealed record SummaryContext(string Data, FamilySpec Family, string? Weights);
+
+/// <summary>
+/// Prints a <see cref="FitResult"/> as lme4 1.1's <c>print(summary(fit))</c> does (digits = 4): title, family,
+/// call, REML criterion or the AIC table, scaled residuals, random effects, fixed effects and their correlations.
+/// </summary>
+internal static class FitSummaryWriter
+{
+    /// <summary>lme4's <c>lme4.summary.cor.max</c>: the correlation table is omitted above this many fixed effects.</summary>
+    public const int CorrelationMax = 12;
+
+    private const int Digits = 4;
+
+    /// <summary>Writes the summary.</summary>
+    public static void Write(TextWriter o, FitResult fit, SummaryContext ctx)
+    {
+        bool lmm = ctx.Family.IsLinearMixedModel;
+        o.WriteLine(Title(fit, lmm));
+        if (!lmm) o.WriteLine($" Family: {FamilySpec.Name(ctx.Family.Family)}  ( {FamilySpec.Name(ctx.Family.Link)} )");
+        o.WriteLine("Formula: " + fit.Formula.Trim());
+        o.WriteLine("   Data: " + ctx.Data);
+        if (ctx.Weights is { } w) o.WriteLine("Weights: " + w);
+        o.WriteLine();
+        if (fit.Method == "REML")
+            o.WriteLine("REML criterion at convergence: " + RFormat.Format(RFormat.Round(fit.Deviance, 1)).Trim());
+        else
+        {
+            var t4 = RFormat.Format(new[] { fit.Aic, fit.Bic, fit.LogLik, fit.Deviance, fit.DfResidual }.Select(v => RFormat.Round(v, 1)).ToArray());
+            t4[4] = RFormat.Format(fit.DfResidual);
+            TextMatrix.WriteNamed(o, ["AIC", "BIC", "logLik", "deviance", "df.resid"], t4);
+        }
+        o.WriteLine();
+        o.WriteLine("Scaled residuals:");
+        var q = RFormat.ZapSmall(RFormat.Quantiles(fit.ResidualsPearson, 0, 0.25, 0.5, 0.75, 1), Digits + 1);
+        TextMatrix.WriteNamed(o, ["Min", "1Q", "Median", "3Q", "Max"], RFormat.Format(q, Digits));
+        o.WriteLine();
+        o.WriteLine("Random effects:");
+        RandomEffectsTable.Write(o, fit.VarCorr, Digits);
+        o.WriteLine($"Number of obs: {fit.Nobs}, groups:  {string.Join("; ", fit.GroupLevels.Select(g => $"{g.Key}, {g.Value}"))}");
+        int p = fit.BetaNames.Count;
+        if (p == 0) return;
+        o.WriteLine();
+        o.WriteLine("Fixed effects:");
+        var stat = fit.Beta.Select((b, j) => b / fit.BetaSe[j]).ToArray();
+        // lme4 shows z and p only where the scale is fixed (binomial, poisson); t and no p otherwise.
+        bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson;
+        CoefficientTable.Write(o, fit.BetaNames, fit.Beta, fit.BetaSe, z ? "z value" : "t value", stat,
+            z ? "Pr(>|z|)" : null, z ? stat.Select(TwoSidedNormalP).ToArray() : null, Digits);
+        if (p > CorrelationMax)
+        {
+            o.WriteLine();
+            o.WriteLine($"Correlation matrix not shown by default, as p = {p} > {CorrelationMax}.");
+            o.WriteLine("Use --json and read beta_covariance if you need it.");
+        }
+        else if (p > 1) WriteCorrelation(o, fit);
+    }
+
+    /// <summary>2(1 − Φ(|z|)), computed as 2Φ(−|z|) for full precision in the tail.</summary>
+    public static double TwoSidedNormalP(double z) => double.IsNaN(z) ? double.NaN : 2 * StandardNormal.Cdf(-Math.Abs(z));
+
+    private static string Title(FitResult fit, bool lmm)
+    {
+        if (lmm)
+            // lme4 pastes "maximum likelihood" with an empty part, hence its two spaces before the class.
+            return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")} ['lmerMod']";
+        string how = fit.Nagq == 1 ? "(Laplace Approximation)" : $"(Adaptive Gauss-Hermite Quadrature, nAGQ = {fit.Nagq})";
+        return $"Generalized linear mixed model fit by maximum likelihood {how} ['glmerMod']";
+    }
+
+    private static void WriteCorrelation(TextWriter o, FitResult fit)
+    {
+        int p = fit.BetaNames.Count;
+        var v = fit.BetaCovariance;
+        var cor = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                cor[i * p + j] = RFormat.Round(v[i * p + j] / Math.Sqrt(v[i * p + i] * v[j * p + j]), 3);
+        var text = RFormat.Format(cor, 7, nsmall: 3);
+        var rowNames = RAbbreviate.Abbreviate(fit.BetaNames, 11);
+        var colNames = RAbbreviate.Abbreviate(fit.BetaNames, 6);
+        var rows = Enumerable.Range(1, p - 1)
+            .Select(i => (IReadOnlyList<string>)Enumerable.Range(0, p - 1).Select(j => j < i ? text[i * p + j] : "").ToList())
+            .ToList();
+        o.WriteLine();
+        o.WriteLine("Correlation of Fixed Effects:");
+        TextMatrix.Write(o, rowNames[1..], colNames[..^1], rows, right: false);
+    }
+}
