@@ -1,0 +1,255 @@
+namespace FastGlmm.Optimization;
+
+public static partial class BoundedTrustRegion
+{
+    /// <summary>What the main loop does next (the labels of Powell's BOBYQA: 60, 650, 680, exit).</summary>
+    private enum Stage { TrustRegion, CheckGeometry, ReduceRho, Converged, Limit, StartFailed }
+
+    /// <summary>
+    /// One run of the method on the free variables: the interpolation set, the model, ρ and Δ, and the
+    /// bookkeeping of Powell's main loop (step counts, the last three model errors).
+    /// </summary>
+    private sealed partial class Solver
+    {
+        private readonly Func<double[], double> _f;
+        private readonly int _n, _m, _maxEval;
+        private readonly double[] _lo, _hi;
+        private readonly double _rhoEnd;
+        private readonly double[][] _pts;
+        private readonly double[] _fv;
+        private readonly double[] _x0;
+        private int _kopt, _nf;
+        private double[] _bestX;
+        private double _bestF = double.PositiveInfinity;
+        private double _rho, _delta;
+
+        // Main-loop state: ntrits (−1 after a short step, 0 after a geometry step, > 0 counts trust-region
+        // steps), the last ratio and step length, the far-point threshold, the model errors of the last
+        // three evaluations, and nfsav (the count at the last step longer than ρ or the last change of ρ).
+        private int _ntrits, _nfsav;
+        private double _ratio = 1, _dnorm, _distsq, _crvmin;
+        private double _diffa, _diffb, _diffc;
+        private double[] _step;
+
+        public Solver(Func<double[], double> f, double[] x0, double rhoBegin, double rhoEnd,
+            double[] lo, double[] hi, int maxEval)
+        {
+            _f = f; _n = x0.Length; _m = 2 * _n + 1; _maxEval = maxEval;
+            _lo = lo; _hi = hi; _rho = rhoBegin; _delta = rhoBegin; _rhoEnd = rhoEnd;
+            _x0 = (double[])x0.Clone();
+            _bestX = (double[])x0.Clone();
+            _pts = new double[_m][];
+            _fv = new double[_m];
+            _step = new double[_n];
+            _gq = new double[_n];
+            _hq = new double[_n, _n];
+            _center = new double[_n];
+            _ys = new double[_m][];
+            int dim = _m + _n + 1;
+            _omega = new double[dim, dim];
+        }
+
+        public OptimizerResult Run()
+        {
+            var stage = Initialize();
+            while (true)
+            {
+                switch (stage)
+                {
+                    case Stage.TrustRegion: stage = TrustRegionIteration(); break;
+                    case Stage.CheckGeometry: stage = CheckGeometry(); break;
+                    case Stage.ReduceRho: stage = ReduceRho(); break;
+                    case Stage.Converged:
+                        return Result(true, $"converged: trust-region radius rho reached rhoEnd = {_rhoEnd:G3}");
+                    case Stage.Limit:
+                        return Result(false, $"stopped: reached the limit of {_maxEval} evaluations");
+                    default:
+                        return Result(false, "stopped: the objective is not finite at the starting point, or at every "
+                            + "trial point near the best point along some coordinate");
+                }
+            }
+        }
+
+        private OptimizerResult Result(bool converged, string message) =>
+            new((double[])_bestX.Clone(), _bestF, _nf, converged, message);
+
+        /// <summary>Calls f unless the limit is reached; records the best finite value.</summary>
+        private bool TryEvaluate(double[] x, out double fx)
+        {
+            fx = double.NaN;
+            if (_nf >= _maxEval) return false;
+            _nf++;
+            fx = _f((double[])x.Clone());
+            if (double.IsFinite(fx) && fx < _bestF) { _bestF = fx; _bestX = (double[])x.Clone(); }
+            return true;
+        }
+
+        /// <summary>
+        /// Powell's label 60: solve the bounded trust-region subproblem; a step shorter than ½ρ either ends the
+        /// work at this ρ (when the last model errors are small against ⅛ρ²·curvature and the bound tests) or
+        /// asks for a geometry check; otherwise f is evaluated, Δ revised from the ratio of actual to predicted
+        /// reduction, and the new point replaces the one with the largest weighted update denominator.
+        /// </summary>
+        private Stage TrustRegionIteration()
+        {
+            var xopt = _pts[_kopt];
+            var sl = new double[_n];
+            var su = new double[_n];
+            for (int j = 0; j < _n; j++) { sl[j] = _lo[j] - xopt[j]; su[j] = _hi[j] - xopt[j]; }
+            _step = Subproblem.Solve(_gq, _hq, sl, su, _delta, out _crvmin);
+            double vquad = ModelChange(_step);
+            if (!(vquad < 0)) Array.Clear(_step);
+            _dnorm = Math.Min(_delta, Norm(_step));
+            if (_dnorm < 0.5 * _rho)
+            {
+                _ntrits = -1;
+                _distsq = 100 * _rho * _rho;
+                if (_nf <= _nfsav + 2 || !ShortStepMeansDone(sl, su)) return Stage.CheckGeometry;
+                return Stage.ReduceRho;
+            }
+            _ntrits++;
+            var xnew = Shifted(xopt, _step);
+            if (!TryEvaluate(xnew, out double fnew)) return Stage.Limit;
+            double fopt = _fv[_kopt];
+            fnew = Moderated(fnew, vquad);
+            PushError(Math.Abs(fnew - fopt - vquad));
+            if (_dnorm > _rho) _nfsav = _nf;
+            _ratio = (fnew - fopt) / vquad;
+            if (_ratio <= 0.1) _delta = Math.Min(0.5 * _delta, _dnorm);
+            else if (_ratio <= 0.7) _delta = Math.Max(0.5 * _delta, _dnorm);
+            else _delta = Math.Max(0.5 * _delta, 2 * _dnorm);
+            if (_delta <= 1.5 * _rho) _delta = _rho;
+            int knew = ChooseReplacement(xnew, fnew < fopt);
+            if (knew < 0 || !Replace(knew, xnew, fnew)) return Rescue();
+            MaybeResetModel();
+            if (fnew < fopt && fnew <= fopt + 0.1 * vquad) return Stage.TrustRegion;
+            _distsq = Math.Max(4 * _delta * _delta, 100 * _rho * _rho);
+            return Stage.CheckGeometry;
+        }
+
+        /// <summary>
+        /// Powell's test after a short step: the work at this ρ is done when the largest of the last three model
+        /// errors is below ⅛ρ²·(least curvature seen by the step) and, for each variable the step leaves on a
+        /// bound, the model gradient pushing it there plus ½ρ·H_jj exceeds that error divided by ρ.
+        /// </summary>
+        private bool ShortStepMeansDone(double[] sl, double[] su)
+        {
+            double errbig = Math.Max(_diffa, Math.Max(_diffb, _diffc));
+            if (_crvmin > 0 && errbig > 0.125 * _rho * _rho * _crvmin) return false;
+            double bdtol = errbig / _rho;
+            var gnew = ModelGradientAt(_step);
+            for (int j = 0; j < _n; j++)
+            {
+                double bdtest = bdtol;
+                if (_step[j] <= sl[j]) bdtest = gnew[j];
+                else if (_step[j] >= su[j]) bdtest = -gnew[j];
+                if (bdtest < bdtol && bdtest + 0.5 * _hq[j, j] * _rho < bdtol) return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Powell's label 650: if some interpolation point is farther than √distsq from the best one, move the
+        /// farthest to a point within ADELT = max(min(dist/10, Δ), ρ) of x_opt where its Lagrange function is
+        /// large; otherwise continue with a trust-region step or finish this ρ.
+        /// </summary>
+        private Stage CheckGeometry()
+        {
+            int knew = -1;
+            double far = _distsq;
+            for (int k = 0; k < _m; k++)
+            {
+                double d2 = DistSq(_pts[k], _pts[_kopt]);
+                if (d2 > far) { far = d2; knew = k; }
+            }
+            if (knew >= 0)
+            {
+                double dist = Math.Sqrt(far);
+                if (_ntrits == -1)
+                {
+                    _delta = Math.Min(0.1 * _delta, 0.5 * dist);
+                    if (_delta <= 1.5 * _rho) _delta = _rho;
+                }
+                _ntrits = 0;
+                double adelt = Math.Max(Math.Min(0.1 * dist, _delta), _rho);
+                return GeometryIteration(knew, adelt);
+            }
+            if (_ntrits == -1) return Stage.ReduceRho;
+            if (_ratio > 0) return Stage.TrustRegion;
+            if (Math.Max(_delta, _dnorm) > _rho) return Stage.TrustRegion;
+            return Stage.ReduceRho;
+        }
+
+        /// <summary>Evaluates the geometry-improving point for <paramref name="knew"/> and puts it in the set.</summary>
+        private Stage GeometryIteration(int knew, double adelt)
+        {
+            var d = GeometryStep(knew, adelt);
+            var xnew = Shifted(_pts[_kopt], d);
+            double vquad = ModelChange(Difference(xnew, _pts[_kopt]));
+            if (!TryEvaluate(xnew, out double fnew)) return Stage.Limit;
+            fnew = Moderated(fnew, vquad);
+            PushError(Math.Abs(fnew - _fv[_kopt] - vquad));
+            if (Norm(d) > _rho) _nfsav = _nf;
+            return Replace(knew, xnew, fnew) ? Stage.TrustRegion : Rescue();
+        }
+
+        /// <summary>
+        /// Powell's label 680: ρ ← ρ_end if ρ/ρ_end ≤ 16, √(ρ·ρ_end) if ≤ 250, else ρ/10; Δ ← max(ρ_old/2, ρ).
+        /// At ρ = ρ_end the run ends, after trying the last short step once if it was never evaluated.
+        /// </summary>
+        private Stage ReduceRho()
+        {
+            if (_rho <= _rhoEnd)
+            {
+                if (_ntrits == -1 && Norm(_step) > 0)
+                    TryEvaluate(Shifted(_pts[_kopt], _step), out _);
+                return Stage.Converged;
+            }
+            _delta = 0.5 * _rho;
+            double ratio = _rho / _rhoEnd;
+            _rho = ratio <= 16 ? _rhoEnd : ratio <= 250 ? Math.Sqrt(ratio) * _rhoEnd : 0.1 * _rho;
+            _delta = Math.Max(_delta, _rho);
+            _ntrits = 0;
+            _nfsav = _nf;
+            return Stage.TrustRegion;
+        }
+
+        /// <summary>
+        /// A non-finite f (NaN, ±∞: a failed evaluation) becomes a finite value worse than every interpolation
+        /// point, f_max + max(f_max − f_opt, 2|predicted change|, 1e-8(1 + |f_opt|)), so that the model learns that
+        /// f rises in that direction and the ratio test shrinks the trust region. Finite values pass unchanged.
+        /// </summary>
+        private double Moderated(double fx, double predicted)
+        {
+            if (double.IsFinite(fx)) return fx;
+            double fopt = _fv[_kopt], fmax = _fv.Max();
+            return fmax + Math.Max(Math.Max(fmax - fopt, 2 * Math.Abs(predicted)), 1e-8 * (1 + Math.Abs(fopt)));
+        }
+
+        private void PushError(double e) { _diffc = _diffb; _diffb = _diffa; _diffa = e; }
+
+        /// <summary>x + d projected onto the box (so rounding can never leave it).</summary>
+        private double[] Shifted(double[] x, double[] d)
+        {
+            var r = new double[_n];
+            for (int j = 0; j < _n; j++) r[j] = Math.Clamp(x[j] + d[j], _lo[j], _hi[j]);
+            return r;
+        }
+
+        private static double[] Difference(double[] a, double[] b)
+        {
+            var r = new double[a.Length];
+            for (int j = 0; j < a.Length; j++) r[j] = a[j] - b[j];
+            return r;
+        }
+
+        private static double Norm(double[] v) => Math.Sqrt(v.Sum(t => t * t));
+
+        private static double DistSq(double[] a, double[] b)
+        {
+            double s = 0;
+            for (int j = 0; j < a.Length; j++) s += (a[j] - b[j]) * (a[j] - b[j]);
+            return s;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+namespace FastGlmm.Optimization;
+
+/// <summary>
+/// Derivative-free minimization in a box lower ≤ x ≤ upper by a model-based trust-region method of
+/// the BOBYQA class (Powell 2009). A quadratic model Q(x) = c + gᵀ(x − x_opt) + ½(x − x_opt)ᵀH(x − x_opt)
+/// interpolates f at m = 2n + 1 points; each time one point is replaced, the model change D = Q_new − Q_old is
+/// the quadratic of least Frobenius norm ‖∇²D‖_F that makes Q_new interpolate all m points
+/// (the KKT system [[A, Yᵀ], [Y, 0]] with A_ij = ½(y_i·y_j)², Y = [1; y_j], solved explicitly).
+/// Each iteration minimizes Q over {‖d‖ ≤ Δ} ∩ box (truncated conjugate gradients with an active set, then
+/// rotations on the sphere), or, when an interpolation point lies far from the best one, moves that point
+/// to where its Lagrange function (the determinant ratio σ of Powell's update) is large. The lower bound ρ
+/// on Δ falls from rhoBegin to rhoEnd; ρ measures the final accuracy in x.
+/// </summary>
+/// <remarks>
+/// On smooth objectives this takes several times fewer evaluations than Nelder–Mead (on the Laplace deviances of
+/// the cbpp, bacteria, salamander and epil GLMMs, 82–198 against 433–873 at the same optimum), which matters when
+/// one evaluation is a full Laplace deviance. The linear algebra, O((m + n)³) per evaluation (about 1 ms at n = 20),
+/// is negligible against such objectives. f should be smooth down to the scale ρ_end; rounding noise in f only
+/// makes the last ρ levels end sooner.
+/// </remarks>
+public static partial class BoundedTrustRegion
+{
+    /// <summary>
+    /// Minimizes <paramref name="f"/> over lower ≤ x ≤ upper from <paramref name="x0"/>.
+    /// </summary>
+    /// <param name="f">The objective, called with a fresh array each time. A NaN, +∞ or −∞ value is a failed
+    /// evaluation, treated as very large: the point enters the model with the substitute value
+    /// f_max + max(f_max − f_opt, 2|predicted change|) (f_max, f_opt: worst and best values in the interpolation set),
+    /// so the ratio test shrinks the trust region and the model learns to turn away; it is never returned as the
+    /// best point. In the initial design a failed trial point is moved 0.3× as far from x0 (up to six tries). A
+    /// non-finite value at the start stops the run (Converged = false). A minimum lying on the edge of a NaN
+    /// region (a hidden constraint) is found only approximately.</param>
+    /// <param name="x0">Start (n); it is projected into the box. Powell's set-up may move a coordinate that lies
+    /// strictly within ρ_begin of a bound onto the point at distance ρ_begin from it, so that the first
+    /// 2n + 1 points x0 ± ρ_begin e_i (one-sided +ρ, +2ρ or −ρ, −2ρ at a bound) are feasible.</param>
+    /// <param name="rhoBegin">Initial trust-region radius ρ_begin &gt; 0: about one tenth of the expected
+    /// distance to the minimum. It is reduced to half the smallest positive width upper_i − lower_i if larger.</param>
+    /// <param name="rhoEnd">Final radius ρ_end, 0 &lt; ρ_end ≤ ρ_begin (lowered with ρ_begin when that is
+    /// reduced): the run stops with Converged = true once ρ has reached ρ_end and the model can no longer
+    /// predict a decrease from steps of length ≥ ½ρ_end.</param>
+    /// <param name="lower">Lower bounds (n); −∞ allowed.</param>
+    /// <param name="upper">Upper bounds (n); +∞ allowed; lower_i = upper_i fixes variable i (it is removed from
+    /// the search and f always sees that value).</param>
+    /// <param name="settings">Only <see cref="OptimizerSettings.MaxEvaluations"/> is used: at that many calls of
+    /// f the run stops with Converged = false and a message naming the limit. The f and x tolerances of
+    /// Nelder–Mead have no role here; ρ_end plays their part.</param>
+    /// <returns>The best finite point evaluated, its value, the exact number of calls of f, and whether ρ_end
+    /// was reached. With n = 0 free variables f is called once.</returns>
+    /// <exception cref="ArgumentException">Lengths differ, a bound or x0 is NaN, lower_i &gt; upper_i, ρ_begin or
+    /// ρ_end is not positive and finite, ρ_end &gt; ρ_begin, or MaxEvaluations &lt; 1.</exception>
+    public static OptimizerResult Minimize(Func<double[], double> f, double[] x0, double rhoBegin, double rhoEnd,
+        double[] lower, double[] upper, OptimizerSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(x0);
+        ArgumentNullException.ThrowIfNull(lower);
+        ArgumentNullException.ThrowIfNull(upper);
+        settings ??= new OptimizerSettings();
+        int n = x0.Length;
+        if (lower.Length != n || upper.Length != n)
+            throw new ArgumentException("x0, lower and upper must have the same length");
+        if (!(rhoBegin > 0) || !double.IsFinite(rhoBegin) || !(rhoEnd > 0) || !double.IsFinite(rhoEnd))
+            throw new ArgumentException("rhoBegin and rhoEnd must be positive and finite");
+        if (rhoEnd > rhoBegin) throw new ArgumentException("rhoEnd must not exceed rhoBegin");
+        if (settings.MaxEvaluations < 1) throw new ArgumentException("MaxEvaluations must be at least 1");
+        for (int i = 0; i < n; i++)
+        {
+            if (double.IsNaN(x0[i]) || double.IsNaN(lower[i]) || double.IsNaN(upper[i]))
+                throw new ArgumentException($"x0, lower and upper must not contain NaN (index {i})");
+            if (lower[i] > upper[i]) throw new ArgumentException($"lower[{i}] > upper[{i}]");
+        }
+
+        var full = new double[n];
+        var free = new List<int>();
+        double minWidth = double.PositiveInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            full[i] = Math.Clamp(x0[i], lower[i], upper[i]);
+            double width = upper[i] - lower[i];
+            if (width > 0) { free.Add(i); minWidth = Math.Min(minWidth, width); }
+        }
+        double rho0 = Math.Min(rhoBegin, 0.5 * minWidth);
+        double rho1 = Math.Min(rhoEnd, rho0);
+
+        double Reduced(double[] z)
+        {
+            var x = (double[])full.Clone();
+            for (int k = 0; k < z.Length; k++) x[free[k]] = z[k];
+            return f(x);
+        }
+
+        if (free.Count == 0)
+        {
+            double v = f((double[])full.Clone());
+            return double.IsFinite(v)
+                ? new OptimizerResult(full, v, 1, true, "converged: every variable is fixed by its bounds")
+                : new OptimizerResult(full, double.PositiveInfinity, 1, false,
+                    "stopped: the objective is not finite at the starting point");
+        }
+
+        var z0 = free.Select(i => full[i]).ToArray();
+        var lz = free.Select(i => lower[i]).ToArray();
+        var uz = free.Select(i => upper[i]).ToArray();
+        var r = new Solver(Reduced, z0, rho0, rho1, lz, uz, settings.MaxEvaluations).Run();
+        var x = (double[])full.Clone();
+        for (int k = 0; k < free.Count; k++) x[free[k]] = r.X[k];
+        return r with { X = x };
+    }
+}
