@@ -30,10 +30,15 @@ public interface IGlmmBackend : IDisposable
     void Evaluate(ReadOnlySpan<bool> active, bool candidate, Span<double> pdev);
 
     /// <summary>
-    /// For each flagged block, factors the stored A_b and sets the candidate ũ_b = A_b⁻¹ r_b (the IRLS
-    /// update). <paramref name="ok"/>[b] is false when A_b is not numerically positive definite.
+    /// For each flagged block, factors the stored A_b = L_bL_b' (assembled at the current u), keeps
+    /// log det A_b (see <see cref="LogDeterminants"/>), sets the candidate ũ_b = A_b⁻¹ r_b (the IRLS update)
+    /// and writes the step's predicted decrease ‖L_b'(ũ_b − u_b)‖² to <paramref name="decrease"/>[b].
+    /// <paramref name="ok"/>[b] is false when A_b is not numerically positive definite.
     /// </summary>
-    void Solve(ReadOnlySpan<bool> active, Span<bool> ok);
+    void Solve(ReadOnlySpan<bool> active, Span<bool> ok, Span<double> decrease);
+
+    /// <summary>Per block, log det A_b from the block's last <see cref="Solve"/> (A_b assembled at the current u).</summary>
+    void LogDeterminants(Span<double> logDet);
 
     /// <summary>For each flagged block, ũ_b ← (u_b + ũ_b)/2 (a step halving).</summary>
     void Halve(ReadOnlySpan<bool> flagged);

@@ -24,8 +24,8 @@ public static partial class MixedModel
         options ??= new FitOptions();
         if (frame.RandomTerms.Count == 0)
             throw new UserInputException("the formula has no random-effects terms; add one such as (1 | group)");
-        if (options.Nagq < 1 || options.Nagq > 100)
-            throw new UserInputException($"nAGQ must be between 1 and 100 (got {options.Nagq})");
+        if (options.Nagq < 0 || options.Nagq > 100)
+            throw new UserInputException($"nAGQ must be between 0 and 100 (got {options.Nagq})");
         var sw = Stopwatch.StartNew();
         return frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
     }
@@ -68,8 +68,10 @@ public static partial class MixedModel
         }
         double d = opt.Objective(v);
         bool singular = Enumerable.Range(0, nt).Any(i => layout.IsDiagonal(i) && v[i] < 1e-4);
-        bool hess = WantHessian(frame, o, v.Length) && !singular;
-        var (g, h, ev) = FiniteDifferences.Derivatives(opt.Objective, v, d, hess);
+        bool derivs = WantHessian(frame, o, v.Length) && o.Nagq > 0;
+        // As lme4 (calc.derivs): derivatives, and so the gradient check and Hessian SEs, only for n < 10⁴ and
+        // fewer than 20 parameters unless asked; with nAGQ = 0, β comes from PIRLS and is not checked.
+        var (g, h, ev) = !derivs ? ([], null, 0) : FiniteDifferences.Derivatives(opt.Objective, v, d, !singular);
         double[]? seH = null;
         double[]? vcovH = null;
         if (h is not null && HessianCovariance(h, nt, p) is { } cov)
@@ -83,8 +85,8 @@ public static partial class MixedModel
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0);
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
         var checks = Checks(opt.Optimizer, g, h, singular);
-        var result = Assemble(frame, prob, fs, o.Nagq == 1 ? "Laplace" : $"AGQ({o.Nagq})", o.Nagq, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
-            seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "bounded Nelder-Mead",
+        var result = Assemble(frame, prob, fs, o.Nagq switch { 0 => "Laplace (nAGQ = 0)", 1 => "Laplace", _ => $"AGQ({o.Nagq})" }, o.Nagq, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
+            seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));
         return vcovH is null ? result : result with { BetaCovariance = vcovH };

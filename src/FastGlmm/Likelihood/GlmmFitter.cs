@@ -8,42 +8,91 @@ namespace FastGlmm.Likelihood;
 /// <param name="Theta">θ̂.</param>
 /// <param name="Beta">β̂.</param>
 /// <param name="Deviance">The minimized −2 log L.</param>
-/// <param name="Optimizer">The optimizer's record.</param>
+/// <param name="Optimizer">The record of the last stage, with evaluations counted over both stages.</param>
 /// <param name="Objective">D as a function of [θ, β].</param>
-/// <param name="Start">The starting [θ, β].</param>
+/// <param name="Start">The starting [θ, β] (lme4's θ start and the GLM β).</param>
+/// <param name="StageOneEvaluations">Evaluations of the first stage.</param>
 public sealed record GlmmOptimum(double[] Theta, double[] Beta, double Deviance, OptimizerResult Optimizer,
-    Func<double[], double> Objective, double[] Start);
+    Func<double[], double> Objective, double[] Start, int StageOneEvaluations);
 
 /// <summary>
-/// Fits a GLMM by minimizing −2 log L (Laplace when nAGQ = 1, adaptive Gauss–Hermite otherwise) over
-/// [θ, β] jointly with the bounded Nelder–Mead optimizer, from θ = lme4's start and β from a GLM fit.
+/// Fits a GLMM in lme4's two stages, each with the bounded trust-region optimizer:
+/// (1) minimize the nAGQ = 0 objective over θ, with β from joint (u, β) PIRLS
+/// (<see cref="ProfiledLaplaceDeviance"/>), from θ = lme4's start and β from a GLM fit;
+/// (2) unless nAGQ = 0, minimize −2 log L (Laplace for nAGQ = 1, adaptive Gauss–Hermite otherwise) over
+/// [θ, β] from the first stage's estimates, in standardized units (β_j in R_X standard errors, θ_i by the
+/// curvature of D along it).
 /// </summary>
 public static class GlmmFitter
 {
-    /// <summary>Minimizes −2 log L with <paramref name="nagq"/> quadrature nodes per dimension (1 = Laplace).</summary>
+    /// <summary>Minimizes −2 log L with <paramref name="nagq"/> nodes per dimension (0 = first stage only).</summary>
     public static GlmmOptimum Fit(ModelFrame frame, OptimizerSettings? settings = null, int nagq = 1)
     {
+        settings ??= new OptimizerSettings { MaxEvaluations = 20_000 };
         var layout = new ThetaLayout(frame.RandomTerms);
         int nt = layout.Count, p = frame.X.Columns;
-        Func<double[], double> F;
-        if (nagq == 1)
+        var beta0 = GlmIrls.Fit(frame);
+        var theta0 = layout.Initial.ToArray();
+        var lowerT = layout.Lower.ToArray();
+        var upperT = Enumerable.Repeat(double.PositiveInfinity, nt).ToArray();
+
+        var stage1 = new ProfiledLaplaceDeviance(frame, beta0);
+        double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
+        var o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 1e-3, lowerT, upperT, settings);
+        double d1 = stage1.Evaluate(o1.X);
+        var theta1 = o1.X;
+        var beta1 = stage1.Beta;
+        var start = theta0.Concat(beta0).ToArray();
+
+        Func<double[], double> objective;
+        if (nagq <= 1)
         {
             var lap = new LaplaceDeviance(frame);
-            F = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
+            objective = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
         }
         else
         {
             var agq = new AgqDeviance(frame, nagq);
-            F = v => agq.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
+            objective = v => agq.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
         }
-        var beta0 = GlmIrls.Fit(frame);
-        var x0 = layout.Initial.Concat(beta0).ToArray();
-        var lower = layout.Lower.Concat(Enumerable.Repeat(double.NegativeInfinity, p)).ToArray();
+        if (nagq == 0)
+            return new GlmmOptimum(theta1, beta1, d1, o1 with { Evaluations = o1.Evaluations + 1 }, objective, start, o1.Evaluations + 1);
+
+        // Stage 2 works in standardized units: β_j in units of its R_X standard error from stage 1, and θ_i
+        // in units of √(2/c_i), c_i the curvature of D along θ_i at the stage-1 estimate (so a unit step
+        // changes D by about 1 in every direction, which the trust-region method needs to be efficient).
+        var scale = new double[nt + p];
+        var v1 = theta1.Concat(beta1).ToArray();
+        double f1 = objective(v1);
+        int extra = 1;
+        for (int i = 0; i < nt; i++)
+        {
+            double h = 1e-3 * Math.Max(1, Math.Abs(v1[i]));
+            var a = (double[])v1.Clone(); a[i] += h;
+            var c = (double[])v1.Clone(); c[i] -= h;
+            double curv = (objective(a) - 2 * f1 + objective(c)) / (h * h);
+            extra += 2;
+            scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
+        }
+        for (int j = 0; j < p; j++)
+        {
+            double s = stage1.BetaStandardErrors[j];
+            scale[nt + j] = double.IsFinite(s) && s > 0 ? s : Math.Max(0.1, Math.Abs(beta1[j]));
+        }
+        double[] Unscale(double[] z)
+        {
+            var v = new double[nt + p];
+            for (int i = 0; i < v.Length; i++) v[i] = v1[i] + scale[i] * z[i];
+            return v;
+        }
+        var z0 = new double[nt + p];
+        var lower = new double[nt + p];
+        for (int i = 0; i < nt + p; i++) lower[i] = i < nt ? (lowerT[i] - v1[i]) / scale[i] : double.NegativeInfinity;
         var upper = Enumerable.Repeat(double.PositiveInfinity, nt + p).ToArray();
-        var step = layout.Initial.Select(v => v == 0 ? 0.1 : 0.2).Concat(beta0.Select(b => 0.2 * Math.Max(0.1, Math.Abs(b)))).ToArray();
-        settings ??= new OptimizerSettings { FTolAbs = 1e-9, XTolRel = 1e-9, MaxEvaluations = 20_000 };
-        var opt = BoundedNelderMead.Minimize(F, x0, step, lower, upper, settings);
-        var v = opt.X;
-        return new GlmmOptimum(v[..nt], v[nt..], opt.F, opt, F, x0);
+        var o2 = BoundedTrustRegion.Minimize(z => objective(Unscale(z)), z0, 0.5, 1e-4, lower, upper,
+            settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations) });
+        var best = Unscale(o2.X);
+        int evals = o1.Evaluations + 1 + extra + o2.Evaluations;
+        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations + 1);
     }
 }

@@ -12,7 +12,14 @@ namespace FastGlmm.Likelihood;
 public static class JointPirls
 {
     /// <summary>Runs to convergence from the backend's modes and <paramref name="beta"/>; returns β̂(θ).</summary>
-    public static double[] Run(IGlmmBackend backend, ReadOnlySpan<double> theta, double[] beta)
+    public static double[] Run(IGlmmBackend backend, ReadOnlySpan<double> theta, double[] beta) =>
+        Run(backend, theta, beta, out _);
+
+    /// <summary>
+    /// As <see cref="Run(IGlmmBackend, ReadOnlySpan{double}, double[])"/>, and also returns
+    /// √diag(S⁻¹) from the last reduced system: the R_X-based standard errors of β at θ.
+    /// </summary>
+    public static double[] Run(IGlmmBackend backend, ReadOnlySpan<double> theta, double[] beta, out double[] standardErrors)
     {
         var th = theta.ToArray();
         int nb = backend.Problem.BlockCount, p = backend.Problem.P;
@@ -32,6 +39,14 @@ public static class JointPirls
             var next = (double[])t.Clone();
             DenseCholesky.SolveLower(s, p, next);
             DenseCholesky.SolveUpperTransposed(s, p, next);
+            standardErrors = new double[p];
+            for (int j = 0; j < p; j++)
+            {
+                var e = new double[p];
+                e[j] = 1;
+                DenseCholesky.SolveLower(s, p, e);
+                standardErrors[j] = Math.Sqrt(e.Sum(x => x * x));
+            }
             backend.SolveJoint(next);
             backend.SetParameters(th, next);
             backend.Evaluate(all, candidate: true, pd);

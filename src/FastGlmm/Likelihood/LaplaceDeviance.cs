@@ -15,7 +15,7 @@ namespace FastGlmm.Likelihood;
 public sealed class LaplaceDeviance
 {
     private readonly IGlmmBackend _backend;
-    private readonly double[] _ld, _uu, _dev, _sat, _ll;
+    private readonly double[] _ld, _uu, _dev, _sat, _ll, _pdev;
     private readonly bool _dispersion;
 
     /// <summary>Prepares the evaluation on the CPU backend.</summary>
@@ -31,6 +31,7 @@ public sealed class LaplaceDeviance
         _dev = new double[nb];
         _ll = new double[nb];
         _sat = new double[nb];
+        _pdev = new double[nb];
         backend.SaturatedConstants(_sat);
         _dispersion = backend.Problem.Family.Family == Families.FamilyId.Gamma;
     }
@@ -45,21 +46,25 @@ public sealed class LaplaceDeviance
     public double Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         _backend.SetParameters(theta, beta);
-        try { Pirls.Run(_backend); }
+        try { Pirls.Run(_backend, _pdev); }
         catch (PirlsException)
         {
             // A warm start from a distant point can fail where a cold start does not.
             _backend.ResetModes();
-            Pirls.Run(_backend);
+            Pirls.Run(_backend, _pdev);
         }
-        _backend.LaplaceTerms(_ld, _uu, _dev);
+        // At convergence the backend holds log det A_b at û, and pdev = Σ d_i + ‖û_b‖².
+        _backend.LogDeterminants(_ld);
         double d = 0;
-        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b];
+        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _pdev[b];
         if (!_dispersion)
         {
-            for (int b = 0; b < _ld.Length; b++) d += _dev[b] + _sat[b];
+            for (int b = 0; b < _ld.Length; b++) d += _sat[b];
             return d;
         }
+        _backend.LaplaceTerms(_ld, _uu, _dev);
+        d = 0;
+        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b];
         // lme4 (R's Gamma()$aic): φ = Σ d_i / Σ w_i at μ̂, then −2 Σ w log dgamma(y; 1/φ, μφ) + 2.
         double dev = _dev.Sum(), wsum = _backend.Problem.Weights.Sum();
         _backend.LogLikelihoodTerms(dev / wsum, _ll);

@@ -30,15 +30,20 @@ public sealed class ProfiledLaplaceDeviance
     /// <summary>β̃ at the last evaluation.</summary>
     public double[] Beta => (double[])_beta.Clone();
 
+    /// <summary>R_X-based standard errors of β̃ at the last evaluation.</summary>
+    public double[] BetaStandardErrors { get; private set; } = [];
+
     /// <summary>The objective at θ (warm-started from the previous evaluation's u and β).</summary>
     public double Evaluate(ReadOnlySpan<double> theta)
     {
-        try { _beta = JointPirls.Run(_backend, theta, _beta); }
+        double[] se;
+        try { _beta = JointPirls.Run(_backend, theta, _beta, out se); }
         catch (PirlsException)
         {
             _backend.ResetModes();
-            _beta = JointPirls.Run(_backend, theta, _beta);
+            _beta = JointPirls.Run(_backend, theta, _beta, out se);
         }
+        BetaStandardErrors = se;
         return _laplace.Evaluate(theta, _beta);
     }
 }

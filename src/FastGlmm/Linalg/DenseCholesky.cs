@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FastGlmm.Linalg;
 
 /// <summary>Small dense lower Cholesky factorizations and triangular solves, column-major, in place.</summary>
@@ -7,6 +9,7 @@ public static class DenseCholesky
     /// Overwrites the lower triangle of the n × n symmetric matrix A (column-major) with L, A = LL'.
     /// Returns false when A is not numerically positive definite (a pivot ≤ 0).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Factor(Span<double> a, int n)
     {
         for (int j = 0; j < n; j++)
@@ -27,6 +30,7 @@ public static class DenseCholesky
     }
 
     /// <summary>Solves L x = b in place for the n × n lower factor L (column-major); b has n entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLower(ReadOnlySpan<double> l, int n, Span<double> b)
     {
         for (int j = 0; j < n; j++)
@@ -38,6 +42,7 @@ public static class DenseCholesky
     }
 
     /// <summary>Solves L' x = b in place (back substitution with the transpose of L).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveUpperTransposed(ReadOnlySpan<double> l, int n, Span<double> b)
     {
         for (int j = n - 1; j >= 0; j--)

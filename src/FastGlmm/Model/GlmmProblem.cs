@@ -86,6 +86,7 @@ public sealed class GlmmProblem
     /// Row i of ZΛ: (ZΛ)[i, e] = Σ_{c ≥ col(e)} Z[i, first(e) + c] T_t[c, col(e)] for the K entries e,
     /// with the factors packed by <see cref="FillFactors"/>.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void ZLambdaRow(int i, ReadOnlySpan<double> factors, Span<double> zl)
     {
         long o = (long)i * K;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastGlmm.Linalg;
 
 namespace FastGlmm.Backends.Cpu;
@@ -56,6 +57,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         ll.CopyTo(deviance);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double SumSquares(int b, double[] u)
     {
         double s = 0;
@@ -67,6 +69,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     /// One pass over block b's rows at modes <paramref name="u"/>: returns Σ d_i + ‖u_b‖² and, when
     /// <paramref name="assemble"/>, stores A_b = Λ'Z'WZΛ + I and r_b = Λ'Z'W z̃ (z̃ = ZΛu + (y − μ)/μ').
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Pass(int b, double[] u, bool assemble)
     {
         var p = _p;

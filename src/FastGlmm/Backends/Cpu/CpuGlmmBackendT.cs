@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastGlmm.Families;
 using FastGlmm.Linalg;
 using FastGlmm.Model;
@@ -13,7 +14,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
     where TLink : struct, ILink where TDist : struct, IDistribution
 {
     private readonly GlmmProblem _p;
-    private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst;
+    private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst, _logDet;
     private readonly long[] _aOffset;
 
     public CpuGlmmBackend(GlmmProblem problem)
@@ -31,6 +32,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
             _aOffset[b + 1] = _aOffset[b] + m * m;
         }
         _a = new double[_aOffset[nb]];
+        _logDet = new double[nb];
         _t = new double[problem.FactorOffsets[^1]];
         _zl = new double[(long)problem.N * problem.K];
         // −2 log p(y|μ) = d(y, μ) + c(y) for every μ: c(y) = −2 log p(y|μ) − d(y, μ) at any interior μ.
@@ -54,19 +56,25 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
     public void SetParameters(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         _p.FillFactors(theta, _t);
-        int n = _p.N, p = _p.P, k = _p.K;
         var b = beta.ToArray();
-        Parallel.For(0, Chunks(n), c =>
+        Parallel.For(0, Chunks(_p.N), c => LinearPredictor(c, b));
+    }
+
+    /// <summary>η₀ = offset + Xβ and the rows of ZΛ for chunk c of the rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LinearPredictor(int chunk, double[] beta)
+    {
+        int n = _p.N, p = _p.P, k = _p.K;
+        var (lo, hi) = Range(chunk, n);
+        var x = _p.X;
+        var off = _p.Offset;
+        for (int i = lo; i < hi; i++)
         {
-            var (lo, hi) = Range(c, n);
-            for (int i = lo; i < hi; i++)
-            {
-                double e = _p.Offset[i];
-                for (int j = 0; j < p; j++) e += _p.X[(long)j * n + i] * b[j];
-                _eta0[i] = e;
-                _p.ZLambdaRow(i, _t, _zl.AsSpan((int)((long)i * k), k));
-            }
-        });
+            double e = off[i];
+            for (int j = 0; j < p; j++) e += x[(long)j * n + i] * beta[j];
+            _eta0[i] = e;
+        }
+        for (int i = lo; i < hi; i++) _p.ZLambdaRow(i, _t, _zl.AsSpan((int)((long)i * k), k));
     }
 
     public void ResetModes() => Array.Clear(_u);
@@ -92,24 +100,37 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
         }
     }
 
-    public void Solve(ReadOnlySpan<bool> active, Span<bool> ok)
+    public void Solve(ReadOnlySpan<bool> active, Span<bool> ok, Span<double> decrease)
     {
         var act = active.ToArray();
         var res = new bool[_p.BlockCount];
+        var dec = new double[_p.BlockCount];
         Parallel.For(0, _p.BlockCount, b =>
         {
             if (!act[b]) return;
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
             if (!DenseCholesky.Factor(a, m)) return;
+            _logDet[b] = DenseCholesky.LogDeterminant(a, m);
             var c = _cand.AsSpan(lo, m);
             _rhs.AsSpan(lo, m).CopyTo(c);
             DenseCholesky.SolveLower(a, m, c);
             DenseCholesky.SolveUpperTransposed(a, m, c);
+            // ‖L'(ũ − u)‖²: the decrease the IRLS step predicts.
+            double d = 0;
+            for (int j = 0; j < m; j++)
+            {
+                double s = 0;
+                for (int i = j; i < m; i++) s += a[j * m + i] * (c[i] - _u[lo + i]);
+                d += s * s;
+            }
+            dec[b] = d;
             res[b] = true;
         });
-        for (int b = 0; b < res.Length; b++) if (act[b]) ok[b] = res[b];
+        for (int b = 0; b < res.Length; b++) if (act[b]) { ok[b] = res[b]; decrease[b] = dec[b]; }
     }
+
+    public void LogDeterminants(Span<double> logDet) => _logDet.CopyTo(logDet);
 
     public void Dispose() { }
 
