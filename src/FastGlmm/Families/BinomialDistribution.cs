@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -19,14 +20,18 @@ public readonly struct BinomialDistribution : IDistribution
 
     /// <summary>V(μ) = max(μ(1 − μ), ε).</summary>
     /// <param name="mu">Mean (a probability).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Variance(double mu) => Clamps.AtLeastEpsilon(mu * (1.0 - mu));
 
     /// <summary>dᵢ = 2wt[y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))], each term 0 when its y-factor is 0.</summary>
     /// <param name="y">Proportion of successes in [0, 1].</param>
     /// <param name="mu">Mean (a probability).</param>
     /// <param name="wt">Trials / prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double DevianceResidual(double y, double mu, double wt) =>
         2.0 * wt * (YLogYOverMu(y, mu) + YLogYOverMu(1.0 - y, 1.0 - mu));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
     private static double YLogYOverMu(double y, double mu) => y != 0.0 ? y * Math.Log(y / mu) : 0.0;
 
@@ -37,6 +42,7 @@ public readonly struct BinomialDistribution : IDistribution
     /// <param name="y">Proportion of successes.</param>
     /// <param name="mu">Mean (a probability).</param>
     /// <param name="wt">Trials / prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt)
     {
         double m = Math.Round(wt);
@@ -49,10 +55,12 @@ public readonly struct BinomialDistribution : IDistribution
     /// <param name="mu">Mean (a probability).</param>
     /// <param name="wt">Trials / prior weight.</param>
     /// <param name="dispersion">Ignored.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt, double dispersion) => LogDensity(y, mu, wt);
 
     /// <summary>μ₀ = (wt·y + ½)/(wt + 1).</summary>
     /// <param name="y">Proportion of successes.</param>
     /// <param name="wt">Trials / prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double InitialMu(double y, double wt) => (wt * y + 0.5) / (wt + 1.0);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -17,9 +18,11 @@ public static class Clamps
     /// cloglog inverse links. NaN stays NaN.
     /// </summary>
     /// <param name="p">A probability (any double).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Probability(double p) => p < Epsilon ? Epsilon : p > OneMinusEpsilon ? OneMinusEpsilon : p;
 
     /// <summary>max(x, ε): lme4's floor for dμ/dη, e^η and μ(1 − μ). NaN stays NaN.</summary>
     /// <param name="x">Any double.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double AtLeastEpsilon(double x) => x < Epsilon ? Epsilon : x;
 }

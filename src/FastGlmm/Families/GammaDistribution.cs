@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -18,12 +19,14 @@ public readonly struct GammaDistribution : IDistribution
 
     /// <summary>V(μ) = μ².</summary>
     /// <param name="mu">Mean.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Variance(double mu) => mu * mu;
 
     /// <summary>dᵢ = −2wt[log(y/μ) − (y − μ)/μ], with log(y/μ) taken as 0 when y = 0.</summary>
     /// <param name="y">Positive response.</param>
     /// <param name="mu">Mean &gt; 0.</param>
     /// <param name="wt">Prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double DevianceResidual(double y, double mu, double wt) =>
         -2.0 * wt * (Math.Log(y == 0 ? 1.0 : y / mu) - (y - mu) / mu);
 
@@ -31,6 +34,7 @@ public readonly struct GammaDistribution : IDistribution
     /// <param name="y">Positive response.</param>
     /// <param name="mu">Mean &gt; 0.</param>
     /// <param name="wt">Prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt) => LogDensity(y, mu, wt, 1.0);
 
     /// <summary>wt·log dgamma(y; shape = 1/φ, scale = μφ).</summary>
@@ -38,11 +42,13 @@ public readonly struct GammaDistribution : IDistribution
     /// <param name="mu">Mean &gt; 0.</param>
     /// <param name="wt">Prior weight.</param>
     /// <param name="dispersion">Dispersion φ &gt; 0.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt, double dispersion) =>
         wt * LogDensities.Gamma(y, 1.0 / dispersion, mu * dispersion);
 
     /// <summary>μ₀ = y.</summary>
     /// <param name="y">Positive response.</param>
     /// <param name="wt">Prior weight (unused).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double InitialMu(double y, double wt) => y;
 }

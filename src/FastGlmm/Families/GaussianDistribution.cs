@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -17,18 +18,21 @@ public readonly struct GaussianDistribution : IDistribution
 
     /// <summary>V(μ) = 1.</summary>
     /// <param name="mu">Mean (unused).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Variance(double mu) => 1.0;
 
     /// <summary>dᵢ = wt (y − μ)².</summary>
     /// <param name="y">Response.</param>
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double DevianceResidual(double y, double mu, double wt) { double r = y - mu; return wt * (r * r); }
 
     /// <summary>log p at σ² = 1: log φ(y; μ, 1/√wt).</summary>
     /// <param name="y">Response.</param>
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight &gt; 0.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt) => LogDensity(y, mu, wt, 1.0);
 
     /// <summary>
@@ -38,11 +42,13 @@ public readonly struct GaussianDistribution : IDistribution
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight &gt; 0.</param>
     /// <param name="dispersion">Residual variance σ² &gt; 0.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt, double dispersion) =>
         LogDensities.Normal(y, mu, Math.Sqrt(dispersion / wt));
 
     /// <summary>μ₀ = y.</summary>
     /// <param name="y">Response.</param>
     /// <param name="wt">Prior weight (unused).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double InitialMu(double y, double wt) => y;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -11,13 +12,16 @@ public readonly struct InverseLink : ILink
 
     /// <summary>μ = 1/η.</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LinkInverse(double eta) => 1.0 / eta;
 
     /// <summary>dμ/dη = −1/η².</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double MuEta(double eta) => -1.0 / (eta * eta);
 
     /// <summary>η = 1/μ.</summary>
     /// <param name="mu">Mean.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Link(double mu) => 1.0 / mu;
 }

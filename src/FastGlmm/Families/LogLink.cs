@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -12,13 +13,16 @@ public readonly struct LogLink : ILink
 
     /// <summary>μ = min(max(e^η, ε), DBL_MAX).</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LinkInverse(double eta) => Math.Min(Clamps.AtLeastEpsilon(Math.Exp(eta)), double.MaxValue);
 
     /// <summary>dμ/dη = min(max(e^η, ε), DBL_MAX), the same as μ.</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double MuEta(double eta) => Math.Min(Clamps.AtLeastEpsilon(Math.Exp(eta)), double.MaxValue);
 
     /// <summary>η = log μ (−∞ at 0, NaN for μ &lt; 0).</summary>
     /// <param name="mu">Mean.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Link(double mu) => Math.Log(mu);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -13,10 +14,12 @@ public readonly struct LogitLink : ILink
 
     /// <summary>μ = min(max(1/(1 + e^(−η)), ε), 1 − ε) (R's <c>plogis</c> form; for η &lt; −709.78 e^(−η) = +∞ and μ = ε).</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LinkInverse(double eta) => Clamps.Probability(1.0 / (1.0 + Math.Exp(-eta)));
 
     /// <summary>dμ/dη = μ(1 − μ) = max(e/(1 + e)², ε) with e = e^(−|η|) (R's <c>dlogis</c> form).</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double MuEta(double eta)
     {
         double e = Math.Exp(-Math.Abs(eta));
@@ -26,5 +29,6 @@ public readonly struct LogitLink : ILink
 
     /// <summary>η = log(μ/(1 − μ)) (±∞ at μ = 0, 1; NaN outside [0, 1]).</summary>
     /// <param name="mu">Mean (a probability).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Link(double mu) => Math.Log(mu / (1.0 - mu));
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -17,12 +18,14 @@ public readonly struct PoissonDistribution : IDistribution
 
     /// <summary>V(μ) = μ.</summary>
     /// <param name="mu">Mean.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Variance(double mu) => mu;
 
     /// <summary>dᵢ = 2wt[y log(y/μ) − (y − μ)] for y &gt; 0, 2wt·μ for y = 0.</summary>
     /// <param name="y">Count.</param>
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double DevianceResidual(double y, double mu, double wt) =>
         y > 0 ? 2.0 * (wt * (y * Math.Log(y / mu) - (y - mu))) : 2.0 * (mu * wt);
 
@@ -30,6 +33,7 @@ public readonly struct PoissonDistribution : IDistribution
     /// <param name="y">Count.</param>
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt) => LogDensities.Poisson(y, mu) * wt;
 
     /// <summary>As the three-argument overload; the dispersion is ignored.</summary>
@@ -37,10 +41,12 @@ public readonly struct PoissonDistribution : IDistribution
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight.</param>
     /// <param name="dispersion">Ignored.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogDensity(double y, double mu, double wt, double dispersion) => LogDensity(y, mu, wt);
 
     /// <summary>μ₀ = y + 0.1.</summary>
     /// <param name="y">Count.</param>
     /// <param name="wt">Prior weight (unused).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double InitialMu(double y, double wt) => y + 0.1;
 }

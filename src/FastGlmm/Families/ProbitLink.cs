@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastGlmm.Families;
 
 /// <summary>
@@ -14,13 +15,16 @@ public readonly struct ProbitLink : ILink
 
     /// <summary>μ = min(max(Φ(η), ε), 1 − ε).</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LinkInverse(double eta) => Clamps.Probability(StandardNormal.Cdf(eta));
 
     /// <summary>dμ/dη = max(φ(η), ε).</summary>
     /// <param name="eta">Linear predictor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double MuEta(double eta) => Clamps.AtLeastEpsilon(StandardNormal.Density(eta));
 
     /// <summary>η = Φ⁻¹(μ) (AS 241; ±∞ at μ = 0, 1; NaN outside [0, 1]).</summary>
     /// <param name="mu">Mean (a probability).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Link(double mu) => StandardNormal.Quantile(mu);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastGlmm.Linalg;
 
 namespace FastGlmm.Backends.Cpu;
@@ -22,6 +23,30 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var tAll = new double[np];
         bool ok = true;
         Parallel.For(0, nb, () => (new double[np * np], new double[np], true), (b, _, acc) =>
+        {
+            acc.Item3 &= AssembleJointBlock(b, acc.Item1, acc.Item2);
+            return acc;
+        }, acc =>
+        {
+            lock (gate)
+            {
+                for (int i = 0; i < sAll.Length; i++) sAll[i] += acc.Item1[i];
+                for (int i = 0; i < np; i++) tAll[i] += acc.Item2[i];
+                ok &= acc.Item3;
+            }
+        });
+        for (int j = 0; j < np; j++) for (int l = 0; l < j; l++) sAll[j * np + l] = sAll[l * np + j];
+        sAll.CopyTo(s);
+        tAll.CopyTo(t);
+        return ok;
+    }
+
+    /// <summary>Block b's part of <see cref="AssembleJoint"/>: adds its contributions to S and t.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool AssembleJointBlock(int b, double[] sAcc, double[] tAcc)
+    {
+        var p = _p;
+        int np = p.P, n = p.N, k = p.K;
         {
             int lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
@@ -58,12 +83,12 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
                 for (int j = 0; j < np; j++)
                 {
                     double xw = w * p.X[(long)j * n + i];
-                    acc.Item2[j] += xw * zt;
-                    for (int l = 0; l <= j; l++) acc.Item1[l * np + j] += xw * p.X[(long)l * n + i];
+                    tAcc[j] += xw * zt;
+                    for (int l = 0; l <= j; l++) sAcc[l * np + j] += xw * p.X[(long)l * n + i];
                 }
             }
             for (int j = 0; j < m; j++) a[j * m + j] += 1;
-            if (!DenseCholesky.Factor(a, m)) { acc.Item3 = false; return acc; }
+            if (!DenseCholesky.Factor(a, m)) return false;
             DenseCholesky.SolveLower(a, m, r);
             for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
             for (int j = 0; j < np; j++)
@@ -71,29 +96,17 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
                 var cj = c.Slice(j * m, m);
                 double sr = 0;
                 for (int q = 0; q < m; q++) sr += cj[q] * r[q];
-                acc.Item2[j] -= sr;
+                tAcc[j] -= sr;
                 for (int l = 0; l <= j; l++)
                 {
                     var cl = c.Slice(l * m, m);
                     double sc = 0;
                     for (int q = 0; q < m; q++) sc += cj[q] * cl[q];
-                    acc.Item1[l * np + j] -= sc;
+                    sAcc[l * np + j] -= sc;
                 }
             }
-            return acc;
-        }, acc =>
-        {
-            lock (gate)
-            {
-                for (int i = 0; i < sAll.Length; i++) sAll[i] += acc.Item1[i];
-                for (int i = 0; i < np; i++) tAll[i] += acc.Item2[i];
-                ok &= acc.Item3;
-            }
-        });
-        for (int j = 0; j < np; j++) for (int l = 0; l < j; l++) sAll[j * np + l] = sAll[l * np + j];
-        sAll.CopyTo(s);
-        tAll.CopyTo(t);
-        return ok;
+            return true;
+        }
     }
 
     public void SolveJoint(ReadOnlySpan<double> beta)
@@ -101,19 +114,23 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var p = _p;
         int np = p.P;
         var bt = beta.ToArray();
-        Parallel.For(0, p.BlockCount, b =>
+        Parallel.For(0, p.BlockCount, b => SolveJointBlock(b, bt));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SolveJointBlock(int b, double[] bt)
+    {
+        var p = _p;
+        int np = p.P, lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
+        var a = _a.AsSpan((int)_aOffset[b], m * m);
+        var c = _rzx.AsSpan((int)_rzxOffset![b], m * np);
+        var u = _cand.AsSpan(lo, m);
+        _rhs.AsSpan(lo, m).CopyTo(u);
+        for (int j = 0; j < np; j++)
         {
-            int lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
-            var a = _a.AsSpan((int)_aOffset[b], m * m);
-            var c = _rzx.AsSpan((int)_rzxOffset![b], m * np);
-            var u = _cand.AsSpan(lo, m);
-            _rhs.AsSpan(lo, m).CopyTo(u);
-            for (int j = 0; j < np; j++)
-            {
-                double bj = bt[j];
-                for (int q = 0; q < m; q++) u[q] -= c[j * m + q] * bj;
-            }
-            DenseCholesky.SolveUpperTransposed(a, m, u);
-        });
+            double bj = bt[j];
+            for (int q = 0; q < m; q++) u[q] -= c[j * m + q] * bj;
+        }
+        DenseCholesky.SolveUpperTransposed(a, m, u);
     }
 }

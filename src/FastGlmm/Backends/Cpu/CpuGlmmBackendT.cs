@@ -107,10 +107,20 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
         var dec = new double[_p.BlockCount];
         Parallel.For(0, _p.BlockCount, b =>
         {
-            if (!act[b]) return;
+            if (act[b]) res[b] = SolveBlock(b, out dec[b]);
+        });
+        for (int b = 0; b < res.Length; b++) if (act[b]) { ok[b] = res[b]; decrease[b] = dec[b]; }
+    }
+
+    /// <summary>Factors A_b, stores its log-determinant, and sets ũ_b = A_b⁻¹r_b; returns false if A_b is not PD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SolveBlock(int b, out double decrease)
+    {
+        decrease = 0;
+        {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
-            if (!DenseCholesky.Factor(a, m)) return;
+            if (!DenseCholesky.Factor(a, m)) return false;
             _logDet[b] = DenseCholesky.LogDeterminant(a, m);
             var c = _cand.AsSpan(lo, m);
             _rhs.AsSpan(lo, m).CopyTo(c);
@@ -124,10 +134,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
                 for (int i = j; i < m; i++) s += a[j * m + i] * (c[i] - _u[lo + i]);
                 d += s * s;
             }
-            dec[b] = d;
-            res[b] = true;
-        });
-        for (int b = 0; b < res.Length; b++) if (act[b]) { ok[b] = res[b]; decrease[b] = dec[b]; }
+            decrease = d;
+            return true;
+        }
     }
 
     public void LogDeterminants(Span<double> logDet) => _logDet.CopyTo(logDet);
