@@ -58,7 +58,25 @@ public sealed class GlmmProblem
         RowOffsets = frame.Blocks.RowOffsets.ToArray();
         UOffsets = new int[nb + 1];
         for (int b = 0; b < nb; b++) UOffsets[b + 1] = UOffsets[b] + design.Size[b];
+        LeadSize = new int[nb];
+        if (terms.Count > 0)
+        {
+            int q0 = terms[0].ColumnCount, lo0 = design.TermLevelOffset[0], hi0 = design.TermLevelOffset[1];
+            var ids = frame.Blocks.LevelIds;
+            for (int b = 0; b < nb; b++)
+                for (int s = frame.Blocks.LevelOffsets[b]; s < frame.Blocks.LevelOffsets[b + 1]; s++)
+                    if (ids[s] >= lo0 && ids[s] < hi0) LeadSize[b] += q0;
+        }
     }
+
+    /// <summary>
+    /// Per block, how many leading entries of u belong to the first term. Its part of Λ'Z'WZΛ + I is
+    /// block diagonal (q₀ × q₀ blocks), which the factorization exploits in crossed designs.
+    /// </summary>
+    public int[] LeadSize { get; }
+
+    /// <summary>q₀, the columns of the first random-effects term (0 without terms).</summary>
+    public int LeadColumns => Layout.TermCount > 0 ? Layout.Columns(0) : 0;
 
     /// <summary>
     /// Packs every term's factor T_t(θ) (q_t × q_t, column-major) into <paramref name="factors"/> at

@@ -18,7 +18,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             if (m * count != z.Length) throw new InvalidOperationException($"block {b + 1} has {m} random effects; the AGQ nodes have {z.Length / count}");
             double devc0 = Pass(b, _u, assemble: true);
             var a = _a.AsSpan((int)_aOffset[b], m * m);
-            if (!DenseCholesky.Factor(a, m)) { res[b] = double.NaN; return work; }
+            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) { res[b] = double.NaN; return work; }
             var shift = work.AsSpan(0, m);
             // Evaluate devc at û + L⁻ᵀz_k through the candidate buffer of this block.
             var cand = _cand.AsSpan(lo, m);

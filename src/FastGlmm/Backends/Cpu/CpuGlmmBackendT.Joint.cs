@@ -88,7 +88,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
                 }
             }
             for (int j = 0; j < m; j++) a[j * m + j] += 1;
-            if (!DenseCholesky.Factor(a, m)) return false;
+            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) return false;
             DenseCholesky.SolveLower(a, m, r);
             for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
             for (int j = 0; j < np; j++)

@@ -49,7 +49,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             ll[b] = Pass(b, _u, assemble: true) - SumSquares(b, _u);
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
-            ld[b] = DenseCholesky.Factor(a, m) ? DenseCholesky.LogDeterminant(a, m) : double.NaN;
+            ld[b] = DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns) ? DenseCholesky.LogDeterminant(a, m) : double.NaN;
             uu[b] = SumSquares(b, _u);
         });
         ld.CopyTo(logDet);

@@ -120,7 +120,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
         {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
-            if (!DenseCholesky.Factor(a, m)) return false;
+            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) return false;
             _logDet[b] = DenseCholesky.LogDeterminant(a, m);
             var c = _cand.AsSpan(lo, m);
             _rhs.AsSpan(lo, m).CopyTo(c);
