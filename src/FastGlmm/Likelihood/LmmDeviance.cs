@@ -40,7 +40,9 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
             var r = (double[])blk.Zty.Clone();
             ApplyLambda(th, blk, a, c, r, m, p);
             for (int i = 0; i < m; i++) a[i * m + i] += 1;
-            if (!DenseCholesky.Factor(a, m)) throw new InvalidOperationException("Λ'Z'ZΛ + I is not positive definite");
+            int q0 = layout.Columns(0), lead = 0;
+            foreach (int t in blk.SlotTerm) if (t == 0) lead += q0;
+            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, lead, q0)) throw new InvalidOperationException("Λ'Z'ZΛ + I is not positive definite");
             acc.Item3[0] += DenseCholesky.LogDeterminant(a, m);
             DenseCholesky.SolveLower(a, m, r);
             for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
