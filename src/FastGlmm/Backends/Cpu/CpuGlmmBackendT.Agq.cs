@@ -12,13 +12,14 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var z = nodes.ToArray();
         var lw = logWeights.ToArray();
         var res = new double[nb];
-        Parallel.For(0, nb, () => new double[_p.TotalRandomEffects == 0 ? 1 : MaxBlockSize() * 2], (b, _, work) =>
+        int size = MaxBlockSize() * 2;
+        ForBlocks(() => new double[size], (b, work) =>
         {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             if (m * count != z.Length) throw new InvalidOperationException($"block {b + 1} has {m} random effects; the AGQ nodes have {z.Length / count}");
             double devc0 = Pass(b, _u, assemble: true);
             var a = _a.AsSpan((int)_aOffset[b], m * m);
-            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) { res[b] = double.NaN; return work; }
+            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) { res[b] = double.NaN; return; }
             var shift = work.AsSpan(0, m);
             // Evaluate devc at û + L⁻ᵀz_k through the candidate buffer of this block.
             var cand = _cand.AsSpan(lo, m);
@@ -38,7 +39,6 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             double s = 0;
             for (int k = 0; k < count; k++) s += Math.Exp(terms[k] - max);
             res[b] = max + Math.Log(s);
-            return work;
         }, _ => { });
         res.CopyTo(logM);
     }

@@ -5,6 +5,12 @@ namespace FastGlmm.Backends.Cpu;
 
 internal sealed partial class CpuGlmmBackend<TLink, TDist>
 {
+    private sealed class JointAccumulator(int p)
+    {
+        public readonly double[] S = new double[p * p], T = new double[p];
+        public bool Ok = true;
+    }
+
     private double[]? _rzx;
     private long[]? _rzxOffset;
 
@@ -22,17 +28,16 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var sAll = new double[np * np];
         var tAll = new double[np];
         bool ok = true;
-        Parallel.For(0, nb, () => (new double[np * np], new double[np], true), (b, _, acc) =>
+        ForBlocks(() => new JointAccumulator(np), (b, acc) =>
         {
-            acc.Item3 &= AssembleJointBlock(b, acc.Item1, acc.Item2);
-            return acc;
+            acc.Ok &= AssembleJointBlock(b, acc.S, acc.T);
         }, acc =>
         {
             lock (gate)
             {
-                for (int i = 0; i < sAll.Length; i++) sAll[i] += acc.Item1[i];
-                for (int i = 0; i < np; i++) tAll[i] += acc.Item2[i];
-                ok &= acc.Item3;
+                for (int i = 0; i < sAll.Length; i++) sAll[i] += acc.S[i];
+                for (int i = 0; i < np; i++) tAll[i] += acc.T[i];
+                ok &= acc.Ok;
             }
         });
         for (int j = 0; j < np; j++) for (int l = 0; l < j; l++) sAll[j * np + l] = sAll[l * np + j];
@@ -114,7 +119,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var p = _p;
         int np = p.P;
         var bt = beta.ToArray();
-        Parallel.For(0, p.BlockCount, b => SolveJointBlock(b, bt));
+        ForBlocks(b => SolveJointBlock(b, bt));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -10,7 +10,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var act = active.ToArray();
         var res = new double[_p.BlockCount];
         var u = candidate ? _cand : _u;
-        Parallel.For(0, _p.BlockCount, b =>
+        ForBlocks(b =>
         {
             if (act[b]) res[b] = Pass(b, u, assemble: true);
         });
@@ -22,7 +22,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         int nb = _p.BlockCount;
         var res = new double[nb];
         var p = _p;
-        Parallel.For(0, nb, b =>
+        ForBlocks(b =>
         {
             int lo = p.UOffsets[b], k = p.K;
             double ll = 0;
@@ -44,7 +44,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var ld = new double[nb];
         var uu = new double[nb];
         var ll = new double[nb];
-        Parallel.For(0, nb, b =>
+        ForBlocks(b =>
         {
             ll[b] = Pass(b, _u, assemble: true) - SumSquares(b, _u);
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;

@@ -16,6 +16,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
     private readonly GlmmProblem _p;
     private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst, _logDet;
     private readonly long[] _aOffset;
+    private readonly int[] _chunks;
 
     public CpuGlmmBackend(GlmmProblem problem)
     {
@@ -37,7 +38,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
         _zl = new double[(long)problem.N * problem.K];
         // −2 log p(y|μ) = d(y, μ) + c(y) for every μ: c(y) = −2 log p(y|μ) − d(y, μ) at any interior μ.
         _satConst = new double[nb];
-        Parallel.For(0, nb, b =>
+        _chunks = BlockChunks(problem, 8 * Environment.ProcessorCount);
+        ForBlocks(b =>
         {
             double c = 0;
             for (int i = problem.RowOffsets[b]; i < problem.RowOffsets[b + 1]; i++)
@@ -57,7 +59,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
     {
         _p.FillFactors(theta, _t);
         var b = beta.ToArray();
-        Parallel.For(0, Chunks(_p.N), c => LinearPredictor(c, b));
+        if (Serial) for (int c = 0; c < Chunks(_p.N); c++) LinearPredictor(c, b);
+        else Parallel.For(0, Chunks(_p.N), c => LinearPredictor(c, b));
     }
 
     /// <summary>η₀ = offset + Xβ and the rows of ZΛ for chunk c of the rows.</summary>
@@ -105,7 +108,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
         var act = active.ToArray();
         var res = new bool[_p.BlockCount];
         var dec = new double[_p.BlockCount];
-        Parallel.For(0, _p.BlockCount, b =>
+        ForBlocks(b =>
         {
             if (act[b]) res[b] = SolveBlock(b, out dec[b]);
         });
@@ -142,6 +145,61 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
     public void LogDeterminants(Span<double> logDet) => _logDet.CopyTo(logDet);
 
     public void Dispose() { }
+
+    /// <summary>
+    /// Contiguous ranges of blocks with about equal row counts. Threads take whole ranges, so the small
+    /// per-block buffers one thread writes are never interleaved with another thread's (no false sharing).
+    /// </summary>
+    private static int[] BlockChunks(GlmmProblem p, int target)
+    {
+        int nb = p.BlockCount;
+        var cuts = new List<int> { 0 };
+        long perChunk = Math.Max(1, (long)p.N / Math.Max(1, target));
+        for (int b = 0; b < nb; b++)
+            if (p.RowOffsets[b + 1] - (long)p.RowOffsets[cuts[^1]] >= perChunk && b + 1 < nb) cuts.Add(b + 1);
+        cuts.Add(nb);
+        return cuts.ToArray();
+    }
+
+    /// <summary>
+    /// Below this many rows a pass runs on one thread: handing work to the thread pool costs tens to
+    /// hundreds of microseconds, more than a pass over a small data set takes.
+    /// </summary>
+    internal const int ParallelRowThreshold = 20_000;
+
+    private bool Serial => _p.N < ParallelRowThreshold || Environment.ProcessorCount == 1;
+
+    /// <summary>Runs <paramref name="body"/> for every block, ranges of blocks in parallel on large problems.</summary>
+    private void ForBlocks(Action<int> body)
+    {
+        if (Serial)
+        {
+            for (int b = 0; b < _p.BlockCount; b++) body(b);
+            return;
+        }
+        Parallel.For(0, _chunks.Length - 1, c =>
+        {
+            for (int b = _chunks[c]; b < _chunks[c + 1]; b++) body(b);
+        });
+    }
+
+    /// <summary>As <see cref="ForBlocks(Action{int})"/>, with per-range state made by <paramref name="init"/> and merged by <paramref name="merge"/>.</summary>
+    private void ForBlocks<TState>(Func<TState> init, Action<int, TState> body, Action<TState> merge)
+    {
+        if (Serial)
+        {
+            var state = init();
+            for (int b = 0; b < _p.BlockCount; b++) body(b, state);
+            merge(state);
+            return;
+        }
+        Parallel.For(0, _chunks.Length - 1, c =>
+        {
+            var state = init();
+            for (int b = _chunks[c]; b < _chunks[c + 1]; b++) body(b, state);
+            merge(state);
+        });
+    }
 
     private static int Chunks(int n) => Math.Max(1, Math.Min(4 * Environment.ProcessorCount, n / 8192));
 
