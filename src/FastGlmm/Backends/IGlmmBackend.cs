@@ -37,6 +37,12 @@ public interface IGlmmBackend : IDisposable
     /// </summary>
     void Solve(ReadOnlySpan<bool> active, Span<bool> ok, Span<double> decrease);
 
+    /// <summary>
+    /// Runs <see cref="Likelihood.Pirls.RunBlock{TOps}"/> for every block (u only, at the current θ, β);
+    /// <paramref name="pdev"/>[b] receives the penalized deviance at the block's mode.
+    /// </summary>
+    void RunPirls(Span<double> pdev);
+
     /// <summary>Per block, log det A_b from the block's last <see cref="Solve"/> (A_b assembled at the current u).</summary>
     void LogDeterminants(Span<double> logDet);
 

@@ -38,7 +38,7 @@ public static class GlmmFitter
 
         var stage1 = new ProfiledLaplaceDeviance(frame, beta0);
         double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
-        var o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 1e-3, lowerT, upperT, settings);
+        var o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 1e-2, lowerT, upperT, settings);
         double d1 = stage1.Evaluate(o1.X);
         var theta1 = o1.X;
         var beta1 = stage1.Beta;

@@ -24,63 +24,66 @@ public static class Pirls
     public const double DecreaseTolerance = 1e-24;
 
     /// <summary>
-    /// Runs PIRLS to convergence from the backend's current modes (a warm start). On return, for every
-    /// block, u is the mode and the backend holds log det A_b at it (<see cref="IGlmmBackend.LogDeterminants"/>);
-    /// <paramref name="pdev"/>[b] holds the penalized deviance Σ d_i + ‖u_b‖² there.
+    /// Runs PIRLS to convergence from the backend's current modes (a warm start). The backend runs
+    /// <see cref="RunBlock{TOps}"/> for every block, each block's iterations back to back while its rows
+    /// are in cache. On return u is the mode of every block, the backend holds log det A_b at it
+    /// (<see cref="IGlmmBackend.LogDeterminants"/>), and <paramref name="pdev"/>[b] = Σ d_i + ‖u_b‖² there.
     /// </summary>
-    public static void Run(IGlmmBackend backend, double[] pdev)
+    public static void Run(IGlmmBackend backend, double[] pdev) => backend.RunPirls(pdev);
+
+    /// <summary>
+    /// PIRLS for one block, written once for every backend: evaluate at u (assembling A and r), then
+    /// repeat {factor A and take the IRLS update ũ = A⁻¹r; stop if its predicted decrease is ≤
+    /// <see cref="DecreaseTolerance"/> (or has stopped shrinking below 1e-18); otherwise evaluate at ũ,
+    /// halve the step while the penalized deviance rises (at most 30 times), and accept}. Returns the
+    /// penalized deviance at the mode; throws <see cref="PirlsException"/> naming the block on failure.
+    /// </summary>
+    public static double RunBlock<TOps>(ref TOps ops, int block) where TOps : IPirlsBlockOperations, allows ref struct
     {
-        int nb = backend.Problem.BlockCount;
-        var active = new bool[nb];
-        Array.Fill(active, true);
-        var pnew = new double[nb];
-        var ok = new bool[nb];
-        var bad = new bool[nb];
-        var decrease = new double[nb];
-        var previous = new double[nb];
-        Array.Fill(previous, double.PositiveInfinity);
-        backend.Evaluate(active, candidate: false, pdev);
-        for (int b = 0; b < nb; b++)
-            if (!double.IsFinite(pdev[b])) throw new PirlsException(b, "the penalized deviance is not finite at the start");
+        double pdev = ops.EvaluateCurrent();
+        if (!double.IsFinite(pdev)) throw new PirlsException(block, "the penalized deviance is not finite at the start");
+        double previous = double.PositiveInfinity;
         for (int iter = 0; iter < MaxIterations; iter++)
         {
-            backend.Solve(active, ok, decrease);
-            bool anyActive = false;
-            for (int b = 0; b < nb; b++)
+            if (!ops.Solve(out double decrease))
+                throw new PirlsException(block, "the system Λ'Z'WZΛ + I is not positive definite");
+            if (decrease <= DecreaseTolerance || (decrease < 1e-18 && decrease > 0.5 * previous)) return pdev;
+            previous = decrease;
+            double pnew = ops.EvaluateCandidate();
+            for (int h = 0; !(pnew <= pdev + 1e-12 * Math.Abs(pdev)); h++)
             {
-                if (!active[b]) continue;
-                if (!ok[b]) throw new PirlsException(b, "the system Λ'Z'WZΛ + I is not positive definite");
-                if (decrease[b] <= DecreaseTolerance || (decrease[b] < 1e-18 && decrease[b] > 0.5 * previous[b])) active[b] = false;
-                previous[b] = decrease[b];
-                anyActive |= active[b];
-            }
-            if (!anyActive) return;
-            backend.Evaluate(active, candidate: true, pnew);
-            for (int h = 0; ; h++)
-            {
-                bool any = false;
-                for (int b = 0; b < nb; b++)
-                {
-                    bad[b] = active[b] && !(pnew[b] <= pdev[b] + 1e-12 * Math.Abs(pdev[b]));
-                    any |= bad[b];
-                }
-                if (!any) break;
                 if (h == 30)
-                {
-                    int b = Array.IndexOf(bad, true);
-                    throw new PirlsException(b, $"step-halving failed to reduce the penalized deviance ({pnew[b]:G10} > {pdev[b]:G10})");
-                }
-                backend.Halve(bad);
-                backend.Evaluate(bad, candidate: true, pnew);
+                    throw new PirlsException(block, $"step-halving failed to reduce the penalized deviance ({pnew:G10} > {pdev:G10})");
+                ops.Halve();
+                pnew = ops.EvaluateCandidate();
             }
-            backend.Accept(active);
-            for (int b = 0; b < nb; b++) if (active[b]) pdev[b] = pnew[b];
+            ops.Accept();
+            pdev = pnew;
         }
-        throw new PirlsException(Array.IndexOf(active, true), $"no convergence after {MaxIterations} iterations");
+        throw new PirlsException(block, $"no convergence after {MaxIterations} iterations");
     }
 
     /// <summary>Runs PIRLS to convergence from the backend's current modes.</summary>
     public static void Run(IGlmmBackend backend) => Run(backend, new double[backend.Problem.BlockCount]);
+}
+
+/// <summary>The per-block operations <see cref="Pirls.RunBlock{TOps}"/> drives; a backend implements them for one block.</summary>
+public interface IPirlsBlockOperations
+{
+    /// <summary>At u: assembles A = Λ'Z'WZΛ + I and r; returns Σ d_i + ‖u‖².</summary>
+    double EvaluateCurrent();
+
+    /// <summary>Factors A (keeping log det A), sets ũ = A⁻¹r and the predicted decrease ‖L'(ũ − u)‖²; false if A is not PD.</summary>
+    bool Solve(out double decrease);
+
+    /// <summary>At ũ: assembles A and r; returns Σ d_i + ‖ũ‖².</summary>
+    double EvaluateCandidate();
+
+    /// <summary>ũ ← (u + ũ)/2.</summary>
+    void Halve();
+
+    /// <summary>u ← ũ.</summary>
+    void Accept();
 }
 
 /// <summary>PIRLS failed in a block; the message names the block and the reason.</summary>

@@ -1,0 +1,39 @@
+using FastGlmm.Likelihood;
+
+namespace FastGlmm.Backends.Cpu;
+
+internal sealed partial class CpuGlmmBackend<TLink, TDist>
+{
+    public void RunPirls(Span<double> pdev)
+    {
+        var res = new double[_p.BlockCount];
+        ForBlocks(b =>
+        {
+            var ops = new BlockOps(this, b);
+            res[b] = Pirls.RunBlock(ref ops, b);
+        });
+        res.CopyTo(pdev);
+    }
+
+    /// <summary>One block's PIRLS operations over this backend's buffers.</summary>
+    private readonly struct BlockOps(CpuGlmmBackend<TLink, TDist> owner, int block) : IPirlsBlockOperations
+    {
+        public double EvaluateCurrent() => owner.Pass(block, owner._u, assemble: true);
+
+        public bool Solve(out double decrease) => owner.SolveBlock(block, out decrease);
+
+        public double EvaluateCandidate() => owner.Pass(block, owner._cand, assemble: true);
+
+        public void Halve()
+        {
+            for (int j = owner._p.UOffsets[block]; j < owner._p.UOffsets[block + 1]; j++)
+                owner._cand[j] = 0.5 * (owner._u[j] + owner._cand[j]);
+        }
+
+        public void Accept()
+        {
+            int lo = owner._p.UOffsets[block];
+            Array.Copy(owner._cand, lo, owner._u, lo, owner._p.UOffsets[block + 1] - lo);
+        }
+    }
+}
