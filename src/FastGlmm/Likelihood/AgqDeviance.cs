@@ -83,12 +83,7 @@ public sealed class AgqDeviance
     public double Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         _backend.SetParameters(theta, beta);
-        try { Pirls.Run(_backend); }
-        catch (PirlsException)
-        {
-            _backend.ResetModes();
-            Pirls.Run(_backend);
-        }
+        Pirls.RunWithColdRestart(_backend, _logM);
         _backend.LaplaceTerms(_ld, _uu, _ll);
         _backend.AgqTerms(_nodes, _logWeights, _logM);
         double d = 0;

@@ -46,13 +46,7 @@ public sealed class LaplaceDeviance
     public double Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         _backend.SetParameters(theta, beta);
-        try { Pirls.Run(_backend, _pdev); }
-        catch (PirlsException)
-        {
-            // A warm start from a distant point can fail where a cold start does not.
-            _backend.ResetModes();
-            Pirls.Run(_backend, _pdev);
-        }
+        Pirls.RunWithColdRestart(_backend, _pdev);
         // At convergence the backend holds log det A_b at û, and pdev = Σ d_i + ‖û_b‖².
         _backend.LogDeterminants(_ld);
         double d = 0;

@@ -63,6 +63,20 @@ public static class Pirls
         throw new PirlsException(block, $"no convergence after {MaxIterations} iterations");
     }
 
+    /// <summary>
+    /// As <see cref="Run(IGlmmBackend, double[])"/>, retrying once from u = 0 when the warm start fails:
+    /// a warm start from a distant point can fail where a cold start does not.
+    /// </summary>
+    public static void RunWithColdRestart(IGlmmBackend backend, double[] pdev)
+    {
+        try { Run(backend, pdev); }
+        catch (PirlsException)
+        {
+            backend.ResetModes();
+            Run(backend, pdev);
+        }
+    }
+
     /// <summary>Runs PIRLS to convergence from the backend's current modes.</summary>
     public static void Run(IGlmmBackend backend) => Run(backend, new double[backend.Problem.BlockCount]);
 }
