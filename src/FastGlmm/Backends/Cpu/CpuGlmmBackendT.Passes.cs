@@ -57,6 +57,54 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         ll.CopyTo(deviance);
     }
 
+    /// <summary>
+    /// The IRLS weight W = w μ'²/V(μ) and W·z̃ with z̃ = (η − η₀) + (y − μ)/μ'. For the canonical link μ' = V,
+    /// so W·z̃ = w(V(η − η₀) + y − μ), with no division.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double W, double WZ) Weights(double eta, double eta0, double y, double mu, double wt)
+    {
+        if (TDist.CanonicalLink == TLink.Id)
+        {
+            double v = TDist.Variance(mu);
+            return (wt * v, wt * (v * (eta - eta0) + (y - mu)));
+        }
+        double dmu = TLink.MuEta(eta);
+        double s = dmu / Math.Sqrt(TDist.Variance(mu));
+        double w = wt * s * s;
+        return (w, w * (eta - eta0 + (y - mu) / dmu));
+    }
+
+    /// <summary><see cref="Pass"/> for a block with one random effect (a scalar term on one factor).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double PassScalar(int b, double[] u, bool assemble)
+    {
+        var p = _p;
+        int lo = p.UOffsets[b];
+        double u0 = u[lo], a = 0, r = 0, dev = 0;
+        var y = p.Y;
+        var wts = p.Weights;
+        var zl = _zl;
+        var eta0s = _eta0;
+        int i1 = p.RowOffsets[b + 1];
+        for (int i = p.RowOffsets[b]; i < i1; i++)
+        {
+            double z = zl[i], eta0 = eta0s[i], eta = eta0 + z * u0, yi = y[i], wt = wts[i];
+            double mu = TLink.LinkInverse(eta);
+            dev += TDist.DevianceResidual(yi, mu, wt);
+            if (!assemble) continue;
+            var (w, wr) = Weights(eta, eta0, yi, mu, wt);
+            a += w * z * z;
+            r += z * wr;
+        }
+        if (assemble)
+        {
+            _a[_aOffset[b]] = a + 1;
+            _rhs[lo] = r;
+        }
+        return dev + u0 * u0;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double SumSquares(int b, double[] u)
     {
@@ -81,6 +129,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var wts = p.Weights;
         var zlAll = _zl;
         var slots = p.Slot;
+        if (k == 1 && m == 1) return PassScalar(b, u, assemble);
         double dev = 0;
         for (int i = p.RowOffsets[b]; i < p.RowOffsets[b + 1]; i++)
         {
@@ -91,26 +140,12 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             double mu = TLink.LinkInverse(eta);
             dev += TDist.DevianceResidual(yi, mu, wt);
             if (!assemble) continue;
-            double w, zr;
-            if (TDist.CanonicalLink == TLink.Id)
-            {
-                // Canonical link: dμ/dη = V(μ), so W = w·V and the working residual is (y − μ)/V.
-                double v = TDist.Variance(mu);
-                w = wt * v;
-                zr = eta - eta0 + (yi - mu) / v;
-            }
-            else
-            {
-                double dmu = TLink.MuEta(eta);
-                double s = dmu / Math.Sqrt(TDist.Variance(mu));
-                w = wt * s * s;
-                zr = eta - eta0 + (yi - mu) / dmu;
-            }
+            var (w, wr) = Weights(eta, eta0, yi, mu, wt);
             for (int e = 0; e < k; e++)
             {
-                double we = w * zlAll[o + e];
+                double ze = zlAll[o + e], we = w * ze;
                 int se = slots[o + e];
-                rhs[se] += we * zr;
+                rhs[se] += ze * wr;
                 for (int g = 0; g < k; g++) a[slots[o + g] * m + se] += we * zlAll[o + g];
             }
         }
