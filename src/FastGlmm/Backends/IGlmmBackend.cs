@@ -74,12 +74,14 @@ public interface IGlmmBackend : IDisposable
     void SaturatedConstants(Span<double> c);
 
     /// <summary>
-    /// Joint (u, β) PIRLS, first half (lme4's nAGQ = 0 stage): at the current (u, β), per block assembles
-    /// A_b = Λ'Z'WZΛ + I = L_bL_b', R_ZX,b = L_b⁻¹Λ'Z'WX and c_b = L_b⁻¹Λ'Z'W z̃ with z̃ = η − offset + (y − μ)/μ',
-    /// and returns the reduced system S = X'WX − Σ R_ZX'R_ZX (p × p, row-major) and t = X'Wz̃ − Σ R_ZX'c_b,
-    /// whose solution is the next β. Returns false when some A_b is not positive definite.
+    /// Joint (u, β) PIRLS, first half (lme4's nAGQ = 0 stage): at (u, β) — or at (ũ, β) when
+    /// <paramref name="candidate"/> — per block assembles A_b = Λ'Z'WZΛ + I = L_bL_b',
+    /// R_ZX,b = L_b⁻¹Λ'Z'WX and c_b = L_b⁻¹Λ'Z'W z̃ with z̃ = η − offset + (y − μ)/μ', writes the penalized
+    /// deviance Σ d_i + ‖u_b‖² to <paramref name="pdev"/>[b], and returns the reduced system
+    /// S = X'WX − Σ R_ZX'R_ZX (p × p, row-major) and t = X'Wz̃ − Σ R_ZX'c_b, whose solution is the next β.
+    /// Returns false when some A_b is not positive definite.
     /// </summary>
-    bool AssembleJoint(Span<double> s, Span<double> t);
+    bool AssembleJoint(bool candidate, Span<double> s, Span<double> t, Span<double> pdev);
 
     /// <summary>Joint PIRLS, second half: the candidate ũ_b = L_b⁻ᵀ(c_b − R_ZX,b β) for the given next β.</summary>
     void SolveJoint(ReadOnlySpan<double> beta);

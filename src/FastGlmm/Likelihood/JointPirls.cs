@@ -30,16 +30,17 @@ public static class JointPirls
         var t = new double[p];
         var b = (double[])beta.Clone();
         backend.SetParameters(th, b);
-        backend.Evaluate(all, candidate: false, pd);
+        // Each pass assembles the system at a point and gives its penalized deviance, so a trial point's
+        // assembly is reused as the next iteration's once the point is accepted.
+        if (!backend.AssembleJoint(false, s, t, pd)) throw new PirlsException(0, "the joint (u, β) system is not positive definite");
         double pdev = pd.Sum();
+        standardErrors = new double[p];
         for (int iter = 0; iter < Pirls.MaxIterations; iter++)
         {
-            if (!backend.AssembleJoint(s, t) || !DenseCholesky.Factor(s, p))
-                throw new PirlsException(0, "the joint (u, β) system is not positive definite");
+            if (!DenseCholesky.Factor(s, p)) throw new PirlsException(0, "the reduced fixed-effects system is not positive definite");
             var next = (double[])t.Clone();
             DenseCholesky.SolveLower(s, p, next);
             DenseCholesky.SolveUpperTransposed(s, p, next);
-            standardErrors = new double[p];
             for (int j = 0; j < p; j++)
             {
                 var e = new double[p];
@@ -49,16 +50,16 @@ public static class JointPirls
             }
             backend.SolveJoint(next);
             backend.SetParameters(th, next);
-            backend.Evaluate(all, candidate: true, pd);
-            double pnew = pd.Sum();
+            bool ok = backend.AssembleJoint(true, s, t, pd);
+            double pnew = ok ? pd.Sum() : double.NaN;
             for (int h = 0; !(pnew <= pdev + 1e-12 * Math.Abs(pdev)); h++)
             {
                 if (h == 30) throw new PirlsException(0, "joint step-halving failed to reduce the penalized deviance");
                 for (int j = 0; j < p; j++) next[j] = 0.5 * (b[j] + next[j]);
                 backend.Halve(all);
                 backend.SetParameters(th, next);
-                backend.Evaluate(all, candidate: true, pd);
-                pnew = pd.Sum();
+                ok = backend.AssembleJoint(true, s, t, pd);
+                pnew = ok ? pd.Sum() : double.NaN;
             }
             backend.Accept(all);
             double change = pdev - pnew;

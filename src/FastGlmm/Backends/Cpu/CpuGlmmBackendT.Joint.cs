@@ -14,8 +14,10 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     private double[]? _rzx;
     private long[]? _rzxOffset;
 
-    public bool AssembleJoint(Span<double> s, Span<double> t)
+    public bool AssembleJoint(bool candidate, Span<double> s, Span<double> t, Span<double> pdev)
     {
+        var uu = candidate ? _cand : _u;
+        var pd = new double[_p.BlockCount];
         var p = _p;
         int np = p.P, nb = p.BlockCount, n = p.N, k = p.K;
         if (_rzx is null)
@@ -30,7 +32,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         bool ok = true;
         ForBlocks(() => new JointAccumulator(np), (b, acc) =>
         {
-            acc.Ok &= AssembleJointBlock(b, acc.S, acc.T);
+            acc.Ok &= AssembleJointBlock(b, uu, acc.S, acc.T, out pd[b]);
         }, acc =>
         {
             lock (gate)
@@ -43,15 +45,18 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         for (int j = 0; j < np; j++) for (int l = 0; l < j; l++) sAll[j * np + l] = sAll[l * np + j];
         sAll.CopyTo(s);
         tAll.CopyTo(t);
+        pd.CopyTo(pdev);
         return ok;
     }
 
     /// <summary>Block b's part of <see cref="AssembleJoint"/>: adds its contributions to S and t.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool AssembleJointBlock(int b, double[] sAcc, double[] tAcc)
+    private bool AssembleJointBlock(int b, double[] uAll, double[] sAcc, double[] tAcc, out double pdev)
     {
         var p = _p;
         int np = p.P, n = p.N, k = p.K;
+        double dev = 0;
+        pdev = double.NaN;
         {
             int lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
@@ -62,8 +67,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             {
                 long o = (long)i * k;
                 double eta = _eta0[i];
-                for (int e = 0; e < k; e++) eta += _zl[o + e] * _u[lo + p.Slot[o + e]];
+                for (int e = 0; e < k; e++) eta += _zl[o + e] * uAll[lo + p.Slot[o + e]];
                 double y = p.Y[i], wt = p.Weights[i], mu = TLink.LinkInverse(eta);
+                dev += TDist.DevianceResidual(y, mu, wt);
                 double w, zt;
                 if (TDist.CanonicalLink == TLink.Id)
                 {
@@ -93,6 +99,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
                 }
             }
             for (int j = 0; j < m; j++) a[j * m + j] += 1;
+            for (int j = lo; j < lo + m; j++) dev += uAll[j] * uAll[j];
+            pdev = dev;
             if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) return false;
             DenseCholesky.SolveLower(a, m, r);
             for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
