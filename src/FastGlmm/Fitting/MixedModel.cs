@@ -54,7 +54,7 @@ public static partial class MixedModel
     private static FitResult FitGlmm(ModelFrame frame, FitOptions o, Stopwatch sw)
     {
         var opt = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq);
-        var prob = new GlmmProblem(frame);
+        var prob = opt.Backend.Problem;
         var layout = prob.Layout;
         int nt = layout.Count, p = frame.X.Columns;
         var v = opt.Theta.Concat(opt.Beta).ToArray();
@@ -81,7 +81,10 @@ public static partial class MixedModel
         }
         var theta = v[..nt];
         var beta = v[nt..];
-        var u = Modes(prob, theta, beta);
+        // The objective's backend holds û at the last point it evaluated; make that the optimum.
+        opt.Objective(v);
+        var u = new double[prob.TotalRandomEffects];
+        opt.Backend.ReadModes(u);
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0);
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
         var checks = Checks(opt.Optimizer, g, h, singular);

@@ -39,6 +39,9 @@ public sealed class AgqDeviance
     /// <summary>The θ layout used.</summary>
     public ThetaLayout Layout => _backend.Problem.Layout;
 
+    /// <summary>The backend (after an evaluation it holds the conditional modes at that point).</summary>
+    public IGlmmBackend Backend => _backend;
+
     /// <summary>
     /// Returns m (random effects per cluster) when every term shares one grouping factor and m ≤ 3;
     /// otherwise throws a <see cref="UserInputException"/> saying why AGQ cannot apply.

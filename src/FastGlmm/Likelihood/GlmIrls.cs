@@ -12,46 +12,56 @@ namespace FastGlmm.Likelihood;
 public static class GlmIrls
 {
     /// <summary>Returns β̂ (length p) after at most 50 iterations (relative deviance change ≤ 1e-10).</summary>
-    public static double[] Fit(ModelFrame frame)
+    public static double[] Fit(ModelFrame frame) => FamilyDispatch.Run(frame.Family, new Irls(frame));
+
+    private sealed class Irls(ModelFrame frame) : IFamilyOperation<double[]>
     {
-        var fam = Family.For(frame.Family);
+        public double[] Invoke<TLink, TDist>() where TLink : struct, ILink where TDist : struct, IDistribution =>
+            Run<TLink, TDist>(frame);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static double[] Run<TLink, TDist>(ModelFrame frame) where TLink : struct, ILink where TDist : struct, IDistribution
+    {
         int n = frame.RowCount, p = frame.X.Columns;
-        var y = frame.Response.Y;
-        var wt = frame.Response.Weights;
-        var off = frame.Offset;
-        var x = frame.X.Values;
+        var y = frame.Response.Y.ToArray();
+        var wt = frame.Response.Weights.ToArray();
+        var off = frame.Offset.ToArray();
+        var x = frame.X.Values.ToArray();
         var eta = new double[n];
-        for (int i = 0; i < n; i++) eta[i] = fam.Link(fam.InitialMu(y[i], wt[i]));
+        for (int i = 0; i < n; i++) eta[i] = TLink.Link(TDist.InitialMu(y[i], wt[i]));
         var beta = new double[p];
         double devOld = double.PositiveInfinity;
+        var a = new double[p * p];
+        var r = new double[p];
         for (int iter = 0; iter < 50; iter++)
         {
-            var a = new double[p * p];
-            var r = new double[p];
+            Array.Clear(a);
+            Array.Clear(r);
             for (int i = 0; i < n; i++)
             {
-                double mu = fam.LinkInverse(eta[i]), dmu = fam.MuEta(eta[i]);
-                double s = dmu / Math.Sqrt(fam.Variance(mu));
+                double mu = TLink.LinkInverse(eta[i]), dmu = TLink.MuEta(eta[i]);
+                double s = dmu / Math.Sqrt(TDist.Variance(mu));
                 double w = wt[i] * s * s;
                 double z = eta[i] - off[i] + (y[i] - mu) / dmu;
                 for (int j = 0; j < p; j++)
                 {
-                    double xj = x[j * n + i] * w;
+                    double xj = x[(long)j * n + i] * w;
                     r[j] += xj * z;
-                    for (int k = 0; k <= j; k++) a[k * p + j] += xj * x[k * n + i];
+                    for (int k = 0; k <= j; k++) a[k * p + j] += xj * x[(long)k * n + i];
                 }
             }
             if (!DenseCholesky.Factor(a, p)) throw new InvalidOperationException("GLM start: X'WX is singular");
             DenseCholesky.SolveLower(a, p, r);
             DenseCholesky.SolveUpperTransposed(a, p, r);
-            beta = r;
+            beta = (double[])r.Clone();
             double dev = 0;
             for (int i = 0; i < n; i++)
             {
                 double e = off[i];
-                for (int j = 0; j < p; j++) e += x[j * n + i] * beta[j];
+                for (int j = 0; j < p; j++) e += x[(long)j * n + i] * beta[j];
                 eta[i] = e;
-                dev += fam.DevianceResidual(y[i], fam.LinkInverse(e), wt[i]);
+                dev += TDist.DevianceResidual(y[i], TLink.LinkInverse(e), wt[i]);
             }
             if (Math.Abs(devOld - dev) <= 1e-10 * (Math.Abs(dev) + 0.1)) break;
             devOld = dev;

@@ -12,8 +12,9 @@ namespace FastGlmm.Likelihood;
 /// <param name="Objective">D as a function of [θ, β].</param>
 /// <param name="Start">The starting [θ, β] (lme4's θ start and the GLM β).</param>
 /// <param name="StageOneEvaluations">Evaluations of the first stage.</param>
+/// <param name="Backend">The backend <paramref name="Objective"/> runs on; after a call it holds û at that point.</param>
 public sealed record GlmmOptimum(double[] Theta, double[] Beta, double Deviance, OptimizerResult Optimizer,
-    Func<double[], double> Objective, double[] Start, int StageOneEvaluations);
+    Func<double[], double> Objective, double[] Start, int StageOneEvaluations, Backends.IGlmmBackend Backend);
 
 /// <summary>
 /// Fits a GLMM in lme4's two stages, each with the bounded trust-region optimizer:
@@ -38,25 +39,28 @@ public static class GlmmFitter
 
         var stage1 = new ProfiledLaplaceDeviance(frame, beta0);
         double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
-        var o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 1e-2, lowerT, upperT, settings);
+        var o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 5e-2, lowerT, upperT, settings);
         double d1 = stage1.Evaluate(o1.X);
         var theta1 = o1.X;
         var beta1 = stage1.Beta;
         var start = theta0.Concat(beta0).ToArray();
 
         Func<double[], double> objective;
+        Backends.IGlmmBackend backend;
         if (nagq <= 1)
         {
             var lap = new LaplaceDeviance(frame);
             objective = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
+            backend = lap.Backend;
         }
         else
         {
             var agq = new AgqDeviance(frame, nagq);
             objective = v => agq.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
+            backend = agq.Backend;
         }
         if (nagq == 0)
-            return new GlmmOptimum(theta1, beta1, d1, o1 with { Evaluations = o1.Evaluations + 1 }, objective, start, o1.Evaluations + 1);
+            return new GlmmOptimum(theta1, beta1, d1, o1 with { Evaluations = o1.Evaluations + 1 }, objective, start, o1.Evaluations + 1, backend);
 
         // Stage 2 works in standardized units: β_j in units of its R_X standard error from stage 1, and θ_i
         // in units of √(2/c_i), c_i the curvature of D along θ_i at the stage-1 estimate (so a unit step
@@ -89,10 +93,10 @@ public static class GlmmFitter
         var lower = new double[nt + p];
         for (int i = 0; i < nt + p; i++) lower[i] = i < nt ? (lowerT[i] - v1[i]) / scale[i] : double.NegativeInfinity;
         var upper = Enumerable.Repeat(double.PositiveInfinity, nt + p).ToArray();
-        var o2 = BoundedTrustRegion.Minimize(z => objective(Unscale(z)), z0, 0.5, 1e-4, lower, upper,
+        var o2 = BoundedTrustRegion.Minimize(z => objective(Unscale(z)), z0, 0.5, 1e-3, lower, upper,
             settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations) });
         var best = Unscale(o2.X);
         int evals = o1.Evaluations + 1 + extra + o2.Evaluations;
-        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations + 1);
+        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations + 1, backend);
     }
 }
