@@ -64,11 +64,12 @@ public interface IGlmmBackend : IDisposable
 
     /// <summary>
     /// Adaptive Gauss–Hermite terms at u = û, for problems whose blocks all have the same size m (one
-    /// cluster of one grouping factor). With A_b = L_bL_b' at û and devc(u) = Σ_{i∈b} d_i(u) + ‖u‖², writes
-    /// log M_b = log Σ_k w_k exp(−½[devc(û + L_b⁻ᵀz_k) − devc(û)] + ½‖z_k‖²) for the N nodes z_k (m each,
-    /// row-major in <paramref name="nodes"/>) with log-weights <paramref name="logWeights"/>.
+    /// cluster of one grouping factor); call it right after <see cref="RunPirls"/>, whose last factorization
+    /// A_b = L_bL_b' at û it uses. With devc(u) = Σ_{i∈b} d_i(u) + ‖u‖² and devc(û) = <paramref name="pdev"/>[b],
+    /// writes log M_b = log Σ_k w_k exp(−½[devc(û + L_b⁻ᵀz_k) − devc(û)] + ½‖z_k‖²) for the N nodes z_k
+    /// (m each, row-major in <paramref name="nodes"/>) with log-weights <paramref name="logWeights"/>.
     /// </summary>
-    void AgqTerms(ReadOnlySpan<double> nodes, ReadOnlySpan<double> logWeights, Span<double> logM);
+    void AgqTerms(ReadOnlySpan<double> nodes, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> pdev, Span<double> logM);
 
     /// <summary>Per block the constant c_b with −2 Σ_{i∈b} log p(y_i | μ_i) = Σ d_i(μ_i) + c_b for every μ (dispersion 1).</summary>
     void SaturatedConstants(Span<double> c);

@@ -18,7 +18,7 @@ namespace FastGlmm.Likelihood;
 public sealed class AgqDeviance
 {
     private readonly IGlmmBackend _backend;
-    private readonly double[] _nodes, _logWeights, _ld, _uu, _ll, _logM, _sat;
+    private readonly double[] _nodes, _logWeights, _ld, _ll, _logM, _sat;
 
     /// <summary>Prepares K-node AGQ on the CPU backend; errors when the design does not allow AGQ.</summary>
     public AgqDeviance(ModelFrame frame, int nodesPerDimension)
@@ -32,7 +32,7 @@ public sealed class AgqDeviance
         int m = CheckApplicable(frame);
         (_nodes, _logWeights) = ProductRule(GaussHermiteRule.Get(nodesPerDimension), m);
         int nb = backend.Problem.BlockCount;
-        _ld = new double[nb]; _uu = new double[nb]; _ll = new double[nb]; _logM = new double[nb]; _sat = new double[nb];
+        _ld = new double[nb]; _ll = new double[nb]; _logM = new double[nb]; _sat = new double[nb];
         backend.SaturatedConstants(_sat);
     }
 
@@ -86,11 +86,12 @@ public sealed class AgqDeviance
     public double Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         _backend.SetParameters(theta, beta);
-        Pirls.RunWithColdRestart(_backend, _logM);
-        _backend.LaplaceTerms(_ld, _uu, _ll);
-        _backend.AgqTerms(_nodes, _logWeights, _logM);
+        Pirls.RunWithColdRestart(_backend, _ll);
+        _backend.LogDeterminants(_ld);
+        _backend.AgqTerms(_nodes, _logWeights, _ll, _logM);
+        // Per block: devc(û) + log det A + c_b − 2 log M_b, with devc(û) = Σ d_i + ‖û‖² from PIRLS.
         double d = 0;
-        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b] + _ll[b] + _sat[b] - 2 * _logM[b];
+        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _ll[b] + _sat[b] - 2 * _logM[b];
         return d;
     }
 }

@@ -6,8 +6,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
 {
     public void SaturatedConstants(Span<double> c) => _satConst.CopyTo(c);
 
-    public void AgqTerms(ReadOnlySpan<double> nodes, ReadOnlySpan<double> logWeights, Span<double> logM)
+    public void AgqTerms(ReadOnlySpan<double> nodes, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> pdev, Span<double> logM)
     {
+        var devc0s = pdev.ToArray();
         int nb = _p.BlockCount, count = logWeights.Length;
         var z = nodes.ToArray();
         var lw = logWeights.ToArray();
@@ -17,9 +18,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             if (m * count != z.Length) throw new InvalidOperationException($"block {b + 1} has {m} random effects; the AGQ nodes have {z.Length / count}");
-            double devc0 = Pass(b, _u, assemble: true);
+            // RunPirls left A_b factored at û (its last Solve) and devc(û) in pdev.
+            double devc0 = devc0s[b];
             var a = _a.AsSpan((int)_aOffset[b], m * m);
-            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) { res[b] = double.NaN; return; }
             var shift = work.AsSpan(0, m);
             // Evaluate devc at û + L⁻ᵀz_k through the candidate buffer of this block.
             var cand = _cand.AsSpan(lo, m);
