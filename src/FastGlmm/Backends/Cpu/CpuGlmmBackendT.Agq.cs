@@ -13,7 +13,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var z = nodes.ToArray();
         var lw = logWeights.ToArray();
         var res = new double[nb];
-        int size = MaxBlockSize() * 2;
+        int size = MaxBlockSize() + count;
         ForBlocks(() => new double[size], (b, work) =>
         {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
@@ -25,7 +25,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             // Evaluate devc at û + L⁻ᵀz_k through the candidate buffer of this block.
             var cand = _cand.AsSpan(lo, m);
             double max = double.NegativeInfinity;
-            var terms = new double[count];
+            var terms = work.AsSpan(m, count);
             for (int k = 0; k < count; k++)
             {
                 var zk = z.AsSpan(k * m, m);
