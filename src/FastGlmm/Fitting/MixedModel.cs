@@ -46,7 +46,7 @@ public static partial class MixedModel
         var checks = Checks(fit.Optimizer, g, h, fit.Singular);
         int n = frame.RowCount;
         return Assemble(frame, prob, fs, o.Reml ? "REML" : "ML", 0, fit.Theta, fit.Beta, fit.Sigma,
-            fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, "bounded Nelder-Mead",
+            fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, "bounded trust region (BOBYQA-class)",
                 fit.Optimizer.Evaluations + ev, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 fit.Singular, checks.Messages, layout.Initial.ToArray(), fit.Theta));
     }

@@ -4,6 +4,9 @@ using FastGlmm.Optimization;
 
 namespace FastGlmm.Likelihood;
 
+/// <summary>A refit's start: θ, β and the scale (standard errors) of each β.</summary>
+public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale);
+
 /// <summary>The optimum of a GLMM fit and the objective it minimized.</summary>
 /// <param name="Theta">θ̂.</param>
 /// <param name="Beta">β̂.</param>
@@ -26,24 +29,45 @@ public sealed record GlmmOptimum(double[] Theta, double[] Beta, double Deviance,
 /// </summary>
 public static class GlmmFitter
 {
-    /// <summary>Minimizes −2 log L with <paramref name="nagq"/> nodes per dimension (0 = first stage only).</summary>
-    public static GlmmOptimum Fit(ModelFrame frame, OptimizerSettings? settings = null, int nagq = 1)
+    /// <summary>
+    /// Minimizes −2 log L with <paramref name="nagq"/> nodes per dimension (0 = first stage only). With a
+    /// <paramref name="warmStart"/> (a refit, as lme4's <c>refit()</c> and <c>bootMer</c> do) the first stage is
+    /// skipped and the second starts from the given θ and β, with β in units of the given standard errors.
+    /// </summary>
+    public static GlmmOptimum Fit(ModelFrame frame, OptimizerSettings? settings = null, int nagq = 1, WarmStart? warmStart = null)
     {
         settings ??= new OptimizerSettings { MaxEvaluations = 20_000 };
         var layout = new ThetaLayout(frame.RandomTerms);
         int nt = layout.Count, p = frame.X.Columns;
-        var beta0 = GlmIrls.Fit(frame);
-        var theta0 = layout.Initial.ToArray();
         var lowerT = layout.Lower.ToArray();
         var upperT = Enumerable.Repeat(double.PositiveInfinity, nt).ToArray();
 
-        var stage1 = new ProfiledLaplaceDeviance(frame, beta0);
-        double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
-        var o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 5e-2, lowerT, upperT, settings);
-        double d1 = stage1.Evaluate(o1.X);
-        var theta1 = o1.X;
-        var beta1 = stage1.Beta;
-        var start = theta0.Concat(beta0).ToArray();
+        double[] theta1, beta1, betaSe, start;
+        OptimizerResult o1;
+        ProfiledLaplaceDeviance? stage1 = null;
+        double d1 = double.NaN;
+        if (warmStart is null)
+        {
+            var beta0 = GlmIrls.Fit(frame);
+            var theta0 = layout.Initial.ToArray();
+            stage1 = new ProfiledLaplaceDeviance(frame, beta0);
+            double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
+            o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 5e-2, lowerT, upperT, settings);
+            d1 = stage1.Evaluate(o1.X);
+            o1 = o1 with { Evaluations = o1.Evaluations + 1 };
+            theta1 = o1.X;
+            beta1 = stage1.Beta;
+            betaSe = stage1.BetaStandardErrors;
+            start = theta0.Concat(beta0).ToArray();
+        }
+        else
+        {
+            theta1 = (double[])warmStart.Theta.Clone();
+            beta1 = (double[])warmStart.Beta.Clone();
+            betaSe = warmStart.BetaScale;
+            start = theta1.Concat(beta1).ToArray();
+            o1 = new OptimizerResult(theta1, double.NaN, 0, true, "warm start");
+        }
 
         var lap = new LaplaceDeviance(frame);
         Func<double[], double> laplace = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
@@ -55,8 +79,8 @@ public static class GlmmFitter
             objective = v => agq.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
             backend = agq.Backend;
         }
-        if (nagq == 0)
-            return new GlmmOptimum(theta1, beta1, d1, o1 with { Evaluations = o1.Evaluations + 1 }, objective, start, o1.Evaluations + 1, backend);
+        if (nagq == 0 && stage1 is not null)
+            return new GlmmOptimum(theta1, beta1, d1, o1, objective, start, o1.Evaluations, backend);
 
         // Stage 2 works in standardized units: β_j in units of its R_X standard error from stage 1, and θ_i
         // in units of √(2/c_i), c_i the curvature of D along θ_i at the stage-1 estimate (so a unit step
@@ -76,7 +100,7 @@ public static class GlmmFitter
         }
         for (int j = 0; j < p; j++)
         {
-            double s = stage1.BetaStandardErrors[j];
+            double s = betaSe[j];
             scale[nt + j] = double.IsFinite(s) && s > 0 ? s : Math.Max(0.1, Math.Abs(beta1[j]));
         }
         double[] Unscale(double[] z)
@@ -91,7 +115,7 @@ public static class GlmmFitter
         var upper = Enumerable.Repeat(double.PositiveInfinity, nt + p).ToArray();
         var o2 = BoundedTrustRegion.Minimize(z => laplace(Unscale(z)), z0, 0.5, 1e-3, lower, upper,
             settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations) });
-        int evals = o1.Evaluations + 1 + extra + o2.Evaluations;
+        int evals = o1.Evaluations + extra + o2.Evaluations;
         if (nagq > 1)
         {
             // AGQ costs K passes per evaluation: reach the Laplace optimum first, then polish on AGQ from there
@@ -102,6 +126,6 @@ public static class GlmmFitter
             o2 = o3;
         }
         var best = Unscale(o2.X);
-        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations + 1, backend);
+        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations, backend);
     }
 }

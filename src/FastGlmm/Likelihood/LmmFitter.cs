@@ -13,19 +13,21 @@ namespace FastGlmm.Likelihood;
 public sealed record LmmFit(bool Reml, double[] Theta, double[] Beta, double[] BetaSe, double Sigma,
     double Deviance, double LogLik, int Df, double Aic, double Bic, bool Singular, OptimizerResult Optimizer);
 
-/// <summary>Fits an LMM by minimizing the profiled deviance over θ with the bounded Nelder–Mead optimizer.</summary>
+/// <summary>Fits an LMM by minimizing the profiled deviance over θ with the bounded trust-region optimizer.</summary>
 public static class LmmFitter
 {
     /// <summary>Fits by REML (default, as lmer) or ML.</summary>
-    public static LmmFit Fit(ModelFrame frame, bool reml = true, OptimizerSettings? settings = null)
+    public static LmmFit Fit(ModelFrame frame, bool reml = true, OptimizerSettings? settings = null, double[]? thetaStart = null)
     {
         var layout = new ThetaLayout(frame.RandomTerms);
         var dev = new LmmDeviance(new LmmCrossProducts(frame), layout);
-        settings ??= new OptimizerSettings { FTolAbs = 1e-10, XTolRel = 1e-10 };
+        settings ??= new OptimizerSettings();
         var lower = layout.Lower.ToArray();
         var upper = Enumerable.Repeat(double.PositiveInfinity, layout.Count).ToArray();
-        var step = layout.Initial.Select(v => v == 0 ? 0.1 : 0.2).ToArray();
-        var opt = BoundedNelderMead.Minimize(t => dev.Evaluate(t, reml).Deviance, layout.Initial.ToArray(), step, lower, upper, settings);
+        var x0 = thetaStart ?? layout.Initial.ToArray();
+        // lme4's lmer: bobyqa with rhobeg = min(0.95, 0.2·max|θ₀|); a tighter end than lme4's.
+        double rho = Math.Min(0.95, 0.2 * Math.Max(1e-3, x0.Max(Math.Abs)));
+        var opt = BoundedTrustRegion.Minimize(t => dev.Evaluate(t, reml).Deviance, x0, rho, 1e-9, lower, upper, settings);
         var theta = opt.X;
         // lme4's boundary check: a diagonal entry within 1e-5 of 0 is set to 0 if that does not raise the deviance.
         for (int i = 0; i < theta.Length; i++)
