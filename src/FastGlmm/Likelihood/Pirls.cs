@@ -50,10 +50,20 @@ public static class Pirls
             if (decrease <= DecreaseTolerance || (decrease < 1e-18 && decrease > 0.5 * previous)) return pdev;
             previous = decrease;
             double pnew = ops.EvaluateCandidate();
-            for (int h = 0; !(pnew <= pdev + 1e-12 * Math.Abs(pdev)); h++)
+            for (int h = 0; !(pnew <= pdev + 1e-12 * Math.Abs(pdev) + 1e-13); h++)
             {
                 if (h == 30)
+                {
+                    // A step that predicts a negligible decrease but cannot realize it is at rounding level:
+                    // u is the mode. Restore the system at u (the candidates overwrote it) and stop.
+                    if (decrease < 1e-12)
+                    {
+                        ops.EvaluateCurrent();
+                        ops.Solve(out _);
+                        return pdev;
+                    }
                     throw new PirlsException(block, $"step-halving failed to reduce the penalized deviance ({pnew:G10} > {pdev:G10})");
+                }
                 ops.Halve();
                 pnew = ops.EvaluateCandidate();
             }

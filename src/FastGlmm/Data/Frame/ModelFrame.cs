@@ -80,6 +80,17 @@ public sealed class ModelFrame
 
     /// <summary>Notes for the user: dropped rows, dropped columns, non-integer counts.</summary>
     public IReadOnlyList<string> Messages { get; }
+
+    /// <summary>
+    /// The same frame with new responses <paramref name="y"/> (n, frame order; for binomial, proportions
+    /// with the same trials), e.g. a simulated replicate. Everything else is shared.
+    /// </summary>
+    public ModelFrame WithResponse(double[] y)
+    {
+        if (y.Length != RowCount) throw new ArgumentException($"expected {RowCount} responses, got {y.Length}", nameof(y));
+        return new ModelFrame(Formula, Family, InputRowCount, _inputRow,
+            new ResponseData(Response.Label, Response.Description, y, Response.Weights.ToArray()), _offset, X, RandomTerms, Blocks, Messages);
+    }
 }
 
 /// <summary>

@@ -1,0 +1,67 @@
+using FastGlmm.Data.Frame;
+using FastGlmm.Likelihood;
+using FastGlmm.Model;
+
+namespace FastGlmm.Inference;
+
+/// <summary>One bootstrap replicate: its estimates, or why its refit failed.</summary>
+/// <param name="Index">The replicate number (its RNG key).</param>
+/// <param name="Theta">θ̂* (empty when failed).</param>
+/// <param name="Beta">β̂* (empty when failed).</param>
+/// <param name="LogLik">The replicate's log-likelihood (NaN when failed).</param>
+/// <param name="Sigma">σ̂* for LMMs, else NaN.</param>
+/// <param name="Failure">Null when the refit succeeded; otherwise a one-line reason.</param>
+public sealed record BootstrapReplicate(long Index, double[] Theta, double[] Beta, double LogLik, double Sigma, string? Failure);
+
+/// <summary>
+/// The parametric bootstrap (lme4's <c>bootMer</c>, type "parametric"): for replicate r, responses are
+/// simulated from the fitted model with new random effects (<see cref="ResponseSimulator"/>, keyed by
+/// (seed, r)), and the model is refitted from the original estimates (a single-stage warm start, as
+/// lme4's <c>refit</c>). Replicates run in parallel; each is reproducible on its own, so
+/// replicates [first, first + count) can be computed anywhere (a shard) and merged.
+/// </summary>
+public static class ParametricBootstrap
+{
+    /// <summary>Runs replicates first, first+1, …, first+count−1 of the bootstrap of <paramref name="fit"/>.</summary>
+    public static BootstrapReplicate[] Run(ModelFrame frame, FitResult fit, long first, int count, ulong seed,
+        bool reml = true, int nagq = 1, IProgress<int>? progress = null)
+    {
+        var prob = new GlmmProblem(frame);
+        double scale = fit.Sigma ?? 1.0;
+        if (frame.Family.Family == Families.FamilyId.Gamma)
+        {
+            double wsum = prob.Weights.Sum();
+            scale = fit.DevianceResidualSum / wsum;
+        }
+        var warm = new WarmStart(fit.Theta, fit.Beta, fit.BetaSeRX.Select(s => double.IsFinite(s) && s > 0 ? s : 1.0).ToArray());
+        var result = new BootstrapReplicate[count];
+        int done = 0;
+        Parallel.For(0, count, k =>
+        {
+            long r = first + k;
+            try
+            {
+                var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r);
+                var f = frame.WithResponse(y);
+                if (frame.Family.IsLinearMixedModel)
+                {
+                    var lf = LmmFitter.Fit(f, reml, thetaStart: fit.Theta);
+                    result[k] = new BootstrapReplicate(r, lf.Theta, lf.Beta, lf.LogLik, lf.Sigma,
+                        lf.Optimizer.Converged ? null : lf.Optimizer.Message);
+                }
+                else
+                {
+                    var o = GlmmFitter.Fit(f, nagq: nagq, warmStart: warm);
+                    result[k] = new BootstrapReplicate(r, o.Theta, o.Beta, -o.Deviance / 2, double.NaN,
+                        o.Optimizer.Converged ? null : o.Optimizer.Message);
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
+            {
+                result[k] = new BootstrapReplicate(r, [], [], double.NaN, double.NaN, e.Message.Split('\n')[0]);
+            }
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+        return result;
+    }
+}
