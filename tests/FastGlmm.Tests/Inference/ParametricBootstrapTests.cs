@@ -24,16 +24,35 @@ public class ParametricBootstrapTests
     }
 
     [Fact]
-    public void Cbpp_BootstrapSds_AgreeWithBootMer()
+    public void Cbpp_Bootstrap_AgreesWithBootMer()
     {
         var (frame, fit) = Cbpp();
-        var reps = ParametricBootstrap.Run(frame, fit, first: 0, count: 500, seed: 1);
+        var reps = ParametricBootstrap.Run(frame, fit, first: 0, count: 1000, seed: 1);
         var ok = reps.Where(r => r.Failure is null).ToArray();
-        Assert.True(ok.Length >= 495, $"{reps.Length - ok.Length} replicates failed");
-        // lme4 1.1-31 bootMer, nsim = 200, seed = 1 (the figures): SDs of β and of θ.
-        double[] lme4 = [0.232, 0.289, 0.334, 0.418];
-        for (int j = 0; j < 4; j++) Assert.InRange(Sd(ok.Select(r => r.Beta[j])), lme4[j] * 0.85, lme4[j] * 1.15);
-        Assert.InRange(Sd(ok.Select(r => r.Theta[0])), 0.208 * 0.85, 0.208 * 1.15);
+        Assert.True(ok.Length >= 990, $"{reps.Length - ok.Length} replicates failed");
+        // lme4 1.1-31 bootMer, nsim = 1000, seed = 1 (tests/data/bootstrap_reference.json). Its RNG differs from
+        // ours, so agreement is within Monte Carlo error: SDs within 15% (period4's SD is left out: lme4's
+        // is inflated by a quasi-separated replicate), 2.5% and 97.5% quantiles within 0.12.
+        var stats = TestData.Json("bootstrap_reference.json").GetProperty("cbpp_bootMer").GetProperty("statistics").EnumerateArray().ToArray();
+        for (int j = 0; j < 5; j++)
+        {
+            var values = ok.Select(r => j < 4 ? r.Beta[j] : r.Theta[0]).Order().ToArray();
+            double sd = stats[j].GetProperty("sd").GetDouble();
+            if (j != 3) Assert.InRange(Sd(values), sd * 0.85, sd * 1.15);
+            Assert.Equal(stats[j].GetProperty("q025").GetDouble(), Quantile(values, 0.025), 0.12);
+            Assert.Equal(stats[j].GetProperty("q975").GetDouble(), Quantile(values, 0.975), 0.12);
+        }
+        // The lme4 figures (nsim = 200): SDs 0.232, 0.289, 0.334, 0.418 and 0.208 for θ, within 15%.
+        double[] lme4 = [0.232, 0.289, 0.334, 0.418, 0.208];
+        for (int j = 0; j < 5; j++) Assert.InRange(Sd(ok.Select(r => j < 4 ? r.Beta[j] : r.Theta[0])), lme4[j] * 0.85, lme4[j] * 1.15);
+    }
+
+    /// <summary>R's type-7 quantile of sorted values.</summary>
+    private static double Quantile(double[] sorted, double p)
+    {
+        double h = (sorted.Length - 1) * p;
+        int lo = (int)Math.Floor(h);
+        return lo + 1 < sorted.Length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
     }
 
     [Fact]

@@ -38,6 +38,10 @@
 ## together with the date and the machine's CPU count). Timings are wall-clock
 ## (proc.time()[["elapsed"]]) on the generating machine, single-threaded.
 ##
+## JSON: jsonlite::write_json(auto_unbox = TRUE, digits = NA, pretty = TRUE,
+## na = "null") -- R NA becomes JSON null. "all_msgs" maps each distinct
+## warning/message text raised inside bootMer's refits to its count.
+##
 ## Data loading: read.csv(stringsAsFactors = FALSE); each column listed in
 ## X.levels.json "factor_levels" becomes factor(as.character(col), levels =
 ## given levels); any other character column becomes a factor with levels
@@ -106,12 +110,13 @@ summarise_boot <- function(bm, nsim, secs) {
   fail_msgs <- attr(bm, "boot.fail.msgs")
   msgs_tab <- function(m) {
     if (is.null(m)) return(list())
-    if (is.list(m)) return(lapply(m, function(tb) if (length(tb)) named_list(as.integer(tb)) else list()))
-    named_list(as.integer(m))
+    tab_list <- function(tb) if (length(tb)) as.list(setNames(as.integer(tb), names(tb))) else setNames(list(), character())
+    if (is.list(m)) return(lapply(m, tab_list))
+    tab_list(m)
   }
   list(nsim = nsim, stat_names = colnames(tt), statistics = stats,
        n_failed = nfail, n_rows_any_na = sum(!stats::complete.cases(tt)),
-       fail_msgs = if (is.null(fail_msgs)) list() else named_list(as.integer(fail_msgs)),
+       fail_msgs = if (is.null(fail_msgs) || !length(fail_msgs)) setNames(list(), character()) else as.list(setNames(as.integer(fail_msgs), names(fail_msgs))),
        all_msgs = msgs_tab(all_msgs),
        elapsed_s = secs, seconds_per_replicate = secs / nsim)
 }
@@ -244,5 +249,5 @@ if (requireNamespace("mlmRev", quietly = TRUE)) {
 }
 
 res$total_elapsed_s <- elapsed() - t_start
-write_json(res, out_json, auto_unbox = TRUE, digits = NA, pretty = TRUE)
+write_json(res, out_json, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
 cat("wrote", out_json, "\n")
