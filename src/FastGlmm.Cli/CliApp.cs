@@ -25,7 +25,9 @@ public static class CliApp
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(DatasetsCommand.Create(stdout));
         root.Subcommands.Add(DescribeCommand.Create(stdout));
+        root.Subcommands.Add(CompareCommand.Create(stdout, stderr));
         root.Subcommands.Add(FitCommand.Create(stdout, stderr));
+        root.Subcommands.Add(BootstrapCommand.Create(stdout, stderr));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try
         {

@@ -6,7 +6,7 @@ namespace FastGlmm.Inference;
 
 /// <summary>
 /// Draws new responses from a fitted model, as lme4's <c>simulate()</c>: η = offset + Xβ + ZΛ(θ)u with
-/// u ~ N(0, I) drawn anew (or, with <c>conditional</c>, the fitted modes û), then y from the family at
+/// u ~ N(0, I) drawn anew (N(0, σ²I) for linear mixed models) (or, with <c>conditional</c>, the fitted modes û), then y from the family at
 /// μ = g⁻¹(η): gaussian μ + σε; binomial Binomial(w, μ)/w with w the trials; poisson Poisson(μ); Gamma with
 /// shape 1/φ and scale μφ. Every draw is a Philox counter keyed by (seed, replicate) and the data row
 /// (or the random-effect index), so a replicate is identical whatever the batch size, thread or backend.
@@ -32,8 +32,10 @@ public static class ResponseSimulator
         var u = modes ?? new double[problem.TotalRandomEffects];
         if (modes is null)
         {
+            // For an LMM the spherical effects have variance σ² (b = Λu, u ~ N(0, σ²I), as lme4); GLMMs have σ = 1.
+            double sd = problem.Family.Family == FamilyId.Gaussian ? scale : 1.0;
             var re = RandomEffectStream(seed, replicate);
-            for (int j = 0; j < u.Length; j++) u[j] = re.Normal((ulong)j);
+            for (int j = 0; j < u.Length; j++) u[j] = sd * re.Normal((ulong)j);
         }
         var factors = new double[problem.FactorOffsets[^1]];
         problem.FillFactors(theta, factors);

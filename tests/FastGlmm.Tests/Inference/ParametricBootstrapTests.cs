@@ -47,6 +47,20 @@ public class ParametricBootstrapTests
         for (int j = 0; j < 5; j++) Assert.InRange(Sd(ok.Select(r => j < 4 ? r.Beta[j] : r.Theta[0])), lme4[j] * 0.85, lme4[j] * 1.15);
     }
 
+    [Fact]
+    public void Sleepstudy_LmmBootstrap_MatchesModelStandardErrors()
+    {
+        // For an LMM the bootstrap SDs of β̂ estimate its standard errors, and σ̂* centres on σ̂.
+        var frame = ModelFrame.Build(BuiltInDatasets.Load("sleepstudy"), "Reaction ~ Days + (1 | Subject)");
+        var fit = MixedModel.Fit(frame);
+        var ok = ParametricBootstrap.Run(frame, fit, first: 0, count: 400, seed: 11).Where(r => r.Failure is null).ToArray();
+        Assert.True(ok.Length >= 395);
+        for (int j = 0; j < 2; j++) Assert.InRange(Sd(ok.Select(r => r.Beta[j])), fit.BetaSe[j] * 0.85, fit.BetaSe[j] * 1.15);
+        Assert.InRange(ok.Average(r => r.Sigma), fit.Sigma!.Value * 0.95, fit.Sigma!.Value * 1.05);
+        double sdSubject = fit.VarCorr[0].SdOrCorrelation;
+        Assert.InRange(ok.Average(r => r.Theta[0] * r.Sigma), sdSubject * 0.8, sdSubject * 1.1);
+    }
+
     /// <summary>R's type-7 quantile of sorted values.</summary>
     private static double Quantile(double[] sorted, double p)
     {

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using FastGlmm.Cli.Printing;
+using FastGlmm.Data.Frame;
+using FastGlmm.Families;
+using FastGlmm.Fitting;
+using FastGlmm.Inference;
+using FastGlmm.Model;
+
+namespace FastGlmm.Cli.Commands;
+
+/// <summary>
+/// <c>fastglmm compare</c>: fits two nested models by maximum likelihood and prints R's
+/// <c>anova(small, large)</c> table (npar, AIC, BIC, logLik, deviance, χ², Df, p), and with --pb B the
+/// parametric-bootstrap p-value of the likelihood-ratio statistic (pbkrtest's PBmodcomp).
+/// </summary>
+internal static class CompareCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var data = new DataOptions();
+        var small = new Option<string>("--small") { Description = "The smaller (null) model's formula", Required = true };
+        var large = new Option<string>("--large") { Description = "The larger model's formula", Required = true };
+        var family = new Option<string>("--family") { Description = "gaussian (default), binomial[(link)], poisson, Gamma[(link)]", DefaultValueFactory = _ => "gaussian" };
+        var nagq = new Option<int>("--nagq") { Description = "Quadrature nodes for GLMMs (1 = Laplace)", DefaultValueFactory = _ => 1 };
+        var weights = new Option<string?>("--weights") { Description = "Column of prior weights" };
+        var pb = new Option<int>("--pb") { Description = "Parametric-bootstrap replicates for the LRT (0 = none)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the parametric bootstrap", DefaultValueFactory = _ => 1UL };
+        var cmd = new Command("compare", "Likelihood-ratio test of two nested models (R's anova), optionally by parametric bootstrap");
+        data.AddTo(cmd);
+        foreach (var opt in new Option[] { small, large, family, nagq, weights, pb, seed }) cmd.Options.Add(opt);
+        cmd.SetAction(r =>
+        {
+            var spec = FamilySpec.Parse(r.GetValue(family)!);
+            int b = r.GetValue(pb);
+            if (b < 0) throw new UserInputException($"--pb {b}: the number of replicates must be 0 or more");
+            var table = data.Load(r);
+            var options = new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(weights) };
+            var sf = ModelFrame.Build(table, r.GetValue(small)!, options);
+            var lf = ModelFrame.Build(table, r.GetValue(large)!, options);
+            if (spec.IsLinearMixedModel) stderr.WriteLine("note: refitting with ML for the likelihood-ratio test, as lme4's anova does");
+            var fitOptions = new FitOptions { Reml = false, Nagq = r.GetValue(nagq), HessianStandardErrors = false };
+            var s = MixedModel.Fit(sf, fitOptions);
+            var l = MixedModel.Fit(lf, fitOptions);
+            var test = ModelComparison.Compare(sf, s, lf, l, b, r.GetValue(seed));
+            Write(stdout, table.Source, s, l, test, b, r.GetValue(seed));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static void Write(TextWriter o, string data, FitResult s, FitResult l, LikelihoodRatioTest t, int b, ulong seed)
+    {
+        o.WriteLine($"Data: {data}");
+        o.WriteLine("Models:");
+        o.WriteLine($"small: {s.Formula}");
+        o.WriteLine($"large: {l.Formula}");
+        var cols = new[] { "npar", "AIC", "BIC", "logLik", "deviance", "Chisq", "Df", "Pr(>Chisq)" };
+        var aic = RFormat.Format([s.Aic, l.Aic], 5);
+        var bic = RFormat.Format([s.Bic, l.Bic], 5);
+        var ll = RFormat.Format([s.LogLik, l.LogLik], 5);
+        var dev = RFormat.Format([s.Deviance, l.Deviance], 5);
+        string p = RFormat.FormatPValues([t.PValue], 4)[0];
+        var rows = new[]
+        {
+            new[] { "small", s.Df.ToString(), aic[0], bic[0], ll[0], dev[0], "", "", "" },
+            new[] { "large", l.Df.ToString(), aic[1], bic[1], ll[1], dev[1], RFormat.Format(t.Statistic, 4), t.Df.ToString(), p + " " + Stars(t.PValue) },
+        };
+        var widths = Enumerable.Range(0, cols.Length + 1).Select(j => Math.Max(j == 0 ? 0 : cols[j - 1].Length, rows.Max(row => row[j].Length))).ToArray();
+        o.WriteLine(string.Join(" ", new[] { "".PadRight(widths[0]) }.Concat(cols.Select((c, j) => c.PadLeft(widths[j + 1])))).TrimEnd());
+        foreach (var row in rows) o.WriteLine(string.Join(" ", row.Select((c, j) => j == 0 ? c.PadRight(widths[0]) : c.PadLeft(widths[j]))).TrimEnd());
+        o.WriteLine("---");
+        o.WriteLine("Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1");
+        if (t.PbPValue is { } pb)
+        {
+            o.WriteLine();
+            o.WriteLine($"Parametric bootstrap LRT (B = {b}, seed {seed}): p = {RFormat.Format(pb, 4)} " +
+                $"from {t.PbReplicates} valid replicates ({t.PbFailures} failed)");
+        }
+    }
+
+    private static string Stars(double p) => p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : p < 0.1 ? "." : "";
+}

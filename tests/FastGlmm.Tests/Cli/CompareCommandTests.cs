@@ -1,0 +1,29 @@
+namespace FastGlmm.Tests.Cli;
+
+/// <summary>fastglmm compare: R's anova table and the PB-LRT line.</summary>
+public class CompareCommandTests
+{
+    [Fact]
+    public void Cbpp_Period_AnovaTable()
+    {
+        var (code, o, err) = CliRunner.Run("compare", "--data", "cbpp", "--family", "binomial",
+            "--small", "cbind(incidence, size - incidence) ~ 1 + (1 | herd)",
+            "--large", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--pb", "50", "--seed", "3");
+        Assert.True(code == 0, err);
+        // lme4 1.1-31 anova(): npar 2 and 5, Chisq 25.61 on 3 df, p 1.151e-05.
+        var large = o.Split('\n').Single(l => l.StartsWith("large "));
+        Assert.Contains(" 5 ", large);
+        Assert.Contains("25.61", large);
+        Assert.Contains("1.151e-05 ***", large);
+        Assert.Contains("Parametric bootstrap LRT (B = 50, seed 3): p = 0.01961 from 50 valid replicates (0 failed)", o);
+    }
+
+    [Fact]
+    public void Reml_IsRefitByMl_WithANote()
+    {
+        var (code, _, err) = CliRunner.Run("compare", "--data", "sleepstudy",
+            "--small", "Reaction ~ Days + (1 | Subject)", "--large", "Reaction ~ Days + (Days | Subject)");
+        Assert.Equal(0, code);
+        Assert.Contains("refitting with ML", err);
+    }
+}
