@@ -4,8 +4,11 @@ using FastGlmm.Optimization;
 
 namespace FastGlmm.Likelihood;
 
-/// <summary>A refit's start: θ, β and the scale (standard errors) of each β.</summary>
-public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale);
+/// <summary>
+/// A refit's start: θ, β and the scale (standard errors) of each β; <paramref name="Tolerance"/> is the final
+/// trust-region radius in standard-error units (1e-3 by default; a bootstrap can afford 1e-2).
+/// </summary>
+public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale, double Tolerance = 1e-3);
 
 /// <summary>The optimum of a GLMM fit and the objective it minimized.</summary>
 /// <param name="Theta">θ̂.</param>
@@ -113,14 +116,15 @@ public static class GlmmFitter
         var lower = new double[nt + p];
         for (int i = 0; i < nt + p; i++) lower[i] = i < nt ? (lowerT[i] - v1[i]) / scale[i] : double.NegativeInfinity;
         var upper = Enumerable.Repeat(double.PositiveInfinity, nt + p).ToArray();
-        var o2 = BoundedTrustRegion.Minimize(z => laplace(Unscale(z)), z0, 0.5, 1e-3, lower, upper,
+        double rhoEnd = warmStart?.Tolerance ?? 1e-3;
+        var o2 = BoundedTrustRegion.Minimize(z => laplace(Unscale(z)), z0, 0.5, rhoEnd, lower, upper,
             settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations) });
         int evals = o1.Evaluations + extra + o2.Evaluations;
         if (nagq > 1)
         {
             // AGQ costs K passes per evaluation: reach the Laplace optimum first, then polish on AGQ from there
             // (the two optima are a fraction of a standard error apart).
-            var o3 = BoundedTrustRegion.Minimize(z => objective(Unscale(z)), o2.X, 0.1, 1e-3, lower, upper,
+            var o3 = BoundedTrustRegion.Minimize(z => objective(Unscale(z)), o2.X, 0.1, rhoEnd, lower, upper,
                 settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - evals) });
             evals += o3.Evaluations;
             o2 = o3;
