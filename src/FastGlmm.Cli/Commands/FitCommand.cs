@@ -25,9 +25,10 @@ internal static class FitCommand
         var weights = new Option<string?>("--weights") { Description = "Column of prior weights" };
         var json = new Option<string?>("--json") { Description = "Write the whole fit as JSON to this file (snake_case; NaN and infinities as null)" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
+        var confint = new Option<string?>("--confint") { Description = "Also print 95% confidence intervals: profile (GLMMs) or Wald (lme4's confint)" };
         var cmd = new Command("fit", "Fit a (generalized) linear mixed model and print lme4's summary");
         data.AddTo(cmd);
-        foreach (var opt in new Option[] { formula, family, nagq, reml, ml, weights, json, quiet }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { formula, family, nagq, reml, ml, weights, json, quiet, confint }) cmd.Options.Add(opt);
         cmd.SetAction(r =>
         {
             var spec = FamilySpec.Parse(r.GetValue(family)!);
@@ -47,6 +48,7 @@ internal static class FitCommand
             bool q = r.GetValue(quiet);
             if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(table.Source, spec, w));
             WriteMessages(q ? stderr : stdout, fit, blankLineFirst: !q);
+            if (r.GetValue(confint) is { } method) ConfidenceIntervalWriter.Write(stdout, frame, fit, method);
             return 0;
         });
         return cmd;

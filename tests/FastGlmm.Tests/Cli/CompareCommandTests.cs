@@ -27,3 +27,21 @@ public class CompareCommandTests
         Assert.Contains("refitting with ML", err);
     }
 }
+
+/// <summary>fastglmm fit --confint prints R's confint() table.</summary>
+public class ConfintOptionTests
+{
+    [Fact]
+    public void Fit_ConfintProfile_PrintsTable()
+    {
+        var (code, o, err) = CliRunner.Run("fit", "--data", "cbpp", "--family", "binomial", "--quiet", "--confint", "profile",
+            "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)");
+        Assert.True(code == 0, err);
+        Assert.Contains("Confidence intervals (profile, 95%):", o);
+        Assert.Contains("period4          -2.50", o);
+        var (bad, _, err2) = CliRunner.Run("fit", "--data", "cbpp", "--family", "binomial", "--quiet", "--confint", "bogus",
+            "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)");
+        Assert.Equal(1, bad);
+        Assert.Contains("--confint bogus: use profile or Wald", err2);
+    }
+}
