@@ -19,12 +19,8 @@ internal static class BootstrapCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var data = new DataOptions();
-        var formula = new Option<string>("--formula") { Description = "lme4 model formula, e.g. \"y ~ x + (1 | g)\"", Required = true };
-        var family = new Option<string>("--family") { Description = "gaussian (default; lmer), binomial[(link)], poisson, Gamma[(link)] (glmer)", DefaultValueFactory = _ => "gaussian" };
-        var nagq = new Option<int>("--nagq") { Description = "Quadrature nodes per random effect for GLMMs (lme4's nAGQ); 1 = Laplace", DefaultValueFactory = _ => 1 };
-        var reml = new Option<bool>("--reml") { Description = "Fit the linear mixed model and its replicates by REML (the default for gaussian)" };
-        var ml = new Option<bool>("--ml") { Description = "Fit the linear mixed model and its replicates by maximum likelihood" };
-        var weights = new Option<string?>("--weights") { Description = "Column of prior weights" };
+        var model = new ModelOptions("Fit the linear mixed model and its replicates by REML (the default for gaussian)",
+            "Fit the linear mixed model and its replicates by maximum likelihood");
         var b = new Option<int>("-B", "--replicates") { Description = "Number of bootstrap replicates (lme4's nsim), over all shards", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Simulation seed; replicate r is reproducible from (seed, r) alone", Required = true };
         var shard = new Option<string?>("--shard") { Description = "Run only shard k of n (k/n, 1-based): replicates floor((k-1)B/n) .. floor(kB/n)-1" };
@@ -33,15 +29,12 @@ internal static class BootstrapCommand
         var quiet = new Option<bool>("--quiet") { Description = "No summary and no live progress; the timing and failures still go to stderr" };
         var cmd = new Command("bootstrap", "Parametric bootstrap of a fitted model (lme4's bootMer): refit to simulated responses, summarize");
         data.AddTo(cmd);
-        foreach (var opt in new Option[] { formula, family, nagq, reml, ml, weights, b, seed, shard, output, level, quiet }) cmd.Options.Add(opt);
+        model.AddTo(cmd);
+        foreach (var opt in new Option[] { b, seed, shard, output, level, quiet }) cmd.Options.Add(opt);
         cmd.Subcommands.Add(BootstrapMergeCommand.Create(stdout, stderr));
         cmd.SetAction(r =>
         {
-            var spec = FamilySpec.Parse(r.GetValue(family)!);
-            bool wantReml = r.GetValue(reml), wantMl = r.GetValue(ml);
-            if (wantReml && wantMl) throw new UserInputException("--reml and --ml exclude each other; give one of them");
-            int k = r.GetValue(nagq);
-            if (k < 0) throw new UserInputException($"--nagq {k}: the number of quadrature nodes must be 0 or more (1 = Laplace)");
+            var (spec, options) = model.Resolve(r, stderr);
             int total = r.GetValue(b);
             if (total < 1) throw new UserInputException($"-B {total}: the number of replicates must be at least 1");
             var (first, count, shardText) = Shard(r.GetValue(shard), total);
@@ -49,22 +42,17 @@ internal static class BootstrapCommand
             BootstrapMergeCommand.CheckOutPath(outPath);
             double lev = BootstrapMergeCommand.CheckLevel(r.GetValue(level));
             bool q = r.GetValue(quiet);
-            if (!spec.IsLinearMixedModel && (wantReml || wantMl))
-                stderr.WriteLine($"note: {(wantReml ? "--reml" : "--ml")} is ignored for the {spec} family: GLMMs are fitted by maximum likelihood");
-            if (spec.IsLinearMixedModel && r.GetResult(nagq) is { Implicit: false })
-                stderr.WriteLine("note: --nagq is ignored for linear mixed models (the likelihood is exact)");
-
             var table = data.Load(r);
-            string? w = r.GetValue(weights);
-            var frame = ModelFrame.Build(table, r.GetValue(formula)!, new ModelFrameOptions { Family = spec, WeightsColumn = w });
-            var fit = MixedModel.Fit(frame, new FitOptions { Reml = !wantMl, Nagq = k });
+            string? w = r.GetValue(model.Weights);
+            var frame = model.Frame(r, table, spec);
+            var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             if (!fit.Convergence.Converged)
                 stderr.WriteLine("note: the original fit did not converge; the bootstrap simulates from its estimates all the same");
 
             ulong s = r.GetValue(seed);
             var (reps, timing) = BootstrapProgress.Run(stderr, count, allowLive: !q,
-                p => ParametricBootstrap.Run(frame, fit, first, count, s, reml: !wantMl, nagq: k, progress: p));
+                p => ParametricBootstrap.Run(frame, fit, first, count, s, reml: options.Reml, nagq: options.Nagq, progress: p));
             var stats = new BootstrapStatistics(frame);
             var meta = new BootstrapMetadata(fit.Formula, fit.Family, fit.Method, table.Source, w ?? "", s, total, shardText);
             var run = new BootstrapRun(meta, stats.Names, stats.Original(fit),

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using FastGlmm.Data;
+using FastGlmm.Data.Frame;
+using FastGlmm.Families;
+using FastGlmm.Fitting;
+
+namespace FastGlmm.Cli.Commands;
+
+/// <summary>
+/// The model options shared by <c>fit</c> and <c>bootstrap</c>: --formula, --family, --nagq, --reml/--ml and
+/// --weights, with their checks and notes (REML is ignored for GLMMs, nAGQ for LMMs).
+/// </summary>
+internal sealed class ModelOptions(string remlText, string mlText)
+{
+    public Option<string> Formula { get; } = new("--formula") { Description = "lme4 model formula, e.g. \"y ~ x + (1 | g)\"", Required = true };
+    public Option<string> Family { get; } = new("--family") { Description = "gaussian (default; lmer), binomial[(link)], poisson, Gamma[(link)] (glmer)", DefaultValueFactory = _ => "gaussian" };
+    public Option<int> Nagq { get; } = new("--nagq") { Description = "Quadrature nodes per random effect for GLMMs (lme4's nAGQ); 1 = Laplace", DefaultValueFactory = _ => 1 };
+    public Option<bool> Reml { get; } = new("--reml") { Description = remlText };
+    public Option<bool> Ml { get; } = new("--ml") { Description = mlText };
+    public Option<string?> Weights { get; } = new("--weights") { Description = "Column of prior weights" };
+
+    public void AddTo(Command c)
+    {
+        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights }) c.Options.Add(o);
+    }
+
+    /// <summary>Checks the options, writes the notes to <paramref name="stderr"/>, and returns the family and fit options.</summary>
+    public (FamilySpec Spec, FitOptions Options) Resolve(ParseResult r, TextWriter stderr)
+    {
+        var spec = FamilySpec.Parse(r.GetValue(Family)!);
+        bool wantReml = r.GetValue(Reml), wantMl = r.GetValue(Ml);
+        if (wantReml && wantMl) throw new UserInputException("--reml and --ml exclude each other; give one of them");
+        int k = r.GetValue(Nagq);
+        if (k < 0) throw new UserInputException($"--nagq {k}: the number of quadrature nodes must be 0 or more (1 = Laplace)");
+        if (!spec.IsLinearMixedModel && (wantReml || wantMl))
+            stderr.WriteLine($"note: {(wantReml ? "--reml" : "--ml")} is ignored for the {spec} family: GLMMs are fitted by maximum likelihood (lme4's glmer takes no REML argument)");
+        if (spec.IsLinearMixedModel && r.GetResult(Nagq) is { Implicit: false })
+            stderr.WriteLine("note: --nagq is ignored for linear mixed models (the likelihood is exact)");
+        return (spec, new FitOptions { Reml = !wantMl, Nagq = k });
+    }
+
+    /// <summary>Builds the model frame from the loaded table.</summary>
+    public ModelFrame Frame(ParseResult r, DataTable table, FamilySpec spec) =>
+        ModelFrame.Build(table, r.GetValue(Formula)!, new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(Weights) });
+}
