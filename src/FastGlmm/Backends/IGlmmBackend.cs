@@ -24,26 +24,12 @@ public interface IGlmmBackend : IDisposable
     void ResetModes();
 
     /// <summary>
-    /// For each flagged block, at u (or at the candidate ũ when <paramref name="candidate"/>), writes the
-    /// penalized deviance Σ_{i∈b} d_i + ‖u_b‖² to <paramref name="pdev"/>[b] and stores A_b and r_b.
-    /// </summary>
-    void Evaluate(ReadOnlySpan<bool> active, bool candidate, Span<double> pdev);
-
-    /// <summary>
-    /// For each flagged block, factors the stored A_b = L_bL_b' (assembled at the current u), keeps
-    /// log det A_b (see <see cref="LogDeterminants"/>), sets the candidate ũ_b = A_b⁻¹ r_b (the IRLS update)
-    /// and writes the step's predicted decrease ‖L_b'(ũ_b − u_b)‖² to <paramref name="decrease"/>[b].
-    /// <paramref name="ok"/>[b] is false when A_b is not numerically positive definite.
-    /// </summary>
-    void Solve(ReadOnlySpan<bool> active, Span<bool> ok, Span<double> decrease);
-
-    /// <summary>
     /// Runs <see cref="Likelihood.Pirls.RunBlock{TOps}"/> for every block (u only, at the current θ, β);
     /// <paramref name="pdev"/>[b] receives the penalized deviance at the block's mode.
     /// </summary>
     void RunPirls(Span<double> pdev);
 
-    /// <summary>Per block, log det A_b from the block's last <see cref="Solve"/> (A_b assembled at the current u).</summary>
+    /// <summary>Per block, log det A_b at the current u, as left by <see cref="RunPirls"/> (its final factorization).</summary>
     void LogDeterminants(Span<double> logDet);
 
     /// <summary>For each flagged block, ũ_b ← (u_b + ũ_b)/2 (a step halving).</summary>

@@ -5,18 +5,6 @@ namespace FastGlmm.Backends.Cpu;
 
 internal sealed partial class CpuGlmmBackend<TLink, TDist>
 {
-    public void Evaluate(ReadOnlySpan<bool> active, bool candidate, Span<double> pdev)
-    {
-        var act = active.ToArray();
-        var res = new double[_p.BlockCount];
-        var u = candidate ? _cand : _u;
-        ForBlocks(b =>
-        {
-            if (act[b]) res[b] = Pass(b, u, assemble: true);
-        });
-        for (int b = 0; b < res.Length; b++) if (act[b]) pdev[b] = res[b];
-    }
-
     public void LogLikelihoodTerms(double dispersion, Span<double> minusTwoLogLik)
     {
         int nb = _p.BlockCount;

@@ -103,18 +103,6 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
         }
     }
 
-    public void Solve(ReadOnlySpan<bool> active, Span<bool> ok, Span<double> decrease)
-    {
-        var act = active.ToArray();
-        var res = new bool[_p.BlockCount];
-        var dec = new double[_p.BlockCount];
-        ForBlocks(b =>
-        {
-            if (act[b]) res[b] = SolveBlock(b, out dec[b]);
-        });
-        for (int b = 0; b < res.Length; b++) if (act[b]) { ok[b] = res[b]; decrease[b] = dec[b]; }
-    }
-
     /// <summary>Factors A_b, stores its log-determinant, and sets ũ_b = A_b⁻¹r_b; returns false if A_b is not PD.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SolveBlock(int b, out double decrease)
