@@ -21,13 +21,17 @@ internal static class FitCommand
         var json = new Option<string?>("--json") { Description = "Write the whole fit as JSON to this file (snake_case; NaN and infinities as null)" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
         var confint = new Option<string?>("--confint") { Description = "Also print 95% confidence intervals: profile (GLMMs) or Wald (lme4's confint)" };
+        var methodOption = new Option<string>("--method") { Description = "laplace (Laplace, or AGQ with --nagq; the default) or mcml (Monte Carlo maximum likelihood: binomial(logit), poisson(log))", DefaultValueFactory = _ => "laplace" };
+        var draws = new Option<int>("--m") { Description = "MCML: importance draws per independent block", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<ulong>("--seed") { Description = "MCML: seed of the importance draws", DefaultValueFactory = _ => 1234 };
         var cmd = new Command("fit", "Fit a (generalized) linear mixed model and print lme4's summary");
         data.AddTo(cmd);
         model.AddTo(cmd);
-        foreach (var opt in new Option[] { json, quiet, confint }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { json, quiet, confint, methodOption, draws, seed }) cmd.Options.Add(opt);
         cmd.SetAction(r =>
         {
             var (spec, options) = model.Resolve(r, stderr);
+            options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
             var table = data.Load(r);
             var frame = model.Frame(r, table, spec);
             var fit = MixedModel.Fit(frame, options);
@@ -39,6 +43,31 @@ internal static class FitCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Applies --method: "mcml" sets <see cref="FitOptions.Mcml"/> (and excludes --nagq), "laplace" leaves the
+    /// options as they are and refuses --m and --seed, which only MCML uses.
+    /// </summary>
+    private static FitOptions WithMethod(ParseResult r, FitOptions options, string method, int m, ulong seed,
+        ModelOptions model, Option<int> draws, Option<ulong> seedOption)
+    {
+        switch (method.Trim().ToLowerInvariant())
+        {
+            case "mcml":
+                if (r.GetResult(model.Nagq) is { Implicit: false })
+                    throw new UserInputException("--nagq and --method mcml exclude each other: MCML integrates by importance sampling");
+                var mcml = new FastGlmm.MonteCarlo.McmlOptions { DrawsPerBlock = m, Seed = seed };
+                mcml.Check();
+                return options with { Mcml = mcml };
+            case "laplace" or "agq":
+                foreach (var (opt, name) in new (Option, string)[] { (draws, "--m"), (seedOption, "--seed") })
+                    if (r.GetResult(opt) is { Implicit: false })
+                        throw new UserInputException($"{name} applies only to --method mcml");
+                return options;
+            default:
+                throw new UserInputException($"--method {method}: unknown method; use laplace (Laplace or AGQ by --nagq) or mcml");
+        }
     }
 
     /// <summary>

@@ -59,6 +59,7 @@ internal static class FitSummaryWriter
             o.WriteLine("Use --json and read beta_covariance if you need it.");
         }
         else if (p > 1) WriteCorrelation(o, fit);
+        if (fit.MonteCarlo is { } report) MonteCarloWriter.Write(o, report, Digits);
     }
 
     /// <summary>2(1 − Φ(|z|)), computed as 2Φ(−|z|) for full precision in the tail.</summary>
@@ -69,7 +70,8 @@ internal static class FitSummaryWriter
         if (lmm)
             // lme4 pastes "maximum likelihood" with an empty part, hence its two spaces before the class.
             return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")} ['lmerMod']";
-        string how = fit.Nagq == 1 ? "(Laplace Approximation)" : $"(Adaptive Gauss-Hermite Quadrature, nAGQ = {fit.Nagq})";
+        string how = fit.MonteCarlo is { } mc ? $"(Monte Carlo Likelihood Approximation, m = {mc.DrawsPerBlock} per block)"
+            : fit.Nagq == 1 ? "(Laplace Approximation)" : $"(Adaptive Gauss-Hermite Quadrature, nAGQ = {fit.Nagq})";
         return $"Generalized linear mixed model fit by maximum likelihood {how} ['glmerMod']";
     }
 

@@ -1,3 +1,4 @@
+using FastGlmm.MonteCarlo;
 using FastGlmm.Optimization;
 
 namespace FastGlmm.Fitting;
@@ -19,4 +20,10 @@ public sealed record FitOptions
     /// n &lt; 10 000 and there are fewer than 20 parameters.
     /// </summary>
     public bool? HessianStandardErrors { get; init; }
+
+    /// <summary>
+    /// Fit by Monte Carlo maximum likelihood with these settings (binomial(logit) and poisson(log) GLMMs),
+    /// starting from the Laplace fit; null (the default) for Laplace or AGQ by <see cref="Nagq"/>.
+    /// </summary>
+    public McmlOptions? Mcml { get; init; }
 }

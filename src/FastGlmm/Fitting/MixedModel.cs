@@ -27,6 +27,13 @@ public static partial class MixedModel
         if (options.Nagq < 0 || options.Nagq > 100)
             throw new UserInputException($"nAGQ must be between 0 and 100 (got {options.Nagq})");
         var sw = Stopwatch.StartNew();
+        if (options.Mcml is { } mcml)
+        {
+            if (options.Nagq != 1) throw new UserInputException($"nAGQ = {options.Nagq} and Monte Carlo likelihood exclude each other; leave nAGQ at 1");
+            MonteCarlo.ConditionalLogLikelihood.CheckSupported(frame.Family);
+            mcml.Check();
+            return FitMcml(frame, options, mcml, sw);
+        }
         return frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
     }
 

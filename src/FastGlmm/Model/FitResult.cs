@@ -108,4 +108,6 @@ public sealed record FitResult
     public required ConvergenceReport Convergence { get; init; }
     /// <summary>Notes from building the model frame (dropped rows and columns, warnings).</summary>
     public required IReadOnlyList<string> FrameMessages { get; init; }
+    /// <summary>The Monte Carlo section of an MCML fit (null otherwise).</summary>
+    public MonteCarloReport? MonteCarlo { get; init; }
 }

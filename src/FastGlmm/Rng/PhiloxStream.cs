@@ -70,6 +70,19 @@ public readonly partial struct PhiloxStream(ulong seed, ulong stream)
     /// <param name="index">Draw index.</param>
     public double Normal(ulong index) => NormalFromBlock(Block(index, 0));
 
+    /// <summary>
+    /// Both standard normals of Box–Muller on Block(index, 0): r·cospi(2u₂) (<see cref="Normal"/> up to the last ulp: sincospi and cospi may round differently) and
+    /// r·sinpi(2u₂), with r = √(−2 log u₁); independent of each other.
+    /// </summary>
+    /// <param name="index">Draw index.</param>
+    public (double Cos, double Sin) NormalPair(ulong index)
+    {
+        var b = Block(index, 0);
+        double r = Math.Sqrt(-2.0 * Math.Log(Philox4x32.ToUniform(b.X0, b.X1)));
+        var (sin, cos) = double.SinCosPi(2.0 * Philox4x32.ToUniform(b.X2, b.X3));
+        return (r * cos, r * sin);
+    }
+
     private static double NormalFromBlock(Philox4x32Block b)
     {
         double u1 = Philox4x32.ToUniform(b.X0, b.X1);
