@@ -28,7 +28,7 @@ public static partial class MixedModel
         var fs = FinalState.Compute(prob, fit.Theta, fit.Beta, u, 1.0);
         bool singular = Enumerable.Range(0, nt).Any(k => layout.IsDiagonal(k) && fit.Theta[k] < 1e-4);
         bool pd = !double.IsNaN(fit.Covariance[0]);
-        var messages = fit.Rounds.Select((r, i) => $"centring {i + 1}: {r.Optimizer.Message} ({r.Optimizer.Iterations} Newton iterations)").ToList();
+        var messages = fit.Rounds.Select((r, i) => $"{r.Optimizer.Message} (importance centring {i + 1}, {r.Optimizer.Iterations} Newton iterations)").ToList();
         if (!pd) messages.Add("Model failed to converge: the MCLA Hessian is not negative definite");
         if (singular) messages.Add("boundary (singular) fit: a random-effect variance is estimated as 0");
         if (fit.Rounds.Count > mcml.MaxRecentrings && fit.Rounds.Count > 1)
