@@ -1,13 +1,16 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using FastGlmm.Linalg;
 
 namespace FastGlmm.Backends.Cpu;
 
 internal sealed partial class CpuGlmmBackend<TLink, TDist>
 {
-    private sealed class JointAccumulator(int p)
+    private sealed class JointAccumulator(int p, int rows)
     {
         public readonly double[] S = new double[p * p], T = new double[p];
+        /// <summary>Per row of a block: η, then the IRLS weight W and the working response z̃ − offset.</summary>
+        public readonly double[] Eta = new double[rows], W = new double[rows], Z = new double[rows];
         public bool Ok = true;
     }
 
@@ -30,9 +33,10 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var sAll = new double[np * np];
         var tAll = new double[np];
         bool ok = true;
-        ForBlocks(() => new JointAccumulator(np), (b, acc) =>
+        int rows = p.Frame.Blocks.LargestBlockRows;
+        ForBlocks(() => new JointAccumulator(np, rows), (b, acc) =>
         {
-            acc.Ok &= AssembleJointBlock(b, uu, acc.S, acc.T, out pd[b]);
+            acc.Ok &= AssembleJointBlock(b, uu, acc, out pd[b]);
         }, acc =>
         {
             lock (gate)
@@ -51,11 +55,12 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
 
     /// <summary>Block b's part of <see cref="AssembleJoint"/>: adds its contributions to S and t.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool AssembleJointBlock(int b, double[] uAll, double[] sAcc, double[] tAcc, out double pdev)
+    private bool AssembleJointBlock(int b, double[] uAll, JointAccumulator acc, out double pdev)
     {
         var p = _p;
         int np = p.P, n = p.N, k = p.K;
-        double dev = 0;
+        var sAcc = acc.S;
+        var tAcc = acc.T;
         pdev = double.NaN;
         {
             int lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
@@ -63,26 +68,22 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             var c = _rzx.AsSpan((int)_rzxOffset![b], m * np);
             var r = _rhs.AsSpan(lo, m);
             a.Clear(); c.Clear(); r.Clear();
-            for (int i = p.RowOffsets[b]; i < p.RowOffsets[b + 1]; i++)
+            int i0 = p.RowOffsets[b], rows = p.RowOffsets[b + 1] - i0;
+            var etas = acc.Eta.AsSpan(0, rows);
+            var ws = acc.W.AsSpan(0, rows);
+            var zs = acc.Z.AsSpan(0, rows);
+            for (int i = i0; i < i0 + rows; i++)
             {
                 long o = (long)i * k;
                 double eta = _eta0[i];
                 for (int e = 0; e < k; e++) eta += _zl[o + e] * uAll[lo + p.Slot[o + e]];
-                double y = p.Y[i], wt = p.Weights[i], mu = TLink.LinkInverse(eta);
-                dev += TDist.DevianceResidual(y, mu, wt);
-                double w, zt;
-                if (TDist.CanonicalLink == TLink.Id)
-                {
-                    double v = TDist.Variance(mu);
-                    w = wt * v;
-                    zt = eta - p.Offset[i] + (y - mu) / v;
-                }
-                else
-                {
-                    double dmu = TLink.MuEta(eta), sd = dmu / Math.Sqrt(TDist.Variance(mu));
-                    w = wt * sd * sd;
-                    zt = eta - p.Offset[i] + (y - mu) / dmu;
-                }
+                etas[i - i0] = eta;
+            }
+            double dev = IrlsRows(i0, etas, ws, zs);
+            for (int i = i0; i < i0 + rows; i++)
+            {
+                long o = (long)i * k;
+                double w = ws[i - i0], zt = zs[i - i0];
                 for (int e = 0; e < k; e++)
                 {
                     double we = w * _zl[o + e];
@@ -120,6 +121,37 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             }
             return true;
         }
+    }
+
+    /// <summary>
+    /// For rows i0 … i0 + |η| − 1 at linear predictors η: the IRLS weights W = wt μ'²/V(μ) and working responses
+    /// z̃ − offset = η − offset + (y − μ)/μ' (for the canonical link μ' = V), returning Σ d_i. Binomial(logit) runs
+    /// four rows at a time (<see cref="IrlsRowsLogit"/>).
+    /// </summary>
+    private double IrlsRows(int i0, ReadOnlySpan<double> etas, Span<double> ws, Span<double> zs)
+    {
+        if (IsBinomialLogit && Vector256.IsHardwareAccelerated) return IrlsRowsLogit(i0, etas, ws, zs);
+        var p = _p;
+        double dev = 0;
+        for (int r = 0; r < etas.Length; r++)
+        {
+            int i = i0 + r;
+            double eta = etas[r], y = p.Y[i], wt = p.Weights[i], mu = TLink.LinkInverse(eta);
+            dev += TDist.DevianceResidual(y, mu, wt);
+            if (TDist.CanonicalLink == TLink.Id)
+            {
+                double v = TDist.Variance(mu);
+                ws[r] = wt * v;
+                zs[r] = eta - p.Offset[i] + (y - mu) / v;
+            }
+            else
+            {
+                double dmu = TLink.MuEta(eta), sd = dmu / Math.Sqrt(TDist.Variance(mu));
+                ws[r] = wt * sd * sd;
+                zs[r] = eta - p.Offset[i] + (y - mu) / dmu;
+            }
+        }
+        return dev;
     }
 
     public void SolveJoint(ReadOnlySpan<double> beta)

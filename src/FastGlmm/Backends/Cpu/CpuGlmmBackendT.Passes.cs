@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using FastGlmm.Linalg;
 
 namespace FastGlmm.Backends.Cpu;
@@ -67,6 +68,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double PassScalar(int b, double[] u, bool assemble)
     {
+        if (IsBinomialLogit && Vector256.IsHardwareAccelerated) return PassScalarLogit(b, u, assemble);
         var p = _p;
         int lo = p.UOffsets[b];
         double u0 = u[lo], a = 0, r = 0, dev = 0;

@@ -15,6 +15,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
 {
     private readonly GlmmProblem _p;
     private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst, _logDet;
+    private readonly double[]? _entropy;
     private readonly long[] _aOffset;
     private readonly int[] _chunks;
 
@@ -38,6 +39,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
         _zl = new double[(long)problem.N * problem.K];
         // −2 log p(y|μ) = d(y, μ) + c(y) for every μ: c(y) = −2 log p(y|μ) − d(y, μ) at any interior μ.
         _satConst = new double[nb];
+        if (IsBinomialLogit) _entropy = BinomialEntropy(problem);
         _chunks = BlockChunks(problem, 8 * Environment.ProcessorCount);
         ForBlocks(b =>
         {
