@@ -32,37 +32,63 @@ public static class GlmIrls
         for (int i = 0; i < n; i++) eta[i] = TLink.Link(TDist.InitialMu(y[i], wt[i]));
         var beta = new double[p];
         double devOld = double.PositiveInfinity;
+        // Rows are split into a fixed number of chunks whose partial sums are added in chunk order, so the
+        // result does not depend on the thread count.
+        int chunks = (int)Math.Min(16, (n + 8191) / 8192);
+        var pa = new double[chunks][];
+        var pr = new double[chunks][];
+        var pd = new double[chunks];
+        for (int c = 0; c < chunks; c++) { pa[c] = new double[p * p]; pr[c] = new double[p]; }
         var a = new double[p * p];
         var r = new double[p];
         for (int iter = 0; iter < 50; iter++)
         {
+            Parallel.For(0, chunks, c =>
+            {
+                var ac = pa[c];
+                var rc = pr[c];
+                Array.Clear(ac);
+                Array.Clear(rc);
+                for (int i = (int)((long)n * c / chunks); i < (int)((long)n * (c + 1) / chunks); i++)
+                {
+                    double mu = TLink.LinkInverse(eta[i]), dmu = TLink.MuEta(eta[i]);
+                    double s = dmu / Math.Sqrt(TDist.Variance(mu));
+                    double w = wt[i] * s * s;
+                    double z = eta[i] - off[i] + (y[i] - mu) / dmu;
+                    for (int j = 0; j < p; j++)
+                    {
+                        double xj = x[(long)j * n + i] * w;
+                        rc[j] += xj * z;
+                        for (int k = 0; k <= j; k++) ac[k * p + j] += xj * x[(long)k * n + i];
+                    }
+                }
+            });
             Array.Clear(a);
             Array.Clear(r);
-            for (int i = 0; i < n; i++)
+            for (int c = 0; c < chunks; c++)
             {
-                double mu = TLink.LinkInverse(eta[i]), dmu = TLink.MuEta(eta[i]);
-                double s = dmu / Math.Sqrt(TDist.Variance(mu));
-                double w = wt[i] * s * s;
-                double z = eta[i] - off[i] + (y[i] - mu) / dmu;
-                for (int j = 0; j < p; j++)
-                {
-                    double xj = x[(long)j * n + i] * w;
-                    r[j] += xj * z;
-                    for (int k = 0; k <= j; k++) a[k * p + j] += xj * x[(long)k * n + i];
-                }
+                for (int j = 0; j < p * p; j++) a[j] += pa[c][j];
+                for (int j = 0; j < p; j++) r[j] += pr[c][j];
             }
             if (!DenseCholesky.Factor(a, p)) throw new InvalidOperationException("GLM start: X'WX is singular");
             DenseCholesky.SolveLower(a, p, r);
             DenseCholesky.SolveUpperTransposed(a, p, r);
             beta = (double[])r.Clone();
-            double dev = 0;
-            for (int i = 0; i < n; i++)
+            var bt = beta;
+            Parallel.For(0, chunks, c =>
             {
-                double e = off[i];
-                for (int j = 0; j < p; j++) e += x[(long)j * n + i] * beta[j];
-                eta[i] = e;
-                dev += TDist.DevianceResidual(y[i], TLink.LinkInverse(e), wt[i]);
-            }
+                double dc = 0;
+                for (int i = (int)((long)n * c / chunks); i < (int)((long)n * (c + 1) / chunks); i++)
+                {
+                    double e = off[i];
+                    for (int j = 0; j < p; j++) e += x[(long)j * n + i] * bt[j];
+                    eta[i] = e;
+                    dc += TDist.DevianceResidual(y[i], TLink.LinkInverse(e), wt[i]);
+                }
+                pd[c] = dc;
+            });
+            double dev = 0;
+            for (int c = 0; c < chunks; c++) dev += pd[c];
             if (Math.Abs(devOld - dev) <= 1e-10 * (Math.Abs(dev) + 0.1)) break;
             devOld = dev;
         }
