@@ -59,13 +59,16 @@ public static class McmlFitter
             using var backend = CpuImportanceBackend.Create(sample);
             var mcla = new McmlLikelihood(design, backend);
             var start = centreBeta.Concat(PrecisionFactor.FromTheta(layout, floored)).ToArray();
+            // The optimizer returns one of the points it evaluated: keep each evaluation (a few per fit) so the
+            // final one, with its Monte Carlo covariance and ESS, is not computed again.
+            var evaluated = new Dictionary<double[], McmlEvaluation>(ReferenceEqualityComparer.Instance);
             SecondOrderPoint F(double[] psi)
             {
-                var e = mcla.Evaluate(psi);
+                var e = evaluated[psi] = mcla.Evaluate(psi);
                 return new SecondOrderPoint(e.LogLik, e.Gradient, e.Hessian);
             }
             var opt = NewtonTrustRegion.Maximize(F, start, stop: psi => AtBoundary(layout, psi.AsSpan(p)));
-            var final = mcla.Evaluate(opt.X);
+            var final = evaluated.TryGetValue(opt.X, out var known) ? known : mcla.Evaluate(opt.X);
             rounds.Add(new McmlRound(floored, centreBeta, opt, final.EffectiveSampleSizes.Min()));
             var beta = opt.X[..p];
             var theta = PrecisionFactor.ToTheta(layout, opt.X.AsSpan(p));

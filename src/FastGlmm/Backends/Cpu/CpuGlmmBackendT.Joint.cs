@@ -130,10 +130,11 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     /// </summary>
     private double IrlsRows(int i0, ReadOnlySpan<double> etas, Span<double> ws, Span<double> zs)
     {
-        if (IsBinomialLogit && Vector256.IsHardwareAccelerated) return IrlsRowsLogit(i0, etas, ws, zs);
         var p = _p;
         double dev = 0;
-        for (int r = 0; r < etas.Length; r++)
+        int r = 0;
+        if (IsBinomialLogit && Vector256.IsHardwareAccelerated) r = IrlsRowsLogit(i0, etas, ws, zs, ref dev);
+        for (; r < etas.Length; r++)
         {
             int i = i0 + r;
             double eta = etas[r], y = p.Y[i], wt = p.Weights[i], mu = TLink.LinkInverse(eta);

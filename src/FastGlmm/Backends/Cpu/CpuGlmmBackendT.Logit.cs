@@ -25,18 +25,18 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     }
 
     /// <summary>
-    /// <see cref="PassScalar"/> for binomial(logit), four rows at a time. With η clamped to ±36.04 (lme4's μ clamp),
-    /// e = exp(−|η|) and L = log(1 + e): μ = 1/(1 + e) or e/(1 + e), V = e/(1 + e)², and the deviance residual
+    /// The vectorized part of <see cref="PassScalar"/> for binomial(logit): rows i0 … in whole groups of four, adding
+    /// to the deviance and (when assembling) to a = Σ W z² and r = Σ z W z̃; returns the first row left to the
+    /// scalar loop. With η clamped to ±36.04 (lme4's μ clamp), e = exp(−|η|) and L = log(1 + e):
+    /// μ = 1/(1 + e) or e/(1 + e), V = e/(1 + e)², and the deviance residual
     /// 2wt[y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))] = h + 2wt[L + y·max(−η, 0) + (1 − y)·max(η, 0)] with h the
     /// row's precomputed entropy term, since −log μ = softplus(−η) and −log(1 − μ) = softplus(η): one exp and
     /// one log per row, and more accurate than forming 1 − μ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double PassScalarLogit(int b, double[] u, bool assemble)
+    private int PassScalarLogit(int i0, int i1, double u0, bool assemble, ref double dev, ref double a, ref double r)
     {
         var p = _p;
-        int lo = p.UOffsets[b], i = p.RowOffsets[b], i1 = p.RowOffsets[b + 1];
-        double u0 = u[lo];
         var ys = p.Y.AsSpan();
         var wts = p.Weights.AsSpan();
         var zl = _zl.AsSpan();
@@ -48,6 +48,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var clamp = Vector256.Create(LogitClamp);
         var uu = Vector256.Create(u0);
         Vector256<double> vdev = zero, va = zero, vr = zero;
+        int i = i0;
         for (; i + 4 <= i1; i += 4)
         {
             var z = Vector256.Create(zl.Slice(i, 4));
@@ -68,31 +69,19 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             va += wt * v * z * z;
             vr += z * wt * (v * (eta - e0) + (y - mu));
         }
-        double dev = Vector256.Sum(vdev), a = Vector256.Sum(va), r = Vector256.Sum(vr);
-        for (; i < i1; i++)
-        {
-            double z = zl[i], eta0 = eta0s[i], eta = eta0 + z * u0, yi = ys[i], wt = wts[i];
-            double mu = TLink.LinkInverse(eta);
-            dev += TDist.DevianceResidual(yi, mu, wt);
-            if (!assemble) continue;
-            var (w, wr) = Weights(eta, eta0, yi, mu, wt);
-            a += w * z * z;
-            r += z * wr;
-        }
-        if (assemble)
-        {
-            _a[_aOffset[b]] = a + 1;
-            _rhs[lo] = r;
-        }
-        return dev + u0 * u0;
+        dev += Vector256.Sum(vdev);
+        a += Vector256.Sum(va);
+        r += Vector256.Sum(vr);
+        return i;
     }
 
     /// <summary>
-    /// <see cref="IrlsRows"/> for binomial(logit), four rows at a time, with the forms of <see cref="PassScalarLogit"/>:
-    /// W = wt·V and z̃ − offset = η − offset + (y − μ)/V, V = max(e/(1 + e)², ε) as lme4 clamps it.
+    /// The vectorized part of <see cref="IrlsRows"/> for binomial(logit), whole groups of four rows, with the forms of
+    /// <see cref="PassScalarLogit"/>: W = wt·V and z̃ − offset = η − offset + (y − μ)/V, V = max(e/(1 + e)², ε) as lme4
+    /// clamps it. Adds to <paramref name="dev"/> and returns the first row (relative to i0) left to the scalar loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double IrlsRowsLogit(int i0, ReadOnlySpan<double> etas, Span<double> ws, Span<double> zs)
+    private int IrlsRowsLogit(int i0, ReadOnlySpan<double> etas, Span<double> ws, Span<double> zs, ref double dev)
     {
         var p = _p;
         int n = etas.Length, r = 0;
@@ -122,14 +111,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             (wt * v).CopyTo(ws.Slice(r, 4));
             (eta - Vector256.Create(offs.Slice(r, 4)) + (y - mu) / v).CopyTo(zs.Slice(r, 4));
         }
-        double dev = Vector256.Sum(vdev);
-        for (; r < n; r++)
-        {
-            double eta = etas[r], y = ys[r], wt = wts[r], mu = TLink.LinkInverse(eta), v = TDist.Variance(mu);
-            dev += TDist.DevianceResidual(y, mu, wt);
-            ws[r] = wt * v;
-            zs[r] = eta - offs[r] + (y - mu) / v;
-        }
-        return dev;
+        dev += Vector256.Sum(vdev);
+        return r;
     }
 }

@@ -68,16 +68,16 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double PassScalar(int b, double[] u, bool assemble)
     {
-        if (IsBinomialLogit && Vector256.IsHardwareAccelerated) return PassScalarLogit(b, u, assemble);
         var p = _p;
-        int lo = p.UOffsets[b];
+        int lo = p.UOffsets[b], i = p.RowOffsets[b], i1 = p.RowOffsets[b + 1];
         double u0 = u[lo], a = 0, r = 0, dev = 0;
         var y = p.Y;
         var wts = p.Weights;
         var zl = _zl;
         var eta0s = _eta0;
-        int i1 = p.RowOffsets[b + 1];
-        for (int i = p.RowOffsets[b]; i < i1; i++)
+        // Binomial(logit) takes the rows four at a time; the scalar loop finishes the rest.
+        if (IsBinomialLogit && Vector256.IsHardwareAccelerated) i = PassScalarLogit(i, i1, u0, assemble, ref dev, ref a, ref r);
+        for (; i < i1; i++)
         {
             double z = zl[i], eta0 = eta0s[i], eta = eta0 + z * u0, yi = y[i], wt = wts[i];
             double mu = TLink.LinkInverse(eta);
