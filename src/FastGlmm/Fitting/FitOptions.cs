@@ -26,4 +26,10 @@ public sealed record FitOptions
     /// starting from the Laplace fit; null (the default) for Laplace or AGQ by <see cref="Nagq"/>.
     /// </summary>
     public McmlOptions? Mcml { get; init; }
+
+    /// <summary>
+    /// The backend GLMM objectives (Laplace, AGQ, nAGQ = 0) run on; null for the CPU. Linear mixed models
+    /// use the profiled least-squares path on the CPU whatever this says.
+    /// </summary>
+    public Backends.GlmmBackendFactory? Backend { get; init; }
 }

@@ -60,7 +60,7 @@ public static partial class MixedModel
 
     private static FitResult FitGlmm(ModelFrame frame, FitOptions o, Stopwatch sw)
     {
-        var opt = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq);
+        var opt = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq, backend: o.Backend);
         var prob = opt.Backend.Problem;
         var layout = prob.Layout;
         int nt = layout.Count, p = frame.X.Columns;
@@ -92,6 +92,7 @@ public static partial class MixedModel
         opt.Objective(v);
         var u = new double[prob.TotalRandomEffects];
         opt.Backend.ReadModes(u);
+        opt.Backend.Dispose();
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0);
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
         var checks = Checks(opt.Optimizer, g, h, singular);
@@ -99,6 +100,7 @@ public static partial class MixedModel
             seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));
+        result = result with { Backend = opt.Backend.Name };
         return vcovH is null ? result : result with { BetaCovariance = vcovH };
     }
 

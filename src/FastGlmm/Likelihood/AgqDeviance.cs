@@ -1,5 +1,4 @@
 using FastGlmm.Backends;
-using FastGlmm.Backends.Cpu;
 using FastGlmm.Data.Frame;
 using FastGlmm.Model;
 
@@ -20,9 +19,15 @@ public sealed class AgqDeviance
     private readonly IGlmmBackend _backend;
     private readonly double[] _nodes, _logWeights, _ld, _ll, _logM, _sat;
 
-    /// <summary>Prepares K-node AGQ on the CPU backend; errors when the design does not allow AGQ.</summary>
-    public AgqDeviance(ModelFrame frame, int nodesPerDimension)
-        : this(CpuGlmmBackend.Create(new GlmmProblem(frame)), nodesPerDimension) { }
+    /// <summary>Prepares K-node AGQ on the backend <paramref name="backend"/> makes (the CPU by default); errors when the design does not allow AGQ.</summary>
+    public AgqDeviance(ModelFrame frame, int nodesPerDimension, GlmmBackendFactory? backend = null)
+        : this((backend ?? GlmmBackends.Cpu)(new GlmmProblem(Checked(frame))), nodesPerDimension) { }
+
+    private static ModelFrame Checked(ModelFrame frame)
+    {
+        CheckApplicable(frame);
+        return frame;
+    }
 
     /// <summary>Prepares K-node AGQ on a given backend.</summary>
     public AgqDeviance(IGlmmBackend backend, int nodesPerDimension)

@@ -36,8 +36,10 @@ public static class GlmmFitter
     /// Minimizes −2 log L with <paramref name="nagq"/> nodes per dimension (0 = first stage only). With a
     /// <paramref name="warmStart"/> (a refit, as lme4's <c>refit()</c> and <c>bootMer</c> do) the first stage is
     /// skipped and the second starts from the given θ and β, with β in units of the given standard errors.
+    /// The objectives run on the backend <paramref name="backend"/> makes (the CPU by default).
     /// </summary>
-    public static GlmmOptimum Fit(ModelFrame frame, OptimizerSettings? settings = null, int nagq = 1, WarmStart? warmStart = null)
+    public static GlmmOptimum Fit(ModelFrame frame, OptimizerSettings? settings = null, int nagq = 1, WarmStart? warmStart = null,
+        Backends.GlmmBackendFactory? backend = null)
     {
         settings ??= new OptimizerSettings { MaxEvaluations = 20_000 };
         var layout = new ThetaLayout(frame.RandomTerms);
@@ -53,7 +55,7 @@ public static class GlmmFitter
         {
             var beta0 = GlmIrls.Fit(frame);
             var theta0 = layout.Initial.ToArray();
-            stage1 = new ProfiledLaplaceDeviance(frame, beta0);
+            stage1 = new ProfiledLaplaceDeviance(frame, beta0, backend);
             double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
             o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 5e-2, lowerT, upperT, settings);
             d1 = stage1.Evaluate(o1.X);
@@ -72,18 +74,22 @@ public static class GlmmFitter
             o1 = new OptimizerResult(theta1, double.NaN, 0, true, "warm start");
         }
 
-        var lap = new LaplaceDeviance(frame);
+        if (nagq == 0 && stage1 is not null)
+        {
+            var lap0 = new LaplaceDeviance(stage1.Backend);
+            return new GlmmOptimum(theta1, beta1, d1, o1, v => lap0.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt)), start, o1.Evaluations, stage1.Backend);
+        }
+        stage1?.Dispose();
+
+        // Laplace and AGQ share one backend: every evaluation sets (θ, β) before it runs.
+        var lap = new LaplaceDeviance(frame, backend);
         Func<double[], double> laplace = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
         Func<double[], double> objective = laplace;
-        Backends.IGlmmBackend backend = lap.Backend;
         if (nagq > 1)
         {
-            var agq = new AgqDeviance(frame, nagq);
+            var agq = new AgqDeviance(lap.Backend, nagq);
             objective = v => agq.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
-            backend = agq.Backend;
         }
-        if (nagq == 0 && stage1 is not null)
-            return new GlmmOptimum(theta1, beta1, d1, o1, objective, start, o1.Evaluations, backend);
 
         // Stage 2 works in standardized units: β_j in units of its R_X standard error from stage 1, and θ_i
         // in units of √(2/c_i), c_i the curvature of D along θ_i at the stage-1 estimate (so a unit step
@@ -130,6 +136,6 @@ public static class GlmmFitter
             o2 = o3;
         }
         var best = Unscale(o2.X);
-        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations, backend);
+        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations, lap.Backend);
     }
 }

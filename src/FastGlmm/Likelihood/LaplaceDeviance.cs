@@ -1,5 +1,4 @@
 using FastGlmm.Backends;
-using FastGlmm.Backends.Cpu;
 using FastGlmm.Data.Frame;
 using FastGlmm.Model;
 
@@ -18,8 +17,9 @@ public sealed class LaplaceDeviance
     private readonly double[] _ld, _uu, _dev, _sat, _ll, _pdev;
     private readonly bool _dispersion;
 
-    /// <summary>Prepares the evaluation on the CPU backend.</summary>
-    public LaplaceDeviance(ModelFrame frame) : this(CpuGlmmBackend.Create(new GlmmProblem(frame))) { }
+    /// <summary>Prepares the evaluation on the backend <paramref name="backend"/> makes (the CPU by default).</summary>
+    public LaplaceDeviance(ModelFrame frame, GlmmBackendFactory? backend = null)
+        : this((backend ?? GlmmBackends.Cpu)(new GlmmProblem(frame))) { }
 
     /// <summary>Prepares the evaluation on a given backend.</summary>
     public LaplaceDeviance(IGlmmBackend backend)

@@ -32,45 +32,74 @@ public static class Pirls
     public static void Run(IGlmmBackend backend, double[] pdev) => backend.RunPirls(pdev);
 
     /// <summary>
-    /// PIRLS for one block, written once for every backend: evaluate at u (assembling A and r), then
-    /// repeat {factor A and take the IRLS update ũ = A⁻¹r; stop if its predicted decrease is ≤
-    /// <see cref="DecreaseTolerance"/> (or has stopped shrinking below 1e-18); otherwise evaluate at ũ,
-    /// halve the step while the penalized deviance rises (at most 30 times), and accept}. Returns the
-    /// penalized deviance at the mode; throws <see cref="PirlsException"/> naming the block on failure.
+    /// PIRLS for one block: drives a <see cref="PirlsBlockMachine"/> to the end through the block's
+    /// operations. Returns the penalized deviance at the mode; throws <see cref="PirlsException"/> naming
+    /// the block on failure.
     /// </summary>
     public static double RunBlock<TOps>(ref TOps ops, int block) where TOps : IPirlsBlockOperations, allows ref struct
     {
-        double pdev = ops.EvaluateCurrent();
-        if (!double.IsFinite(pdev)) throw new PirlsException(block, "the penalized deviance is not finite at the start");
-        double previous = double.PositiveInfinity;
-        for (int iter = 0; iter < MaxIterations; iter++)
+        var machine = new PirlsBlockMachine(block);
+        while (true)
         {
-            if (!ops.Solve(out double decrease))
-                throw new PirlsException(block, "the system Λ'Z'WZΛ + I is not positive definite");
-            if (decrease <= DecreaseTolerance || (decrease < 1e-18 && decrease > 0.5 * previous)) return pdev;
-            previous = decrease;
-            double pnew = ops.EvaluateCandidate();
-            for (int h = 0; !(pnew <= pdev + 1e-12 * Math.Abs(pdev) + 1e-13); h++)
+            switch (machine.Next)
             {
-                if (h == 30)
-                {
-                    // A step that predicts a negligible decrease but cannot realize it is at rounding level:
-                    // u is the mode. Restore the system at u (the candidates overwrote it) and stop.
-                    if (decrease < 1e-12)
-                    {
-                        ops.EvaluateCurrent();
-                        ops.Solve(out _);
-                        return pdev;
-                    }
-                    throw new PirlsException(block, $"step-halving failed to reduce the penalized deviance ({pnew:G10} > {pdev:G10})");
-                }
-                ops.Halve();
-                pnew = ops.EvaluateCandidate();
+                case PirlsAction.EvaluateCurrent: machine.Evaluated(ops.EvaluateCurrent()); break;
+                case PirlsAction.EvaluateCandidate: machine.Evaluated(ops.EvaluateCandidate()); break;
+                case PirlsAction.HalveThenEvaluateCandidate: ops.Halve(); machine.Evaluated(ops.EvaluateCandidate()); break;
+                case PirlsAction.AcceptThenSolve: ops.Accept(); goto case PirlsAction.Solve;
+                case PirlsAction.Solve: { bool ok = ops.Solve(out double d); machine.Solved(ok, d); break; }
+                default: return machine.PenalizedDeviance;
             }
-            ops.Accept();
-            pdev = pnew;
         }
-        throw new PirlsException(block, $"no convergence after {MaxIterations} iterations");
+    }
+
+    /// <summary>
+    /// PIRLS for all blocks in lockstep (the GPU backends' driver): every block's
+    /// <see cref="PirlsBlockMachine"/> advances together, and each round issues one batched call per kind of
+    /// action to the blocks that need it. The result equals <see cref="RunBlock{TOps}"/> per block. On return
+    /// <paramref name="pdev"/>[b] = Σ d_i + ‖û_b‖² and every A_b is factored at û.
+    /// </summary>
+    public static void RunLockstep(IBatchedPirlsOperations ops, Span<double> pdev)
+    {
+        int nb = pdev.Length;
+        var machines = new PirlsBlockMachine[nb];
+        for (int b = 0; b < nb; b++) machines[b] = new PirlsBlockMachine(b);
+        var mask = new bool[nb];
+        var values = new double[nb];
+        var ok = new bool[nb];
+        ReadOnlySpan<PirlsAction> order =
+        [
+            PirlsAction.EvaluateCurrent, PirlsAction.HalveThenEvaluateCandidate, PirlsAction.EvaluateCandidate,
+            PirlsAction.AcceptThenSolve, PirlsAction.Solve,
+        ];
+        while (true)
+        {
+            bool active = false;
+            foreach (var action in order)
+            {
+                bool any = false;
+                for (int b = 0; b < nb; b++) any |= mask[b] = machines[b].Next == action;
+                if (!any) continue;
+                active = true;
+                switch (action)
+                {
+                    case PirlsAction.EvaluateCurrent:
+                    case PirlsAction.EvaluateCandidate:
+                    case PirlsAction.HalveThenEvaluateCandidate:
+                        if (action == PirlsAction.HalveThenEvaluateCandidate) ops.Halve(mask);
+                        ops.Evaluate(action != PirlsAction.EvaluateCurrent, mask, values);
+                        for (int b = 0; b < nb; b++) if (mask[b]) machines[b].Evaluated(values[b]);
+                        break;
+                    default:
+                        if (action == PirlsAction.AcceptThenSolve) ops.Accept(mask);
+                        ops.Solve(mask, ok, values);
+                        for (int b = 0; b < nb; b++) if (mask[b]) machines[b].Solved(ok[b], values[b]);
+                        break;
+                }
+            }
+            if (!active) break;
+        }
+        for (int b = 0; b < nb; b++) pdev[b] = machines[b].PenalizedDeviance;
     }
 
     /// <summary>
@@ -108,6 +137,30 @@ public interface IPirlsBlockOperations
 
     /// <summary>u ← ũ.</summary>
     void Accept();
+}
+
+/// <summary>
+/// The batched operations <see cref="Pirls.RunLockstep"/> issues: each acts on the flagged blocks at once.
+/// </summary>
+public interface IBatchedPirlsOperations
+{
+    /// <summary>
+    /// For each flagged block b, at u (or at ũ when <paramref name="candidate"/>): assembles A_b and r_b and
+    /// writes Σ_{i∈b} d_i + ‖u_b‖² to <paramref name="pdev"/>[b].
+    /// </summary>
+    void Evaluate(bool candidate, ReadOnlySpan<bool> flagged, Span<double> pdev);
+
+    /// <summary>
+    /// For each flagged block: factors A_b (keeping log det A_b), sets ũ_b = A_b⁻¹r_b, writes whether A_b was
+    /// positive definite to <paramref name="positiveDefinite"/>[b] and ‖L_b'(ũ_b − u_b)‖² to <paramref name="decrease"/>[b].
+    /// </summary>
+    void Solve(ReadOnlySpan<bool> flagged, Span<bool> positiveDefinite, Span<double> decrease);
+
+    /// <summary>For each flagged block, ũ_b ← (u_b + ũ_b)/2.</summary>
+    void Halve(ReadOnlySpan<bool> flagged);
+
+    /// <summary>For each flagged block, u_b ← ũ_b.</summary>
+    void Accept(ReadOnlySpan<bool> flagged);
 }
 
 /// <summary>PIRLS failed in a block; the message names the block and the reason.</summary>

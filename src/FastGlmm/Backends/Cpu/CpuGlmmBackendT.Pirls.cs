@@ -15,6 +15,25 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         res.CopyTo(pdev);
     }
 
+    public void Evaluate(bool candidate, ReadOnlySpan<bool> flagged, Span<double> pdev)
+    {
+        var f = flagged.ToArray();
+        var res = new double[_p.BlockCount];
+        var at = candidate ? _cand : _u;
+        ForBlocks(b => { if (f[b]) res[b] = Pass(b, at, assemble: true); });
+        for (int b = 0; b < res.Length; b++) if (f[b]) pdev[b] = res[b];
+    }
+
+    public void Solve(ReadOnlySpan<bool> flagged, Span<bool> positiveDefinite, Span<double> decrease)
+    {
+        var f = flagged.ToArray();
+        var ok = new bool[_p.BlockCount];
+        var dec = new double[_p.BlockCount];
+        ForBlocks(b => { if (f[b]) ok[b] = SolveBlock(b, out dec[b]); });
+        for (int b = 0; b < ok.Length; b++)
+            if (f[b]) { positiveDefinite[b] = ok[b]; decrease[b] = dec[b]; }
+    }
+
     /// <summary>One block's PIRLS operations over this backend's buffers.</summary>
     private readonly struct BlockOps(CpuGlmmBackend<TLink, TDist> owner, int block) : IPirlsBlockOperations
     {

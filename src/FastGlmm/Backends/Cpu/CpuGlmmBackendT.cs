@@ -10,7 +10,7 @@ namespace FastGlmm.Backends.Cpu;
 /// <c>Parallel.For</c> over blocks, family and link as generic struct operators (no virtual calls in
 /// the row loop), all buffers allocated once per problem.
 /// </summary>
-internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend
+internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likelihood.IBatchedPirlsOperations
     where TLink : struct, ILink where TDist : struct, IDistribution
 {
     private readonly GlmmProblem _p;
