@@ -13,6 +13,9 @@ public static class CliApp
     /// <summary>Exit code for bad input (file, formula, option).</summary>
     public const int UserError = 1;
 
+    /// <summary>Exit code for a GPU failure (a CUDA or NVRTC call failed, or device memory ran out).</summary>
+    public const int DeviceError = 2;
+
     /// <summary>Exit code for an unexpected internal failure.</summary>
     public const int InternalError = 70;
 
@@ -28,6 +31,7 @@ public static class CliApp
         root.Subcommands.Add(CompareCommand.Create(stdout, stderr));
         root.Subcommands.Add(FitCommand.Create(stdout, stderr));
         root.Subcommands.Add(BootstrapCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SelfCheckCommand.Create(stdout));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try
         {
@@ -37,6 +41,11 @@ public static class CliApp
         {
             stderr.WriteLine("error: " + e.Message);
             return UserError;
+        }
+        catch (Backends.Cuda.CudaException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return DeviceError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

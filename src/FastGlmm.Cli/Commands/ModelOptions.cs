@@ -18,10 +18,14 @@ internal sealed class ModelOptions(string remlText, string mlText)
     public Option<bool> Reml { get; } = new("--reml") { Description = remlText };
     public Option<bool> Ml { get; } = new("--ml") { Description = mlText };
     public Option<string?> Weights { get; } = new("--weights") { Description = "Column of prior weights" };
+    public Option<string?> Backend { get; } = new("--backend")
+    {
+        Description = $"GLMM objectives on: auto (CUDA when a usable GPU, driver and NVRTC exist, else the CPU; the default), cpu or cuda. Default from {Backends.Cuda.BackendSelection.EnvironmentVariable}",
+    };
 
     public void AddTo(Command c)
     {
-        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights }) c.Options.Add(o);
+        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights, Backend }) c.Options.Add(o);
     }
 
     /// <summary>Checks the options, writes the notes to <paramref name="stderr"/>, and returns the family and fit options.</summary>
@@ -36,7 +40,11 @@ internal sealed class ModelOptions(string remlText, string mlText)
             stderr.WriteLine($"note: {(wantReml ? "--reml" : "--ml")} is ignored for the {spec} family: GLMMs are fitted by maximum likelihood (lme4's glmer takes no REML argument)");
         if (spec.IsLinearMixedModel && r.GetResult(Nagq) is { Implicit: false })
             stderr.WriteLine("note: --nagq is ignored for linear mixed models (the likelihood is exact)");
-        return (spec, new FitOptions { Reml = !wantMl, Nagq = k });
+        var (choice, isExplicit) = Backends.Cuda.BackendSelection.Parse(r.GetValue(Backend));
+        if (spec.IsLinearMixedModel && choice == Backends.Cuda.BackendChoice.Cuda)
+            stderr.WriteLine("note: linear mixed models are fitted on the CPU (profiled least squares); --backend cuda applies to GLMMs");
+        var backend = spec.IsLinearMixedModel ? null : Backends.Cuda.BackendSelection.Resolve(choice, isExplicit, stderr.WriteLine);
+        return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backend });
     }
 
     /// <summary>Builds the model frame from the loaded table.</summary>

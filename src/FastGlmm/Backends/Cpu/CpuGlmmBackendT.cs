@@ -37,20 +37,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         _logDet = new double[nb];
         _t = new double[problem.FactorOffsets[^1]];
         _zl = new double[(long)problem.N * problem.K];
-        // −2 log p(y|μ) = d(y, μ) + c(y) for every μ: c(y) = −2 log p(y|μ) − d(y, μ) at any interior μ.
-        _satConst = new double[nb];
+        _satConst = Likelihood.SaturatedConstants.Compute(problem);
         if (IsBinomialLogit) _entropy = BinomialEntropy(problem);
         _chunks = BlockChunks(problem, 8 * Environment.ProcessorCount);
-        ForBlocks(b =>
-        {
-            double c = 0;
-            for (int i = problem.RowOffsets[b]; i < problem.RowOffsets[b + 1]; i++)
-            {
-                double y = problem.Y[i], wt = problem.Weights[i], mu = TDist.InitialMu(y, wt);
-                c += -2 * TDist.LogDensity(y, mu, wt) - TDist.DevianceResidual(y, mu, wt);
-            }
-            _satConst[b] = c;
-        });
     }
 
     public string Name => "cpu";

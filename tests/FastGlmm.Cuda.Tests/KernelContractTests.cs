@@ -1,0 +1,69 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using FastGlmm.Backends.Cuda;
+using FastGlmm.Backends.Cuda.Kernels;
+
+namespace FastGlmm.Cuda.Tests;
+
+/// <summary>
+/// The contract between the C# host code and the kernels, checked without a GPU: the parameter struct
+/// matches the header field by field, every kernel the host launches exists in the embedded sources, and
+/// the embedded sources are the files of kernels/.
+/// </summary>
+public class KernelContractTests
+{
+    private static string Kernels(string file) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "kernels", file));
+
+    private static string Pascal(string snake) =>
+        string.Concat(snake.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
+    [Fact]
+    public void ProblemParameters_MatchesHeaderStruct()
+    {
+        string header = Kernels("fastglmm_problem.h");
+        var body = Regex.Match(header, @"typedef struct fg_problem \{(.*?)\} fg_problem;", RegexOptions.Singleline).Groups[1].Value;
+        var fields = new List<(string Name, bool Pointer)>();
+        foreach (var raw in body.Split('\n'))
+        {
+            var line = Regex.Replace(raw, "//.*", "").Trim();
+            if (line.Length == 0) continue;
+            var m = Regex.Match(line, @"^(const\s+)?(double|int|long long)\s*(\*?)\s*(.*);$");
+            Assert.True(m.Success, $"unparsed header line: {line}");
+            bool pointer = m.Groups[3].Value == "*";
+            foreach (var name in m.Groups[4].Value.Split(',')) fields.Add((name.Trim().TrimStart('*'), pointer || name.Trim().StartsWith('*')));
+        }
+        var cs = typeof(ProblemParameters).GetFields(BindingFlags.Public | BindingFlags.Instance).OrderBy(f => System.Runtime.InteropServices.Marshal.OffsetOf<ProblemParameters>(f.Name)).ToArray();
+        Assert.Equal(fields.Select(f => Pascal(f.Name)), cs.Select(f => f.Name));
+        for (int i = 0; i < cs.Length; i++) Assert.Equal(fields[i].Pointer ? typeof(ulong) : typeof(int), cs[i].FieldType);
+        Assert.Equal(0, System.Runtime.InteropServices.Marshal.SizeOf<ProblemParameters>() % 8);
+    }
+
+    [Fact]
+    public void Limits_MatchHeader()
+    {
+        string header = Kernels("fastglmm_problem.h");
+        Assert.Equal(CudaGlmmBackend.MaxBlockSize, int.Parse(Regex.Match(header, @"#define FG_MAX_M (\d+)").Groups[1].Value));
+        Assert.Equal(CudaGlmmBackend.MaxFixedEffects, int.Parse(Regex.Match(header, @"#define FG_MAX_P (\d+)").Groups[1].Value));
+    }
+
+    [Fact]
+    public void EveryLaunchedKernel_IsDefinedInItsProgram()
+    {
+        var src = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "FastGlmm.Backends.Cuda");
+        var host = string.Concat(Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var launched = Regex.Matches(host, "\"(fg_[a-z_]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Contains("fg_pass", launched);
+        var defined = KernelSources.Files.Where(f => f.EndsWith(".cu")).SelectMany(f =>
+            Regex.Matches(KernelSources.Read(f), @"extern ""C"" __global__ void (fg_[a-z_]+)\(").Select(m => m.Groups[1].Value)).ToHashSet();
+        foreach (var k in launched) Assert.Contains(k, defined);
+    }
+
+    [Fact]
+    public void EmbeddedSources_AreTheKernelFiles()
+    {
+        var onDisk = Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "kernels"))
+            .Select(f => Path.GetFileName(f)).Where(f => f.EndsWith(".cu") || f.EndsWith(".h") || f.EndsWith(".cuh")).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(onDisk, KernelSources.Files);
+        foreach (var f in onDisk) Assert.Equal(Kernels(f), KernelSources.Read(f));
+    }
+}
