@@ -183,7 +183,7 @@ public sealed partial class CudaGlmmBackend : IGlmmBackend, IBatchedPirlsOperati
     public void Evaluate(bool candidate, ReadOnlySpan<bool> flagged, Span<double> pdev)
     {
         _dev.MakeCurrent();
-        Launch(Rows, "fg_pass", WarpThreads, Flags(flagged), KernelLaunch.Int(candidate ? 1 : 0), KernelLaunch.Int(1), _values.Pointer);
+        Launch(Rows, "fg_pass", WarpThreads, KernelLaunch.Int(candidate ? 1 : 0), KernelLaunch.Int(1), Flags(flagged), _values.Pointer);
         RowPasses++;
         _values.Download(_hostValues);
         for (int b = 0; b < _hostValues.Length; b++) if (flagged[b]) pdev[b] = _hostValues[b];
@@ -210,7 +210,7 @@ public sealed partial class CudaGlmmBackend : IGlmmBackend, IBatchedPirlsOperati
     public void LaplaceTerms(Span<double> logDet, Span<double> uSquared, Span<double> deviance)
     {
         _dev.MakeCurrent();
-        Launch(Rows, "fg_pass", WarpThreads, 0UL, KernelLaunch.Int(0), KernelLaunch.Int(1), _values.Pointer);
+        Launch(Rows, "fg_pass", WarpThreads, KernelLaunch.Int(0), KernelLaunch.Int(1), 0UL, _values.Pointer);
         RowPasses++;
         Launch(Blocks, "fg_solve", _p.BlockCount, 0UL, KernelLaunch.Int(0), 0UL, 0UL);
         Launch(Blocks, "fg_sumsq", _p.BlockCount, _values2.Pointer);

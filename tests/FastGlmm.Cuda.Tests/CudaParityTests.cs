@@ -25,6 +25,8 @@ public class CudaParityTests
         { "bacteria", "y2 ~ trt + week + (week | ID)", "binomial" },
     };
 
+    private static CudaDevice Device() => EmulatedDevice.Open(out var reason) ?? throw new InvalidOperationException(reason);
+
     private static ModelFrame Frame(string data, string formula, string family) =>
         ModelFrame.Build(BuiltInDatasets.Load(data), formula, new ModelFrameOptions { Family = FamilySpec.Parse(family) });
 
@@ -37,7 +39,7 @@ public class CudaParityTests
     {
         var prob = new GlmmProblem(Frame(data, formula, family));
         using var cpu = GlmmBackends.Cpu(prob);
-        using var gpu = new CudaGlmmBackend(prob, CudaDevice.Open());
+        using var gpu = new CudaGlmmBackend(prob, Device());
         int nb = prob.BlockCount, nt = prob.Layout.Count;
         var theta = prob.Layout.Initial.ToArray().Select(t => 0.8 * t).ToArray();
         var beta = GlmIrls.Fit(prob.Frame);
@@ -78,7 +80,7 @@ public class CudaParityTests
     {
         var frame = Frame("cbpp", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "binomial");
         var cpu = MixedModel.Fit(frame, new FitOptions { Nagq = nagq });
-        var device = CudaDevice.Open();
+        var device = Device();
         var gpu = MixedModel.Fit(frame, new FitOptions { Nagq = nagq, Backend = p => new CudaGlmmBackend(p, device) });
         Assert.Equal("cuda", gpu.Backend);
         Close(cpu.LogLik, gpu.LogLik, 1e-10, "logLik");
@@ -89,7 +91,7 @@ public class CudaParityTests
     [CudaFact]
     public void SelfCheck_Passes()
     {
-        var device = CudaDevice.Open();
+        var device = Device();
         var rows = SelfCheck.Run([("cpu", GlmmBackends.Cpu), ("cuda", p => new CudaGlmmBackend(p, device))]);
         Assert.All(rows, r => Assert.True(r.Pass, $"{r.Dataset} {r.Backend}: objective {r.ObjectiveDifference:E2}, estimates {r.EstimateDifference:E2} {r.Note}"));
     }
@@ -98,7 +100,7 @@ public class CudaParityTests
     public void UnsupportedModel_SaysWhy()
     {
         var prob = new GlmmProblem(Frame("salamander", "Mate ~ 0 + Cross + (1 | Female) + (1 | Male)", "binomial"));
-        var e = Assert.Throws<UserInputException>(() => new CudaGlmmBackend(prob, CudaDevice.Open()));
+        var e = Assert.Throws<UserInputException>(() => new CudaGlmmBackend(prob, Device()));
         Assert.Contains("random effects (the GPU kernels take up to 8", e.Message);
     }
 }

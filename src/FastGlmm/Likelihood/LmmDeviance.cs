@@ -30,9 +30,12 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         double ldL = 0, syy = 0;
         var sXX = new double[p * p];
         var sXy = new double[p];
-        var gate = new object();
-        Parallel.For(0, cp.Blocks.Count, () => (new double[p * p], new double[p], new double[2]), (b, _, acc) =>
+        // Per-block parts, added in block order afterwards: the sum does not depend on the thread schedule.
+        int nb = cp.Blocks.Count;
+        var parts = new (double[] XX, double[] Xy, double[] Scalars)[nb];
+        Parallel.For(0, nb, b =>
         {
+            var acc = (new double[p * p], new double[p], new double[2]);
             var blk = cp.Blocks[b];
             int m = blk.Size;
             var a = (double[])blk.ZtZ.Clone();
@@ -61,17 +64,15 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
                     acc.Item1[k * p + j] += t;
                 }
             }
-            return acc;
-        }, acc =>
-        {
-            lock (gate)
-            {
-                for (int i = 0; i < sXX.Length; i++) sXX[i] += acc.Item1[i];
-                for (int i = 0; i < p; i++) sXy[i] += acc.Item2[i];
-                ldL += acc.Item3[0];
-                syy += acc.Item3[1];
-            }
+            parts[b] = acc;
         });
+        foreach (var (xx, xy, sc) in parts)
+        {
+            for (int i = 0; i < sXX.Length; i++) sXX[i] += xx[i];
+            for (int i = 0; i < p; i++) sXy[i] += xy[i];
+            ldL += sc[0];
+            syy += sc[1];
+        }
         var rx = new double[p * p];
         for (int j = 0; j < p; j++) for (int k = j; k < p; k++) rx[j * p + k] = cp.XtX[j * p + k] - sXX[j * p + k];
         if (!DenseCholesky.Factor(rx, p)) throw new InvalidOperationException("X'WX − R_ZX'R_ZX is not positive definite");

@@ -40,7 +40,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             double s = 0;
             for (int k = 0; k < count; k++) s += Math.Exp(terms[k] - max);
             res[b] = max + Math.Log(s);
-        }, _ => { });
+        });
         res.CopyTo(logM);
     }
 

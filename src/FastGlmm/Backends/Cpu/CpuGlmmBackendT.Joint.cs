@@ -29,23 +29,20 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             for (int b = 0; b < nb; b++) _rzxOffset[b + 1] = _rzxOffset[b] + (long)(p.UOffsets[b + 1] - p.UOffsets[b]) * np;
             _rzx = new double[_rzxOffset[nb]];
         }
-        var gate = new object();
         var sAll = new double[np * np];
         var tAll = new double[np];
         bool ok = true;
         int rows = p.Frame.Blocks.LargestBlockRows;
-        ForBlocks(() => new JointAccumulator(np, rows), (b, acc) =>
+        var states = ForBlocks(() => new JointAccumulator(np, rows), (b, acc) =>
         {
             acc.Ok &= AssembleJointBlock(b, uu, acc, out pd[b]);
-        }, acc =>
-        {
-            lock (gate)
-            {
-                for (int i = 0; i < sAll.Length; i++) sAll[i] += acc.S[i];
-                for (int i = 0; i < np; i++) tAll[i] += acc.T[i];
-                ok &= acc.Ok;
-            }
         });
+        foreach (var acc in states)
+        {
+            for (int i = 0; i < sAll.Length; i++) sAll[i] += acc.S[i];
+            for (int i = 0; i < np; i++) tAll[i] += acc.T[i];
+            ok &= acc.Ok;
+        }
         for (int j = 0; j < np; j++) for (int l = 0; l < j; l++) sAll[j * np + l] = sAll[l * np + j];
         sAll.CopyTo(s);
         tAll.CopyTo(t);

@@ -162,22 +162,26 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         });
     }
 
-    /// <summary>As <see cref="ForBlocks(Action{int})"/>, with per-range state made by <paramref name="init"/> and merged by <paramref name="merge"/>.</summary>
-    private void ForBlocks<TState>(Func<TState> init, Action<int, TState> body, Action<TState> merge)
+    /// <summary>
+    /// As <see cref="ForBlocks(Action{int})"/>, with per-range state made by <paramref name="init"/>; returns the
+    /// states in range order (one state when serial), so that sums over them do not depend on the thread schedule.
+    /// </summary>
+    private TState[] ForBlocks<TState>(Func<TState> init, Action<int, TState> body)
     {
         if (Serial)
         {
             var state = init();
             for (int b = 0; b < _p.BlockCount; b++) body(b, state);
-            merge(state);
-            return;
+            return [state];
         }
+        var states = new TState[_chunks.Length - 1];
         Parallel.For(0, _chunks.Length - 1, c =>
         {
             var state = init();
             for (int b = _chunks[c]; b < _chunks[c + 1]; b++) body(b, state);
-            merge(state);
+            states[c] = state;
         });
+        return states;
     }
 
     private static int Chunks(int n) => Math.Max(1, Math.Min(4 * Environment.ProcessorCount, n / 8192));
