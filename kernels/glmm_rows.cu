@@ -37,6 +37,48 @@ __device__ __forceinline__ double fg_eta(const fg_problem& P, long long i, const
     return eta;
 }
 
+/// Adds row i's part of Lambda'Z'WZLambda (packed lower triangle acc, by slot) and of r (r[s] += zl_s * wr).
+__device__ __forceinline__ void fg_add_row_system(const fg_problem& P, long long i, double w, double wr, double* acc, double* r)
+{
+    long long o = i * P.k;
+    for (int e = 0; e < P.k; e++) {
+        double ze = P.zl[o + e];
+        int se = P.slot[o + e];
+        r[se] += ze * wr;
+        for (int g = 0; g < P.k; g++) {
+            int sg = P.slot[o + g];
+            if (sg <= se) acc[se * (se + 1) / 2 + sg] += w * ze * P.zl[o + g];
+        }
+    }
+}
+
+/// Sums each of v[0 .. n) over the warp (the totals land in lane 0).
+__device__ __forceinline__ void fg_warp_sum_all(double* v, int n)
+{
+    for (int j = 0; j < n; j++) v[j] = fg_warp_sum(v[j]);
+}
+
+/// Lane 0: |u_b|^2 for the block's m modes starting at lo.
+__device__ __forceinline__ double fg_sumsq_at(const double* u, int lo, int m)
+{
+    double s = 0;
+    for (int j = 0; j < m; j++) s += u[lo + j] * u[lo + j];
+    return s;
+}
+
+/// Lane 0: stores A_b = acc + I (both triangles, column-major) and r_b.
+__device__ __forceinline__ void fg_store_system(const fg_problem& P, long long b, int lo, int m, const double* acc, const double* r)
+{
+    double* a = P.a + P.a_off[b];
+    for (int row = 0; row < m; row++)
+        for (int col = 0; col <= row; col++) {
+            double v = acc[row * (row + 1) / 2 + col] + (row == col ? 1.0 : 0.0);
+            a[col * m + row] = v;
+            a[row * m + col] = v;
+        }
+    for (int j = 0; j < m; j++) P.rhs[lo + j] = r[j];
+}
+
 /// Per flagged block: out[b] = sum_i d_i + |u_b|^2 at u (or at the candidate), and with assemble the
 /// system A_b = Lambda'Z'WZLambda + I (both triangles) and r_b = Lambda'Z'W z~.
 extern "C" __global__ void fg_pass(fg_problem P, int candidate, int assemble, const unsigned char* flagged, double* out)
@@ -56,35 +98,16 @@ extern "C" __global__ void fg_pass(fg_problem P, int candidate, int assemble, co
         if (!assemble) continue;
         double w, wz;
         fg_weights(P.family, P.link, eta, eta0, y, mu, wt, &w, &wz);
-        long long o = i * P.k;
-        for (int e = 0; e < P.k; e++) {
-            double ze = P.zl[o + e];
-            int se = P.slot[o + e];
-            r[se] += ze * wz;
-            for (int g = 0; g < P.k; g++) {
-                int sg = P.slot[o + g];
-                if (sg <= se) acc[se * (se + 1) / 2 + sg] += w * ze * P.zl[o + g];
-            }
-        }
+        fg_add_row_system(P, i, w, wz, acc, r);
     }
     dev = fg_warp_sum(dev);
     if (assemble) {
-        for (int j = 0; j < na; j++) acc[j] = fg_warp_sum(acc[j]);
-        for (int j = 0; j < m; j++) r[j] = fg_warp_sum(r[j]);
+        fg_warp_sum_all(acc, na);
+        fg_warp_sum_all(r, m);
     }
     if (lane != 0) return;
-    double uu = 0;
-    for (int j = 0; j < m; j++) uu += u[lo + j] * u[lo + j];
-    out[b] = dev + uu;
-    if (!assemble) return;
-    double* a = P.a + P.a_off[b];
-    for (int row = 0; row < m; row++)
-        for (int col = 0; col <= row; col++) {
-            double v = acc[row * (row + 1) / 2 + col] + (row == col ? 1.0 : 0.0);
-            a[col * m + row] = v;
-            a[row * m + col] = v;
-        }
-    for (int j = 0; j < m; j++) P.rhs[lo + j] = r[j];
+    out[b] = dev + fg_sumsq_at(u, lo, m);
+    if (assemble) fg_store_system(P, b, lo, m, acc, r);
 }
 
 /// Per block: out[b] = -2 sum_i log p(y_i | mu_i) at u with dispersion phi.
@@ -154,15 +177,11 @@ extern "C" __global__ void fg_joint_pass(fg_problem P, int candidate, double* ou
         double eta = fg_eta(P, i, u, lo), y = P.y[i], wt = P.wt[i], mu = fg_linkinv(P.link, eta), w, zt;
         dev += fg_devres(P.family, y, mu, wt);
         fg_joint_weights(P.family, P.link, eta, P.offset[i], y, mu, wt, &w, &zt);
+        fg_add_row_system(P, i, w, w * zt, acc, r);
         long long o = i * P.k;
         for (int e = 0; e < P.k; e++) {
             double we = w * P.zl[o + e];
             int se = P.slot[o + e];
-            r[se] += we * zt;
-            for (int g = 0; g < P.k; g++) {
-                int sg = P.slot[o + g];
-                if (sg <= se) acc[se * (se + 1) / 2 + sg] += we * P.zl[o + g];
-            }
             for (int j = 0; j < np; j++) c[j * m + se] += we * P.x[(long long)j * P.n + i];
         }
         for (int j = 0; j < np; j++) {
@@ -172,23 +191,14 @@ extern "C" __global__ void fg_joint_pass(fg_problem P, int candidate, double* ou
         }
     }
     dev = fg_warp_sum(dev);
-    for (int j = 0; j < na; j++) acc[j] = fg_warp_sum(acc[j]);
-    for (int j = 0; j < m; j++) r[j] = fg_warp_sum(r[j]);
-    for (int j = 0; j < m * np; j++) c[j] = fg_warp_sum(c[j]);
-    for (int j = 0; j < ns; j++) s[j] = fg_warp_sum(s[j]);
-    for (int j = 0; j < np; j++) t[j] = fg_warp_sum(t[j]);
+    fg_warp_sum_all(acc, na);
+    fg_warp_sum_all(r, m);
+    fg_warp_sum_all(c, m * np);
+    fg_warp_sum_all(s, ns);
+    fg_warp_sum_all(t, np);
     if (lane != 0) return;
-    double uu = 0;
-    for (int j = 0; j < m; j++) uu += u[lo + j] * u[lo + j];
-    out[b] = dev + uu;
-    double* a = P.a + P.a_off[b];
-    for (int row = 0; row < m; row++)
-        for (int col = 0; col <= row; col++) {
-            double v = acc[row * (row + 1) / 2 + col] + (row == col ? 1.0 : 0.0);
-            a[col * m + row] = v;
-            a[row * m + col] = v;
-        }
-    for (int j = 0; j < m; j++) P.rhs[lo + j] = r[j];
+    out[b] = dev + fg_sumsq_at(u, lo, m);
+    fg_store_system(P, b, lo, m, acc, r);
     double* cb = P.c + P.c_off[b];
     for (int j = 0; j < m * np; j++) cb[j] = c[j];
     double* jb = P.joint + b * (long long)(ns + np);

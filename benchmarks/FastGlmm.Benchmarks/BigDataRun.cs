@@ -25,7 +25,22 @@ public static class BigDataRun
 {
     public static int Run(string[] args)
     {
-        var o = Options.Parse(args);
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine("bigdata [--rows N] [--clusters G] [--response binary|poisson|gaussian] [--model intercept|slope|both]");
+            Console.WriteLine("        [--backend cpu|cuda|both|auto] [--seed S]   (defaults: 1000000 rows, 10000 clusters, binary, both, auto)");
+            return 0;
+        }
+        try { return Fit(Options.Parse(args)); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Fit(Options o)
+    {
         var sw = Stopwatch.StartNew();
         var table = SyntheticData.Generate(o.Rows, o.Clusters, o.Response, o.Seed, sdSlope: o.Model is "intercept" ? 0 : 0.5);
         Console.WriteLine($"data: {o.Rows:N0} rows, {o.Clusters:N0} clusters, {o.Response} responses, seed {o.Seed}: generated in {sw.Elapsed.TotalSeconds:F2} s");
@@ -102,7 +117,7 @@ public static class BigDataRun
             var device = CudaDevice.TryOpen(out var reason);
             if (device is null)
             {
-                if (which == "cuda") throw new InvalidOperationException($"no usable GPU: {reason}");
+                if (which == "cuda") throw new ArgumentException($"--backend cuda: no usable GPU: {reason}");
                 Console.WriteLine($"  cuda: not available ({reason})");
                 if (which == "auto") yield return ("cpu", GlmmBackends.Cpu);
                 yield break;
@@ -116,10 +131,21 @@ public static class BigDataRun
         public static Options Parse(string[] args)
         {
             var o = new Options(1_000_000, 10_000, SyntheticResponse.Binary, "both", "auto", 20261121);
+            if (args.Length % 2 != 0) throw new ArgumentException($"{args[^1]}: every option takes a value");
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 string v = args[i + 1];
-                o = args[i] switch
+                try { o = With(o, args[i], v); }
+                catch (Exception e) when (e is FormatException or OverflowException)
+                {
+                    throw new ArgumentException($"{args[i]} {v}: not a valid number");
+                }
+            }
+            return o;
+        }
+
+        private static Options With(Options o, string option, string v) =>
+                option switch
                 {
                     "--rows" => o with { Rows = int.Parse(v, CultureInfo.InvariantCulture) },
                     "--clusters" => o with { Clusters = int.Parse(v, CultureInfo.InvariantCulture) },
@@ -127,10 +153,7 @@ public static class BigDataRun
                     "--model" => o with { Model = v is "intercept" or "slope" or "both" ? v : throw new ArgumentException($"--model {v}: intercept, slope or both") },
                     "--backend" => o with { Backend = v is "cpu" or "cuda" or "both" or "auto" ? v : throw new ArgumentException($"--backend {v}: cpu, cuda, both or auto") },
                     "--seed" => o with { Seed = ulong.Parse(v, CultureInfo.InvariantCulture) },
-                    _ => throw new ArgumentException($"unknown option {args[i]}"),
+                    _ => throw new ArgumentException($"unknown option {option}"),
                 };
-            }
-            return o;
-        }
     }
 }

@@ -73,7 +73,4 @@ public static class BackendSelection
             return new CudaGlmmBackend(problem, device);
         };
     }
-
-    /// <summary>The device when one is usable, else null and the reason.</summary>
-    public static CudaDevice? Probe(out string reason) => CudaDevice.TryOpen(out reason);
 }

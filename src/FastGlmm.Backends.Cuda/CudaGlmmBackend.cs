@@ -29,7 +29,7 @@ public sealed partial class CudaGlmmBackend : IGlmmBackend, IBatchedPirlsOperati
     private readonly DeviceBuffer<byte> _flags, _ok;
     private readonly double[] _sat, _factorsHost, _hostValues;
     private readonly byte[] _hostFlags;
-    private DeviceBuffer<double>? _c, _joint;
+    private DeviceBuffer<double>? _c, _joint, _agqRule;
     private ProblemParameters _pp;
 
     /// <summary>
@@ -237,10 +237,16 @@ public sealed partial class CudaGlmmBackend : IGlmmBackend, IBatchedPirlsOperati
             if (_p.UOffsets[b + 1] - _p.UOffsets[b] != m)
                 throw new InvalidOperationException($"block {b + 1} has {_p.UOffsets[b + 1] - _p.UOffsets[b]} random effects; the AGQ nodes have {m}");
         _dev.MakeCurrent();
-        using var z = new DeviceBuffer<double>(_dev, nodes, "the AGQ nodes");
-        using var w = new DeviceBuffer<double>(_dev, logWeights, "the AGQ weights");
+        // The rule is fixed for an AgqDeviance: allocate its device copy once, and re-upload (a few hundred bytes) per call.
+        if (_agqRule is null || _agqRule.Length != nodes.Length + count)
+        {
+            _agqRule?.Dispose();
+            _agqRule = new DeviceBuffer<double>(_dev, nodes.Length + count, "the AGQ rule");
+        }
+        _agqRule.Upload([.. nodes, .. logWeights]);
         _values2.Upload(pdev);
-        Launch(Rows, "fg_agq", WarpThreads, z.Pointer, w.Pointer, KernelLaunch.Int(count), _values2.Pointer, _values.Pointer);
+        Launch(Rows, "fg_agq", WarpThreads, _agqRule.Pointer, _agqRule.Pointer + (ulong)nodes.Length * sizeof(double),
+            KernelLaunch.Int(count), _values2.Pointer, _values.Pointer);
         RowPasses += count;
         _values.Download(logM);
     }
@@ -250,5 +256,7 @@ public sealed partial class CudaGlmmBackend : IGlmmBackend, IBatchedPirlsOperati
     {
         foreach (var d in _owned) d.Dispose();
         _owned.Clear();
+        _agqRule?.Dispose();
+        _agqRule = null;
     }
 }
