@@ -100,7 +100,7 @@ public static partial class MixedModel
             seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));
-        result = result with { Backend = opt.Backend.Name };
+        result = result with { Backend = opt.Backend.Name, DevianceHessian = h };
         return vcovH is null ? result : result with { BetaCovariance = vcovH };
     }
 

@@ -35,8 +35,8 @@ public static class ModelComparison
         if (pbReplicates <= 0) return new LikelihoodRatioTest(t, df, p, null, 0, 0);
 
         var probS = new GlmmProblem(smallFrame);
-        var warmS = new WarmStart(small.Theta, small.Beta, small.BetaSeRX.Select(s => s > 0 && double.IsFinite(s) ? s : 1).ToArray());
-        var warmL = new WarmStart(large.Theta, large.Beta, large.BetaSeRX.Select(s => s > 0 && double.IsFinite(s) ? s : 1).ToArray());
+        var warmS = WarmStart.From(small);
+        var warmL = WarmStart.From(large);
         double scale = small.Sigma ?? 1;
         var stats = new double[pbReplicates];
         Parallel.For(0, pbReplicates, r =>

@@ -34,7 +34,7 @@ public static class ParametricBootstrap
             scale = fit.DevianceResidualSum / wsum;
         }
         // Replicates are refitted to 1e-2 standard errors: far below their spread, and about half the work.
-        var warm = new WarmStart(fit.Theta, fit.Beta, fit.BetaSeRX.Select(s => double.IsFinite(s) && s > 0 ? s : 1.0).ToArray(), 1e-2);
+        var warm = WarmStart.From(fit, 1e-2);
         var result = new BootstrapReplicate[count];
         int done = 0;
         Parallel.For(0, count, k =>

@@ -7,8 +7,20 @@ namespace FastGlmm.Likelihood;
 /// <summary>
 /// A refit's start: θ, β and the scale (standard errors) of each β; <paramref name="Tolerance"/> is the final
 /// trust-region radius in standard-error units (1e-3 by default; a bootstrap can afford 1e-2).
+/// <paramref name="Hessian"/>, when given, is ∂²D/∂v² of the original fit at v = [θ, β] ((nt + p)², row-major,
+/// e.g. <see cref="Model.FitResult.DevianceHessian"/>): it sets each θ's scale from its diagonal (saving the
+/// curvature evaluations) and starts the optimizer's quadratic model with that curvature.
 /// </summary>
-public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale, double Tolerance = 1e-3);
+public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale, double Tolerance = 1e-3, double[]? Hessian = null)
+{
+    /// <summary>
+    /// The warm start of refits of <paramref name="fit"/>'s model (lme4's <c>refit</c>): its θ̂ and β̂, β in units of
+    /// its R_X standard errors (1 where a standard error is not positive and finite), and its deviance Hessian.
+    /// </summary>
+    public static WarmStart From(Model.FitResult fit, double tolerance = 1e-3) =>
+        new(fit.Theta, fit.Beta, fit.BetaSeRX.Select(s => double.IsFinite(s) && s > 0 ? s : 1.0).ToArray(), tolerance,
+            fit.DevianceHessian);
+}
 
 /// <summary>The optimum of a GLMM fit and the objective it minimized.</summary>
 /// <param name="Theta">θ̂.</param>
@@ -96,16 +108,29 @@ public static class GlmmFitter
         // changes D by about 1 in every direction, which the trust-region method needs to be efficient).
         var scale = new double[nt + p];
         var v1 = theta1.Concat(beta1).ToArray();
-        double f1 = laplace(v1);
-        int extra = 1;
-        for (int i = 0; i < nt; i++)
+        var hess = warmStart?.Hessian is { } wh && wh.Length == (nt + p) * (nt + p) ? wh : null;
+        int extra = 0;
+        if (hess is not null)
         {
-            double h = 1e-3 * Math.Max(1, Math.Abs(v1[i]));
-            var a = (double[])v1.Clone(); a[i] += h;
-            var c = (double[])v1.Clone(); c[i] -= h;
-            double curv = (laplace(a) - 2 * f1 + laplace(c)) / (h * h);
-            extra += 2;
-            scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
+            for (int i = 0; i < nt; i++)
+            {
+                double curv = hess[i * (nt + p) + i];
+                scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
+            }
+        }
+        else
+        {
+            double f1 = laplace(v1);
+            extra = 1;
+            for (int i = 0; i < nt; i++)
+            {
+                double h = 1e-3 * Math.Max(1, Math.Abs(v1[i]));
+                var a = (double[])v1.Clone(); a[i] += h;
+                var c = (double[])v1.Clone(); c[i] -= h;
+                double curv = (laplace(a) - 2 * f1 + laplace(c)) / (h * h);
+                extra += 2;
+                scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
+            }
         }
         for (int j = 0; j < p; j++)
         {
@@ -123,15 +148,23 @@ public static class GlmmFitter
         for (int i = 0; i < nt + p; i++) lower[i] = i < nt ? (lowerT[i] - v1[i]) / scale[i] : double.NegativeInfinity;
         var upper = Enumerable.Repeat(double.PositiveInfinity, nt + p).ToArray();
         double rhoEnd = warmStart?.Tolerance ?? 1e-3;
+        // In z units the original fit's curvature is diag(scale)·H·diag(scale).
+        double[]? hz = null;
+        if (hess is not null)
+        {
+            hz = new double[(nt + p) * (nt + p)];
+            for (int i = 0; i < nt + p; i++)
+                for (int j = 0; j < nt + p; j++) hz[i * (nt + p) + j] = scale[i] * scale[j] * hess[i * (nt + p) + j];
+        }
         var o2 = BoundedTrustRegion.Minimize(z => laplace(Unscale(z)), z0, 0.5, rhoEnd, lower, upper,
-            settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations) });
+            settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations) }, hz);
         int evals = o1.Evaluations + extra + o2.Evaluations;
         if (nagq > 1)
         {
             // AGQ costs K passes per evaluation: reach the Laplace optimum first, then polish on AGQ from there
             // (the two optima are a fraction of a standard error apart).
             var o3 = BoundedTrustRegion.Minimize(z => objective(Unscale(z)), o2.X, 0.1, rhoEnd, lower, upper,
-                settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - evals) });
+                settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - evals) }, hz);
             evals += o3.Evaluations;
             o2 = o3;
         }

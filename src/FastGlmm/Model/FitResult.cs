@@ -62,6 +62,11 @@ public sealed record FitResult
     public required double[] BetaSe { get; init; }
     /// <summary>"hessian" or "rx": which standard errors <see cref="BetaSe"/> holds.</summary>
     public required string BetaSeMethod { get; init; }
+    /// <summary>
+    /// H = ∂²D/∂v² at the optimum, v = [θ, β] ((nt + p)², row-major; central differences), or null when not computed
+    /// (LMMs, large fits, singular fits). Refits (bootstrap, model comparison) start their optimizer's model with it.
+    /// </summary>
+    public double[]? DevianceHessian { get; init; }
     /// <summary>Hessian-based standard errors (√diag 2[H⁻¹]_ββ), or null when not computed.</summary>
     public double[]? BetaSeHessian { get; init; }
     /// <summary>Standard errors from σ²(R_X'R_X)⁻¹ at the final PIRLS weights.</summary>

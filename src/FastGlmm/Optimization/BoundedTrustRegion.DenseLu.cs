@@ -1,64 +1,74 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace FastGlmm.Optimization;
 
 public static partial class BoundedTrustRegion
 {
-    /// <summary>Explicit inverse of a small dense matrix by LU with partial pivoting.</summary>
+    /// <summary>Explicit inverse of a small dense matrix (row-major, flat) by Gauss–Jordan elimination.</summary>
     private static class DenseLu
     {
         /// <summary>
-        /// Writes A⁻¹ into <paramref name="inverse"/>; false (inverse unspecified) when some pivot is below
-        /// 1e-14·max|A_ij|, i.e. A is singular to working precision. A is not modified.
+        /// Writes A⁻¹ (n × n, row-major) into <paramref name="inverse"/> by Gauss–Jordan elimination of [A | I]
+        /// with partial pivoting; false (inverse unspecified) when some pivot is below 1e-14·max|A_ij|, i.e. A is
+        /// singular to working precision. A is not modified; <paramref name="work"/> holds at least 2n² values.
         /// </summary>
-        public static bool TryInvert(double[,] a, double[,] inverse)
+        public static bool TryInvert(ReadOnlySpan<double> a, int n, Span<double> inverse, Span<double> work)
         {
-            int n = a.GetLength(0);
-            var lu = (double[,])a.Clone();
-            var perm = new int[n];
+            int w = 2 * n;
             double amax = 0;
             for (int i = 0; i < n; i++)
             {
-                perm[i] = i;
-                for (int j = 0; j < n; j++) amax = Math.Max(amax, Math.Abs(lu[i, j]));
+                var row = work.Slice(i * w, w);
+                row.Clear();
+                for (int j = 0; j < n; j++) { double v = a[i * n + j]; row[j] = v; amax = Math.Max(amax, Math.Abs(v)); }
+                row[n + i] = 1;
             }
             if (!(amax > 0)) return false;
+            double tol = 1e-14 * amax;
             for (int k = 0; k < n; k++)
             {
                 int p = k;
-                for (int i = k + 1; i < n; i++) if (Math.Abs(lu[i, k]) > Math.Abs(lu[p, k])) p = i;
-                if (!(Math.Abs(lu[p, k]) > 1e-14 * amax)) return false;
-                if (p != k)
-                {
-                    for (int j = 0; j < n; j++) (lu[k, j], lu[p, j]) = (lu[p, j], lu[k, j]);
-                    (perm[k], perm[p]) = (perm[p], perm[k]);
-                }
-                double piv = lu[k, k];
+                double best = Math.Abs(work[k * w + k]);
                 for (int i = k + 1; i < n; i++)
                 {
-                    double l = lu[i, k] / piv;
-                    lu[i, k] = l;
-                    if (l == 0) continue;
-                    for (int j = k + 1; j < n; j++) lu[i, j] -= l * lu[k, j];
+                    double v = Math.Abs(work[i * w + k]);
+                    if (v > best) { best = v; p = i; }
                 }
-            }
-            var col = new double[n];
-            for (int c = 0; c < n; c++)
-            {
-                for (int i = 0; i < n; i++) col[i] = perm[i] == c ? 1 : 0;
+                if (!(best > tol)) return false;
+                if (p != k)
+                {
+                    var rp = work.Slice(p * w, w);
+                    var rq = work.Slice(k * w, w);
+                    for (int j = 0; j < w; j++) (rp[j], rq[j]) = (rq[j], rp[j]);
+                }
+                var rk = work.Slice(k * w + k, w - k);
+                double inv = 1 / rk[0];
+                for (int j = 0; j < rk.Length; j++) rk[j] *= inv;
                 for (int i = 0; i < n; i++)
                 {
-                    double s = col[i];
-                    for (int j = 0; j < i; j++) s -= lu[i, j] * col[j];
-                    col[i] = s;
+                    if (i == k) continue;
+                    var ri = work.Slice(i * w + k, w - k);
+                    if (ri[0] != 0) Axpy(ri, rk, -ri[0]);
                 }
-                for (int i = n - 1; i >= 0; i--)
-                {
-                    double s = col[i];
-                    for (int j = i + 1; j < n; j++) s -= lu[i, j] * col[j];
-                    col[i] = s / lu[i, i];
-                }
-                for (int i = 0; i < n; i++) inverse[i, c] = col[i];
             }
+            for (int i = 0; i < n; i++) work.Slice(i * w + n, n).CopyTo(inverse.Slice(i * n, n));
             return true;
+        }
+
+        /// <summary>y ← y + a·x (same lengths).</summary>
+        private static void Axpy(Span<double> y, ReadOnlySpan<double> x, double a)
+        {
+            int j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+                var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+                var va = new Vector<double>(a);
+                for (int v = 0; v < vy.Length; v++) vy[v] += va * vx[v];
+                j = vy.Length * Vector<double>.Count;
+            }
+            for (; j < y.Length; j++) y[j] += a * x[j];
         }
     }
 }

@@ -22,23 +22,41 @@ public static partial class BoundedTrustRegion
             {
                 sl[j] = _lo[j] - xopt[j];
                 su[j] = _hi[j] - xopt[j];
-                grad[j] = _omega[knew, _m + 1 + j] / _scale;
             }
-            double[]? bestD = null;
-            double bestScore = -1;
-            void Consider(double[] d)
+            // ∇ℓ_knew at x_opt (the model centre) from row knew of Ω, its KKT coefficients.
+            InterpolantAtCenter(_omega.AsSpan(knew * _dim, _dim), grad);
+            var bestD = new double[_n];
+            var x = new double[_n];
+            var dk = new double[_n];
+            var dir = new double[_n];
+            bool found = false;
+            double bestScore = -1, omegaKK = _omega[knew * _dim + knew];
+            void Consider(double[] direction, double t, bool clamp)
             {
-                var x = Shifted(xopt, d);
-                if (DistSq(x, xopt) == 0) return;
+                double moved = 0;
+                for (int j = 0; j < _n; j++)
+                {
+                    double dj = t * direction[j];
+                    if (clamp) dj = Math.Clamp(dj, sl[j], su[j]);
+                    x[j] = Math.Clamp(xopt[j] + dj, _lo[j], _hi[j]);
+                    double e = x[j] - xopt[j];
+                    moved += e * e;
+                }
+                if (moved == 0) return;
                 var tau = LagrangeValues(x, out double beta);
-                double score = Math.Abs(_omega[knew, knew] * beta + tau[knew] * tau[knew]);
-                if (score > bestScore) { bestScore = score; bestD = Difference(x, xopt); }
+                double score = Math.Abs(omegaKK * beta + tau[knew] * tau[knew]);
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    found = true;
+                    for (int j = 0; j < _n; j++) bestD[j] = x[j] - xopt[j];
+                }
             }
 
             for (int k = 0; k < _m; k++)
             {
                 if (k == _kopt) continue;
-                var dk = Difference(_pts[k], xopt);
+                for (int j = 0; j < _n; j++) dk[j] = _pts[k][j] - xopt[j];
                 double len = Norm(dk);
                 if (len == 0) continue;
                 double a = Dot(grad, dk), b = (k == knew ? 1 : 0) - a;
@@ -48,18 +66,23 @@ public static partial class BoundedTrustRegion
                     if (dk[j] > 0) { thi = Math.Min(thi, su[j] / dk[j]); tlo = Math.Max(tlo, sl[j] / dk[j]); }
                     else if (dk[j] < 0) { thi = Math.Min(thi, sl[j] / dk[j]); tlo = Math.Max(tlo, su[j] / dk[j]); }
                 }
-                foreach (double t in Stationary(a, b, tlo, thi))
-                    Consider(dk.Select(v => t * v).ToArray());
+                // Both ends of the feasible interval and the stationary point of a·t + b·t².
+                if (tlo < 0) Consider(dk, tlo, false);
+                if (thi > 0) Consider(dk, thi, false);
+                if (b != 0)
+                {
+                    double t = -a / (2 * b);
+                    if (t > tlo && t < thi && t != 0) Consider(dk, t, false);
+                }
             }
-            foreach (int sign in new[] { 1, -1 })
+            for (int sign = 1; sign >= -1; sign -= 2)
             {
-                var dir = grad.Select(v => sign * v).ToArray();
+                for (int j = 0; j < _n; j++) dir[j] = sign * grad[j];
                 double alpha = ProjectedLength(dir, sl, su, adelt);
                 if (!(alpha > 0)) continue;
-                foreach (double frac in new[] { 0.25, 0.5, 0.75, 1.0 })
-                    Consider(ClampStep(dir, frac * alpha, sl, su));
+                for (int q = 1; q <= 4; q++) Consider(dir, 0.25 * q * alpha, true);
             }
-            if (bestD is not null) return bestD;
+            if (found) return bestD;
             // Degenerate Lagrange function: a coordinate step of length adelt into the box.
             var fallback = new double[_n];
             int i0 = 0;
@@ -68,45 +91,36 @@ public static partial class BoundedTrustRegion
             return fallback;
         }
 
-        /// <summary>Candidate t for maximizing |a·t + b·t²| on [tlo, thi]: both ends and the stationary point.</summary>
-        private static IEnumerable<double> Stationary(double a, double b, double tlo, double thi)
-        {
-            if (tlo < 0) yield return tlo;
-            if (thi > 0) yield return thi;
-            if (b != 0)
-            {
-                double t = -a / (2 * b);
-                if (t > tlo && t < thi && t != 0) yield return t;
-            }
-        }
-
         /// <summary>The α at which ‖clamp(α·dir, sl, su)‖ first reaches <paramref name="length"/> (or the
-        /// smallest α at which the path stops moving); 0 if dir is zero.</summary>
+        /// smallest α at which the path stops moving); 0 if dir is zero. Component j grows as α·dir_j until its
+        /// bound at α_j = bound_j/dir_j, so ‖·‖² = Σ_{α_j ≤ α} bound_j² + α²Σ_{α_j &gt; α} dir_j², solved exactly
+        /// between consecutive breakpoints.</summary>
         private static double ProjectedLength(double[] dir, double[] sl, double[] su, double length)
         {
-            double dn = Norm(dir);
-            if (!(dn > 0)) return 0;
-            double hi = length / dn;
-            for (int it = 0; it < 60 && Norm(ClampStep(dir, hi, sl, su)) < length; it++)
+            int n = dir.Length;
+            var brk = new double[n];
+            double freeSq = 0;
+            for (int j = 0; j < n; j++)
             {
-                double before = Norm(ClampStep(dir, hi, sl, su));
-                hi *= 2;
-                if (Norm(ClampStep(dir, hi, sl, su)) <= before) return hi / 2;
+                brk[j] = dir[j] > 0 ? su[j] / dir[j] : dir[j] < 0 ? sl[j] / dir[j] : double.PositiveInfinity;
+                if (dir[j] != 0) freeSq += dir[j] * dir[j];
             }
-            double lo = 0;
-            for (int it = 0; it < 60; it++)
+            if (!(freeSq > 0)) return 0;
+            var order = Enumerable.Range(0, n).Where(j => dir[j] != 0).OrderBy(j => brk[j]).ToArray();
+            double fixedSq = 0, target = length * length, last = 0;
+            int remaining = order.Length;
+            foreach (int j in order)
             {
-                double mid = 0.5 * (lo + hi);
-                if (Norm(ClampStep(dir, mid, sl, su)) < length) lo = mid; else hi = mid;
+                double aj = Math.Max(brk[j], 0);
+                if (double.IsPositiveInfinity(aj) || fixedSq + aj * aj * freeSq >= target)
+                    return Math.Sqrt(Math.Max(target - fixedSq, 0) / freeSq);
+                double c = aj * dir[j];
+                fixedSq += c * c;
+                freeSq -= dir[j] * dir[j];
+                last = aj;
+                if (--remaining == 0 || !(freeSq > 0)) return last;
             }
-            return hi;
-        }
-
-        private static double[] ClampStep(double[] dir, double alpha, double[] sl, double[] su)
-        {
-            var d = new double[dir.Length];
-            for (int j = 0; j < d.Length; j++) d[j] = Math.Clamp(alpha * dir[j], sl[j], su[j]);
-            return d;
+            return last;
         }
     }
 }

@@ -10,10 +10,16 @@ public static partial class BoundedTrustRegion
         private readonly double[,] _hq;
         private readonly double[] _center;
 
-        // Scaled displacements y_k = (x_k − x_opt)/_scale (max ‖y_k‖ = 1) and Ω = W⁻¹ for the KKT matrix
-        // W = [[A, Yᵀ], [Y, 0]], A_ij = ½(y_i·y_j)², Y = rows [1 … 1] and [y_1 … y_m]; dimension m + n + 1.
+        // Scaled displacements y_k = (x_k − _base)/_scale and Ω = W⁻¹ (row-major,
+        // _dim × _dim) for the KKT matrix W = [[A, Yᵀ], [Y, 0]], A_ij = ½(y_i·y_j)², Y = rows [1 … 1] and
+        // [y_1 … y_m]; _dim = m + n + 1. _kkt and _work are the rebuild's scratch; _wv and _tau the
+        // Lagrange-value scratch (w and Ωw of one candidate). A rebuild sets _base = x_opt and _scale so that
+        // max ‖y_k‖ = 1; replacements then update Ω in O(_dim²) about that fixed base, even when x_opt moves,
+        // until x_opt drifts far from the base or the set shrinks well below the scale.
         private readonly double[][] _ys;
-        private readonly double[,] _omega;
+        private readonly double[] _base;
+        private readonly double[] _omega, _kkt, _work, _wv, _tau, _yb, _coef, _resid;
+        private readonly int _dim;
         private double _scale = 1;
 
         /// <summary>Q(x) with the current model.</summary>
@@ -62,20 +68,58 @@ public static partial class BoundedTrustRegion
             if (!(scale > 0)) return false;
             for (int k = 0; k < _m; k++)
             {
-                var y = new double[_n];
+                var y = _ys[k] ??= new double[_n];
                 for (int j = 0; j < _n; j++) y[j] = (_pts[k][j] - c[j]) / scale;
-                _ys[k] = y;
             }
-            int dim = _m + _n + 1;
-            var w = new double[dim, dim];
+            int dim = _dim;
+            var w = _kkt;
+            Array.Clear(w);
             for (int i = 0; i < _m; i++)
             {
-                for (int k = 0; k < _m; k++) { double t = Dot(_ys[i], _ys[k]); w[i, k] = 0.5 * t * t; }
-                w[i, _m] = w[_m, i] = 1;
-                for (int j = 0; j < _n; j++) w[i, _m + 1 + j] = w[_m + 1 + j, i] = _ys[i][j];
+                for (int k = 0; k < _m; k++) { double t = Dot(_ys[i], _ys[k]); w[i * dim + k] = 0.5 * t * t; }
+                w[i * dim + _m] = w[_m * dim + i] = 1;
+                for (int j = 0; j < _n; j++) w[i * dim + _m + 1 + j] = w[(_m + 1 + j) * dim + i] = _ys[i][j];
             }
-            if (!DenseLu.TryInvert(w, _omega)) return false;
+            if (!DenseLu.TryInvert(w, dim, _omega, _work)) return false;
             _scale = scale;
+            Array.Copy(c, _base, _n);
+            return true;
+        }
+
+        /// <summary>
+        /// Replaces point t by x (already in _pts) in Ω with Powell's updating formula instead of a new inverse:
+        /// with w = w(x), v = Ωw, α = Ω_tt, τ = v_t, β = ½‖y‖⁴ − wᵀΩw and σ = αβ + τ²,
+        /// Ω ← Ω + σ⁻¹[α(e_t − v)(e_t − v)ᵀ − β(Ωe_t)(Ωe_t)ᵀ + τ((Ωe_t)(e_t − v)ᵀ + (e_t − v)(Ωe_t)ᵀ)], O(dim²).
+        /// False (nothing changed) when σ is too small against its terms for the update to be accurate, when the
+        /// set about x_opt has shrunk below a quarter of the scale, or when x_opt lies farther from the base than
+        /// twice the set's radius (then a rebuild re-bases and rescales).
+        /// </summary>
+        private bool TryUpdateOmega(int t, double[] x)
+        {
+            var v = LagrangeValues(x, out double beta);
+            int dim = _dim;
+            double alpha = _omega[t * dim + t], tau = v[t], sigma = alpha * beta + tau * tau;
+            if (!double.IsFinite(sigma) || !(Math.Abs(sigma) > 1e-8 * (Math.Abs(alpha * beta) + tau * tau))) return false;
+            double radius = 0, opt = 0;
+            for (int j = 0; j < _n; j++) { double yo = (_pts[_kopt][j] - _base[j]) / _scale; opt += yo * yo; }
+            for (int k = 0; k < _m; k++)
+            {
+                double d2 = 0;
+                for (int j = 0; j < _n; j++) { double e = (_pts[k][j] - _pts[_kopt][j]) / _scale; d2 += e * e; }
+                radius = Math.Max(radius, d2);
+            }
+            if (radius < 1.0 / 16 || opt > 4 * radius) return false;
+            // _wv ← e_t − v; _coef ← Ωe_t (a copy of column t, which the update overwrites).
+            for (int i = 0; i < dim; i++) { _wv[i] = (i == t ? 1 : 0) - v[i]; _coef[i] = _omega[i * dim + t]; }
+            double inv = 1 / sigma;
+            for (int i = 0; i < dim; i++)
+            {
+                double ui = _wv[i], hi = _coef[i];
+                double a = inv * (alpha * ui + tau * hi), b = inv * (tau * ui - beta * hi);
+                var row = _omega.AsSpan(i * dim, dim);
+                for (int k = 0; k < dim; k++) row[k] += a * _wv[k] + b * _coef[k];
+            }
+            Array.Copy(_yb, _ys[t], _n);
             return true;
         }
 
@@ -85,18 +129,19 @@ public static partial class BoundedTrustRegion
         /// </summary>
         private void UpdateModel()
         {
-            var r = new double[_m];
+            var r = _resid;
             for (int k = 0; k < _m; k++) r[k] = _fv[k] - ModelValue(_pts[k]);
-            int dim = _m + _n + 1;
-            var coef = new double[dim];
+            int dim = _dim;
+            var coef = _coef;
             for (int i = 0; i < dim; i++)
             {
+                var row = _omega.AsSpan(i * dim, _m);
                 double s = 0;
-                for (int k = 0; k < _m; k++) s += _omega[i, k] * r[k];
+                for (int k = 0; k < _m; k++) s += row[k] * r[k];
                 coef[i] = s;
             }
-            _qc += coef[_m];
-            for (int j = 0; j < _n; j++) _gq[j] += coef[_m + 1 + j] / _scale;
+            _qc += InterpolantAtCenter(coef, _yb);
+            for (int j = 0; j < _n; j++) _gq[j] += _yb[j];
             double inv2 = 1 / (_scale * _scale);
             for (int k = 0; k < _m; k++)
             {
@@ -105,6 +150,30 @@ public static partial class BoundedTrustRegion
                 var y = _ys[k];
                 for (int i = 0; i < _n; i++) for (int j = 0; j < _n; j++) _hq[i, j] += lk * y[i] * y[j];
             }
+        }
+
+        /// <summary>
+        /// For a function with KKT coefficients (λ_1..λ_m, c, g) — F(y) = c + g·y + ½Σ_k λ_k(y_k·y)² about the base —
+        /// returns F at the model centre y_c = (c_x − base)/scale and writes ∂F/∂x there, (g + Σ_k λ_k(y_k·y_c)y_k)/scale,
+        /// into <paramref name="gradient"/> (length n).
+        /// </summary>
+        private double InterpolantAtCenter(ReadOnlySpan<double> coef, double[] gradient)
+        {
+            Span<double> yc = stackalloc double[_n];
+            for (int j = 0; j < _n; j++) { yc[j] = (_center[j] - _base[j]) / _scale; gradient[j] = coef[_m + 1 + j]; }
+            double value = coef[_m];
+            for (int j = 0; j < _n; j++) value += coef[_m + 1 + j] * yc[j];
+            for (int k = 0; k < _m; k++)
+            {
+                if (coef[k] == 0) continue;
+                var y = _ys[k];
+                double t = 0;
+                for (int j = 0; j < _n; j++) t += y[j] * yc[j];
+                value += 0.5 * coef[k] * t * t;
+                for (int j = 0; j < _n; j++) gradient[j] += coef[k] * t * y[j];
+            }
+            for (int j = 0; j < _n; j++) gradient[j] /= _scale;
+            return value;
         }
 
         /// <summary>
@@ -120,6 +189,8 @@ public static partial class BoundedTrustRegion
             _fv[knew] = fx;
             if (knew == _kopt) { for (int k = 0; k < _m; k++) if (_fv[k] < _fv[_kopt]) _kopt = k; }
             else if (fx < _fv[_kopt]) _kopt = knew;
+            // Ω takes the cheap rank-two update about its fixed base; the model moves its centre to x_opt.
+            if (TryUpdateOmega(knew, x)) { Recenter(); UpdateModel(); return true; }
             Recenter();
             if (Rebuild()) { UpdateModel(); return true; }
             _pts[knew] = oldX;
@@ -132,23 +203,25 @@ public static partial class BoundedTrustRegion
 
         /// <summary>
         /// For a candidate x: τ = Ωw (τ_k = ℓ_k(x), the Lagrange functions) and β = ½‖y‖⁴ − wᵀΩw, where
-        /// w = (½(y_k·y)², 1, y), y = (x − x_opt)/scale. Replacing point k by x multiplies det W by σ_k = Ω_kk·β + τ_k².
+        /// w = (½(y_k·y)², 1, y), y = (x − base)/scale. Replacing point k by x multiplies det W by σ_k = Ω_kk·β + τ_k².
+        /// The returned τ (and w, y) live in scratch buffers that the next call overwrites.
         /// </summary>
         private double[] LagrangeValues(double[] x, out double beta)
         {
-            int dim = _m + _n + 1;
-            var y = new double[_n];
-            for (int j = 0; j < _n; j++) y[j] = (x[j] - _center[j]) / _scale;
-            var w = new double[dim];
+            int dim = _dim;
+            var y = _yb;
+            for (int j = 0; j < _n; j++) y[j] = (x[j] - _base[j]) / _scale;
+            var w = _wv;
             for (int k = 0; k < _m; k++) { double t = Dot(_ys[k], y); w[k] = 0.5 * t * t; }
             w[_m] = 1;
             for (int j = 0; j < _n; j++) w[_m + 1 + j] = y[j];
-            var tau = new double[dim];
+            var tau = _tau;
             double wtw = 0;
             for (int i = 0; i < dim; i++)
             {
+                var row = _omega.AsSpan(i * dim, dim);
                 double s = 0;
-                for (int k = 0; k < dim; k++) s += _omega[i, k] * w[k];
+                for (int k = 0; k < dim; k++) s += row[k] * w[k];
                 tau[i] = s;
                 wtw += w[i] * s;
             }
@@ -170,7 +243,7 @@ public static partial class BoundedTrustRegion
             for (int k = 0; k < _m; k++)
             {
                 if (!improved && k == _kopt) continue;
-                double den = Math.Abs(_omega[k, k] * beta + tau[k] * tau[k]);
+                double den = Math.Abs(_omega[k * _dim + k] * beta + tau[k] * tau[k]);
                 double q = DistSq(_pts[k], reference) / delsq;
                 double score = Math.Max(1, q * q) * den;
                 if (score > best) { best = score; knew = k; }
@@ -187,20 +260,23 @@ public static partial class BoundedTrustRegion
         /// </summary>
         private void MaybeResetModel()
         {
-            int dim = _m + _n + 1;
-            var coef = new double[dim];
+            int dim = _dim;
+            var coef = _coef;
             double fopt = _fv[_kopt];
             for (int i = 0; i < dim; i++)
             {
+                var row = _omega.AsSpan(i * dim, _m);
                 double s = 0;
-                for (int k = 0; k < _m; k++) s += _omega[i, k] * (_fv[k] - fopt);
+                for (int k = 0; k < _m; k++) s += row[k] * (_fv[k] - fopt);
                 coef[i] = s;
             }
             double gqsq = 0, gisq = 0;
             var xopt = _pts[_kopt];
+            var gint = _yb;
+            double vint = InterpolantAtCenter(coef, gint);
             for (int j = 0; j < _n; j++)
             {
-                double gi = coef[_m + 1 + j] / _scale, gq = _gq[j];
+                double gi = gint[j], gq = _gq[j];
                 if (xopt[j] <= _lo[j]) { gq = Math.Min(0, gq); gi = Math.Min(0, gi); }
                 else if (xopt[j] >= _hi[j]) { gq = Math.Max(0, gq); gi = Math.Max(0, gi); }
                 gqsq += gq * gq;
@@ -209,8 +285,8 @@ public static partial class BoundedTrustRegion
             _itest = gqsq < 10 * gisq ? 0 : _itest + 1;
             if (_itest < 3) return;
             _itest = 0;
-            _qc = fopt + coef[_m];
-            for (int j = 0; j < _n; j++) _gq[j] = coef[_m + 1 + j] / _scale;
+            _qc = fopt + vint;
+            for (int j = 0; j < _n; j++) _gq[j] = gint[j];
             Array.Clear(_hq);
             double inv2 = 1 / (_scale * _scale);
             for (int k = 0; k < _m; k++)

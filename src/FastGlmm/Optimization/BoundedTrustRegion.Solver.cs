@@ -32,7 +32,7 @@ public static partial class BoundedTrustRegion
         private double[] _step;
 
         public Solver(Func<double[], double> f, double[] x0, double rhoBegin, double rhoEnd,
-            double[] lo, double[] hi, int maxEval)
+            double[] lo, double[] hi, int maxEval, double[,]? modelHessian = null)
         {
             _f = f; _n = x0.Length; _m = 2 * _n + 1; _maxEval = maxEval;
             _lo = lo; _hi = hi; _rho = rhoBegin; _delta = rhoBegin; _rhoEnd = rhoEnd;
@@ -42,12 +42,21 @@ public static partial class BoundedTrustRegion
             _fv = new double[_m];
             _step = new double[_n];
             _gq = new double[_n];
-            _hq = new double[_n, _n];
+            _hq = modelHessian is null ? new double[_n, _n] : (double[,])modelHessian.Clone();
             _center = new double[_n];
+            _base = new double[_n];
             _ys = new double[_m][];
-            int dim = _m + _n + 1;
-            _omega = new double[dim, dim];
+            _dim = _m + _n + 1;
+            _omega = new double[_dim * _dim];
+            _kkt = new double[_dim * _dim];
+            _work = new double[2 * _dim * _dim];
+            _wv = new double[_dim];
+            _tau = new double[_dim];
+            _coef = new double[_dim];
+            _yb = new double[_n];
+            _resid = new double[_m];
         }
+
 
         public OptimizerResult Run()
         {

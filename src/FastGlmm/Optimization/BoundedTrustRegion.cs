@@ -44,12 +44,17 @@ public static partial class BoundedTrustRegion
     /// <param name="settings">Only <see cref="OptimizerSettings.MaxEvaluations"/> is used: at that many calls of
     /// f the run stops with Converged = false and a message naming the limit. The f and x tolerances of
     /// Nelder–Mead have no role here; ρ_end plays their part.</param>
+    /// <param name="modelHessian">Optional curvature to start the quadratic model with (n × n row-major, symmetric),
+    /// e.g. the Hessian of a closely related problem at its optimum (a refit's original fit). The first model then
+    /// interpolates the 2n + 1 initial values by the least Frobenius-norm change of this Hessian, so the
+    /// off-diagonal curvature that the initial points cannot see is known from the start and fewer iterations
+    /// are needed. Null starts from zero curvature, as Powell's method.</param>
     /// <returns>The best finite point evaluated, its value, the exact number of calls of f, and whether ρ_end
     /// was reached. With n = 0 free variables f is called once.</returns>
     /// <exception cref="ArgumentException">Lengths differ, a bound or x0 is NaN, lower_i &gt; upper_i, ρ_begin or
     /// ρ_end is not positive and finite, ρ_end &gt; ρ_begin, or MaxEvaluations &lt; 1.</exception>
     public static OptimizerResult Minimize(Func<double[], double> f, double[] x0, double rhoBegin, double rhoEnd,
-        double[] lower, double[] upper, OptimizerSettings? settings = null)
+        double[] lower, double[] upper, OptimizerSettings? settings = null, double[]? modelHessian = null)
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(x0);
@@ -63,6 +68,8 @@ public static partial class BoundedTrustRegion
             throw new ArgumentException("rhoBegin and rhoEnd must be positive and finite");
         if (rhoEnd > rhoBegin) throw new ArgumentException("rhoEnd must not exceed rhoBegin");
         if (settings.MaxEvaluations < 1) throw new ArgumentException("MaxEvaluations must be at least 1");
+        if (modelHessian is not null && modelHessian.Length != n * n)
+            throw new ArgumentException($"modelHessian must have n² = {n * n} entries, not {modelHessian.Length}");
         for (int i = 0; i < n; i++)
         {
             if (double.IsNaN(x0[i]) || double.IsNaN(lower[i]) || double.IsNaN(upper[i]))
@@ -101,7 +108,18 @@ public static partial class BoundedTrustRegion
         var z0 = free.Select(i => full[i]).ToArray();
         var lz = free.Select(i => lower[i]).ToArray();
         var uz = free.Select(i => upper[i]).ToArray();
-        var r = new Solver(Reduced, z0, rho0, rho1, lz, uz, settings.MaxEvaluations).Run();
+        double[,]? h0 = null;
+        if (modelHessian is not null)
+        {
+            h0 = new double[free.Count, free.Count];
+            for (int a = 0; a < free.Count; a++)
+                for (int b = 0; b < free.Count; b++)
+                {
+                    double v = modelHessian[free[a] * n + free[b]];
+                    h0[a, b] = double.IsFinite(v) ? v : 0;
+                }
+        }
+        var r = new Solver(Reduced, z0, rho0, rho1, lz, uz, settings.MaxEvaluations, h0).Run();
         var x = (double[])full.Clone();
         for (int k = 0; k < free.Count; k++) x[free[k]] = r.X[k];
         return r with { X = x };
