@@ -164,7 +164,7 @@ public sealed partial class CudaGlmmBackend : IGlmmBackend, IBatchedPirlsOperati
     public void ReadModes(Span<double> u) { _dev.MakeCurrent(); _u.Download(u); }
 
     /// <inheritdoc/>
-    public void RunPirls(Span<double> pdev) => Pirls.RunLockstep(this, pdev);
+    public void RunPirls(Span<double> pdev, double tolerance = Pirls.DecreaseTolerance) => Pirls.RunLockstep(this, pdev, tolerance);
 
     /// <inheritdoc/>
     public void LogDeterminants(Span<double> logDet) { _dev.MakeCurrent(); _logdet.Download(logDet); }

@@ -25,9 +25,10 @@ public interface IGlmmBackend : IDisposable
 
     /// <summary>
     /// Runs <see cref="Likelihood.Pirls.RunBlock{TOps}"/> for every block (u only, at the current θ, β);
-    /// <paramref name="pdev"/>[b] receives the penalized deviance at the block's mode.
+    /// <paramref name="pdev"/>[b] receives the penalized deviance at the block's mode. Each block stops once its
+    /// predicted decrease is ≤ <paramref name="tolerance"/>.
     /// </summary>
-    void RunPirls(Span<double> pdev);
+    void RunPirls(Span<double> pdev, double tolerance = Likelihood.Pirls.DecreaseTolerance);
 
     /// <summary>Per block, log det A_b at the current u, as left by <see cref="RunPirls"/> (its final factorization).</summary>
     void LogDeterminants(Span<double> logDet);

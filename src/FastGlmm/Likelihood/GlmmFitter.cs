@@ -13,6 +13,9 @@ namespace FastGlmm.Likelihood;
 /// </summary>
 public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale, double Tolerance = 1e-3, double[]? Hessian = null)
 {
+    /// <summary>PIRLS's decrease tolerance in the refit's Laplace objective (see <see cref="Pirls.CoarseDecreaseTolerance"/>).</summary>
+    public double PirlsTolerance { get; init; } = Pirls.DecreaseTolerance;
+
     /// <summary>
     /// The warm start of refits of <paramref name="fit"/>'s model (lme4's <c>refit</c>): its θ̂ and β̂, β in units of
     /// its R_X standard errors (1 where a standard error is not positive and finite), and its deviance Hessian.
@@ -94,7 +97,7 @@ public static class GlmmFitter
         stage1?.Dispose();
 
         // Laplace and AGQ share one backend: every evaluation sets (θ, β) before it runs.
-        var lap = new LaplaceDeviance(frame, backend);
+        var lap = new LaplaceDeviance(frame, backend) { PirlsTolerance = warmStart?.PirlsTolerance ?? Pirls.DecreaseTolerance };
         Func<double[], double> laplace = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
         Func<double[], double> objective = laplace;
         if (nagq > 1)

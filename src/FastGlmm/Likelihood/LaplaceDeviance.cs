@@ -42,11 +42,14 @@ public sealed class LaplaceDeviance
     /// <summary>The backend.</summary>
     public IGlmmBackend Backend => _backend;
 
+    /// <summary>PIRLS's stopping tolerance on the predicted decrease (<see cref="Pirls.DecreaseTolerance"/> by default).</summary>
+    public double PirlsTolerance { get; init; } = Pirls.DecreaseTolerance;
+
     /// <summary>D_L at (θ, β). PIRLS starts from the previous evaluation's modes.</summary>
     public double Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         _backend.SetParameters(theta, beta);
-        Pirls.RunWithColdRestart(_backend, _pdev);
+        Pirls.RunWithColdRestart(_backend, _pdev, PirlsTolerance);
         // At convergence the backend holds log det A_b at û, and pdev = Σ d_i + ‖û_b‖².
         _backend.LogDeterminants(_ld);
         double d = 0;

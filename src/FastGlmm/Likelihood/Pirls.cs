@@ -29,16 +29,26 @@ public static class Pirls
     /// are in cache. On return u is the mode of every block, the backend holds log det A_b at it
     /// (<see cref="IGlmmBackend.LogDeterminants"/>), and <paramref name="pdev"/>[b] = Σ d_i + ‖u_b‖² there.
     /// </summary>
-    public static void Run(IGlmmBackend backend, double[] pdev) => backend.RunPirls(pdev);
+    public static void Run(IGlmmBackend backend, double[] pdev, double tolerance = DecreaseTolerance) =>
+        backend.RunPirls(pdev, tolerance);
+
+    /// <summary>
+    /// A looser stopping rule for objectives that are only optimized to a coarse tolerance (bootstrap refits, whose
+    /// optimizer stops at 1e-2 standard errors): the penalized deviance is then exact to ~1e-14 and the Laplace
+    /// terms to ~1e-7, far inside what such an optimizer resolves, and one IRLS pass per evaluation is saved.
+    /// Not for fits whose Hessian is taken by finite differences.
+    /// </summary>
+    public const double CoarseDecreaseTolerance = 1e-14;
 
     /// <summary>
     /// PIRLS for one block: drives a <see cref="PirlsBlockMachine"/> to the end through the block's
     /// operations. Returns the penalized deviance at the mode; throws <see cref="PirlsException"/> naming
     /// the block on failure.
     /// </summary>
-    public static double RunBlock<TOps>(ref TOps ops, int block) where TOps : IPirlsBlockOperations, allows ref struct
+    public static double RunBlock<TOps>(ref TOps ops, int block, double tolerance = DecreaseTolerance)
+        where TOps : IPirlsBlockOperations, allows ref struct
     {
-        var machine = new PirlsBlockMachine(block);
+        var machine = new PirlsBlockMachine(block, tolerance);
         while (true)
         {
             switch (machine.Next)
@@ -59,11 +69,11 @@ public static class Pirls
     /// action to the blocks that need it. The result equals <see cref="RunBlock{TOps}"/> per block. On return
     /// <paramref name="pdev"/>[b] = Σ d_i + ‖û_b‖² and every A_b is factored at û.
     /// </summary>
-    public static void RunLockstep(IBatchedPirlsOperations ops, Span<double> pdev)
+    public static void RunLockstep(IBatchedPirlsOperations ops, Span<double> pdev, double tolerance = DecreaseTolerance)
     {
         int nb = pdev.Length;
         var machines = new PirlsBlockMachine[nb];
-        for (int b = 0; b < nb; b++) machines[b] = new PirlsBlockMachine(b);
+        for (int b = 0; b < nb; b++) machines[b] = new PirlsBlockMachine(b, tolerance);
         var mask = new bool[nb];
         var values = new double[nb];
         var ok = new bool[nb];
@@ -103,16 +113,16 @@ public static class Pirls
     }
 
     /// <summary>
-    /// As <see cref="Run(IGlmmBackend, double[])"/>, retrying once from u = 0 when the warm start fails:
+    /// As <see cref="Run(IGlmmBackend, double[], double)"/>, retrying once from u = 0 when the warm start fails:
     /// a warm start from a distant point can fail where a cold start does not.
     /// </summary>
-    public static void RunWithColdRestart(IGlmmBackend backend, double[] pdev)
+    public static void RunWithColdRestart(IGlmmBackend backend, double[] pdev, double tolerance = DecreaseTolerance)
     {
-        try { Run(backend, pdev); }
+        try { Run(backend, pdev, tolerance); }
         catch (PirlsException)
         {
             backend.ResetModes();
-            Run(backend, pdev);
+            Run(backend, pdev, tolerance);
         }
     }
 

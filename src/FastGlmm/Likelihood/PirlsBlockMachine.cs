@@ -37,14 +37,19 @@ public struct PirlsBlockMachine
     private enum Phase : byte { Start, Candidate, Restore, RestoreSolve, Finished }
 
     private readonly int _block;
+    private readonly double _tolerance;
     private Phase _phase;
     private double _pdev, _previous, _decrease;
     private int _iteration, _halvings;
 
     /// <summary>A machine for block <paramref name="block"/> (0-based), whose first action is <see cref="PirlsAction.EvaluateCurrent"/>.</summary>
-    public PirlsBlockMachine(int block)
+    public PirlsBlockMachine(int block) : this(block, Pirls.DecreaseTolerance) { }
+
+    /// <summary>As <see cref="PirlsBlockMachine(int)"/>, stopping once the predicted decrease is ≤ <paramref name="tolerance"/>.</summary>
+    public PirlsBlockMachine(int block, double tolerance)
     {
         _block = block;
+        _tolerance = tolerance;
         _phase = Phase.Start;
         _previous = double.PositiveInfinity;
         Next = PirlsAction.EvaluateCurrent;
@@ -108,7 +113,7 @@ public struct PirlsBlockMachine
             return;
         }
         if (!positiveDefinite) throw new PirlsException(_block, "the system Λ'Z'WZΛ + I is not positive definite");
-        if (decrease <= Pirls.DecreaseTolerance || (decrease < 1e-18 && decrease > 0.5 * _previous))
+        if (decrease <= _tolerance || (decrease < 1e-18 && decrease > 0.5 * _previous))
         {
             Finish();
             return;

@@ -23,7 +23,7 @@ public class LockstepPirlsTests
         public GlmmProblem Problem => inner.Problem;
         public void SetParameters(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta) => inner.SetParameters(theta, beta);
         public void ResetModes() => inner.ResetModes();
-        public void RunPirls(Span<double> pdev) { Rounds++; Pirls.RunLockstep((IBatchedPirlsOperations)inner, pdev); }
+        public void RunPirls(Span<double> pdev, double tolerance = Pirls.DecreaseTolerance) { Rounds++; Pirls.RunLockstep((IBatchedPirlsOperations)inner, pdev, tolerance); }
         public void LogDeterminants(Span<double> logDet) => inner.LogDeterminants(logDet);
         public void Halve(ReadOnlySpan<bool> flagged) => inner.Halve(flagged);
         public void Accept(ReadOnlySpan<bool> flagged) => inner.Accept(flagged);

@@ -4,13 +4,13 @@ namespace FastGlmm.Backends.Cpu;
 
 internal sealed partial class CpuGlmmBackend<TLink, TDist>
 {
-    public void RunPirls(Span<double> pdev)
+    public void RunPirls(Span<double> pdev, double tolerance = Pirls.DecreaseTolerance)
     {
         var res = new double[_p.BlockCount];
         ForBlocks(b =>
         {
             var ops = new BlockOps(this, b);
-            res[b] = Pirls.RunBlock(ref ops, b);
+            res[b] = Pirls.RunBlock(ref ops, b, tolerance);
         });
         res.CopyTo(pdev);
     }
