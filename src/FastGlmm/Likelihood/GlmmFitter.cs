@@ -111,29 +111,24 @@ public static class GlmmFitter
         // changes D by about 1 in every direction, which the trust-region method needs to be efficient).
         var scale = new double[nt + p];
         var v1 = theta1.Concat(beta1).ToArray();
+        // A warm start's Hessian gives c_i directly; otherwise central differences at the stage-1 estimate.
         var hess = warmStart?.Hessian is { } wh && wh.Length == (nt + p) * (nt + p) ? wh : null;
         int extra = 0;
-        if (hess is not null)
+        double f1 = double.NaN;
+        for (int i = 0; i < nt; i++)
         {
-            for (int i = 0; i < nt; i++)
+            double curv;
+            if (hess is not null) curv = hess[i * (nt + p) + i];
+            else
             {
-                double curv = hess[i * (nt + p) + i];
-                scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
-            }
-        }
-        else
-        {
-            double f1 = laplace(v1);
-            extra = 1;
-            for (int i = 0; i < nt; i++)
-            {
+                if (extra == 0) { f1 = laplace(v1); extra = 1; }
                 double h = 1e-3 * Math.Max(1, Math.Abs(v1[i]));
                 var a = (double[])v1.Clone(); a[i] += h;
                 var c = (double[])v1.Clone(); c[i] -= h;
-                double curv = (laplace(a) - 2 * f1 + laplace(c)) / (h * h);
+                curv = (laplace(a) - 2 * f1 + laplace(c)) / (h * h);
                 extra += 2;
-                scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
             }
+            scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
         }
         for (int j = 0; j < p; j++)
         {

@@ -24,6 +24,14 @@ public static class Pirls
     public const double DecreaseTolerance = 1e-24;
 
     /// <summary>
+    /// A looser stopping rule for objectives that are only optimized to a coarse tolerance (bootstrap refits, whose
+    /// optimizer stops at 1e-2 standard errors): the penalized deviance is then exact to ~1e-14 and the Laplace
+    /// terms to ~1e-7, far inside what such an optimizer resolves, and one IRLS pass per evaluation is saved.
+    /// Not for fits whose Hessian is taken by finite differences.
+    /// </summary>
+    public const double CoarseDecreaseTolerance = 1e-14;
+
+    /// <summary>
     /// Runs PIRLS to convergence from the backend's current modes (a warm start). The backend runs
     /// <see cref="RunBlock{TOps}"/> for every block, each block's iterations back to back while its rows
     /// are in cache. On return u is the mode of every block, the backend holds log det A_b at it
@@ -31,14 +39,6 @@ public static class Pirls
     /// </summary>
     public static void Run(IGlmmBackend backend, double[] pdev, double tolerance = DecreaseTolerance) =>
         backend.RunPirls(pdev, tolerance);
-
-    /// <summary>
-    /// A looser stopping rule for objectives that are only optimized to a coarse tolerance (bootstrap refits, whose
-    /// optimizer stops at 1e-2 standard errors): the penalized deviance is then exact to ~1e-14 and the Laplace
-    /// terms to ~1e-7, far inside what such an optimizer resolves, and one IRLS pass per evaluation is saved.
-    /// Not for fits whose Hessian is taken by finite differences.
-    /// </summary>
-    public const double CoarseDecreaseTolerance = 1e-14;
 
     /// <summary>
     /// PIRLS for one block: drives a <see cref="PirlsBlockMachine"/> to the end through the block's

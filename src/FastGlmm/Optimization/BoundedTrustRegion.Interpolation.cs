@@ -12,13 +12,13 @@ public static partial class BoundedTrustRegion
 
         // Scaled displacements y_k = (x_k − _base)/_scale and Ω = W⁻¹ (row-major,
         // _dim × _dim) for the KKT matrix W = [[A, Yᵀ], [Y, 0]], A_ij = ½(y_i·y_j)², Y = rows [1 … 1] and
-        // [y_1 … y_m]; _dim = m + n + 1. _kkt and _work are the rebuild's scratch; _wv and _tau the
-        // Lagrange-value scratch (w and Ωw of one candidate). A rebuild sets _base = x_opt and _scale so that
+        // [y_1 … y_m]; _dim = m + n + 1. _kkt and _work are the rebuild's scratch; _yb, _wv and _tau the
+        // Lagrange-value scratch (y, w and Ωw of one candidate); _gb a gradient at the model centre. A rebuild sets _base = x_opt and _scale so that
         // max ‖y_k‖ = 1; replacements then update Ω in O(_dim²) about that fixed base, even when x_opt moves,
         // until x_opt drifts far from the base or the set shrinks well below the scale.
         private readonly double[][] _ys;
         private readonly double[] _base;
-        private readonly double[] _omega, _kkt, _work, _wv, _tau, _yb, _coef, _resid;
+        private readonly double[] _omega, _kkt, _work, _wv, _tau, _yb, _gb, _coef, _resid;
         private readonly int _dim;
         private double _scale = 1;
 
@@ -140,8 +140,8 @@ public static partial class BoundedTrustRegion
                 for (int k = 0; k < _m; k++) s += row[k] * r[k];
                 coef[i] = s;
             }
-            _qc += InterpolantAtCenter(coef, _yb);
-            for (int j = 0; j < _n; j++) _gq[j] += _yb[j];
+            _qc += InterpolantAtCenter(coef, _gb);
+            for (int j = 0; j < _n; j++) _gq[j] += _gb[j];
             double inv2 = 1 / (_scale * _scale);
             for (int k = 0; k < _m; k++)
             {
@@ -272,7 +272,7 @@ public static partial class BoundedTrustRegion
             }
             double gqsq = 0, gisq = 0;
             var xopt = _pts[_kopt];
-            var gint = _yb;
+            var gint = _gb;
             double vint = InterpolantAtCenter(coef, gint);
             for (int j = 0; j < _n; j++)
             {

@@ -54,9 +54,9 @@ public static partial class BoundedTrustRegion
             _tau = new double[_dim];
             _coef = new double[_dim];
             _yb = new double[_n];
+            _gb = new double[_n];
             _resid = new double[_m];
         }
-
 
         public OptimizerResult Run()
         {
