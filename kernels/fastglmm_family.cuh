@@ -3,6 +3,10 @@
 #pragma once
 #include "fastglmm_codes.h"
 
+#ifndef FG_WARP
+#define FG_WARP 32 // lanes per warp (the CPU emulator of the tests builds with 1)
+#endif
+
 #define FG_EPS 2.220446049250313080847263336181640625e-16
 #define FG_LOG_SQRT_2PI 0.918938533204672741780329736406
 

@@ -6,9 +6,6 @@
 
 #define FG_MAX_M 8    // random effects per block the batched kernels handle
 #define FG_MAX_P 16   // fixed effects the joint (u, beta) kernels handle
-#ifndef FG_WARP
-#define FG_WARP 32    // lanes per warp (the CPU emulator of the tests builds with 1)
-#endif
 
 typedef struct fg_problem {
     const double* x;          // n x p, column-major

@@ -1,6 +1,12 @@
+using FastGlmm.Backends.Cpu;
 using FastGlmm.Model;
 
 namespace FastGlmm.Backends.Cuda;
+
+/// <summary>The backends one <c>--backend</c> choice resolves to.</summary>
+/// <param name="Glmm">Runs the GLMM objectives (Laplace, AGQ, PIRLS).</param>
+/// <param name="Importance">Runs Monte Carlo likelihood's importance weights.</param>
+public sealed record BackendFactories(GlmmBackendFactory Glmm, ImportanceBackendFactory Importance);
 
 /// <summary>Which backend runs the GLMM objectives.</summary>
 public enum BackendChoice
@@ -48,12 +54,20 @@ public static class BackendSelection
     }
 
     /// <summary>
-    /// The factory for <paramref name="choice"/>; notes go to <paramref name="note"/>. <paramref name="probe"/>
-    /// opens the device (default <see cref="CudaDevice.TryOpen"/>; tests pass their own).
+    /// The GLMM objective backend for <paramref name="choice"/>; notes go to <paramref name="note"/>.
+    /// <paramref name="probe"/> opens the device (default <see cref="CudaDevice.TryOpen"/>; tests pass their own).
     /// </summary>
-    public static GlmmBackendFactory Resolve(BackendChoice choice, bool isExplicit, Action<string> note, Func<(CudaDevice?, string)>? probe = null)
+    public static GlmmBackendFactory Resolve(BackendChoice choice, bool isExplicit, Action<string> note, Func<(CudaDevice?, string)>? probe = null) =>
+        ResolveAll(choice, isExplicit, note, probe).Glmm;
+
+    /// <summary>
+    /// Both backends for <paramref name="choice"/> from one device probe: GLMM objectives and Monte Carlo
+    /// importance weights. A model or sample the kernels cannot take runs on the CPU with a note.
+    /// </summary>
+    public static BackendFactories ResolveAll(BackendChoice choice, bool isExplicit, Action<string> note, Func<(CudaDevice?, string)>? probe = null)
     {
-        if (choice == BackendChoice.Cpu) return GlmmBackends.Cpu;
+        var cpu = new BackendFactories(GlmmBackends.Cpu, CpuImportanceBackend.Create);
+        if (choice == BackendChoice.Cpu) return cpu;
         probe ??= () => (CudaDevice.TryOpen(out var r), r);
         var (device, reason) = probe();
         if (device is null)
@@ -61,9 +75,9 @@ public static class BackendSelection
             if (choice == BackendChoice.Cuda) throw new UserInputException($"--backend cuda: no usable GPU: {reason}");
             if (isExplicit || !reason.Contains("was not found", StringComparison.Ordinal))
                 note($"note: backend auto: using the CPU ({reason})");
-            return GlmmBackends.Cpu;
+            return cpu;
         }
-        return problem =>
+        return new BackendFactories(problem =>
         {
             if (CudaGlmmBackend.Unsupported(problem) is { } why)
             {
@@ -71,6 +85,14 @@ public static class BackendSelection
                 return GlmmBackends.Cpu(problem);
             }
             return new CudaGlmmBackend(problem, device);
-        };
+        }, sample =>
+        {
+            if (CudaImportanceBackend.Unsupported(sample.Design) is { } why)
+            {
+                note($"note: the Monte Carlo likelihood runs on the CPU backend: {why}");
+                return CpuImportanceBackend.Create(sample);
+            }
+            return new CudaImportanceBackend(sample, device);
+        });
     }
 }

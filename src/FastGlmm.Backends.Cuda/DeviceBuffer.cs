@@ -47,6 +47,15 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
             _device.Driver.Check(_device.Driver.cuMemcpyHtoD(Pointer, h, (nuint)(host.Length * (long)sizeof(T))), "cuMemcpyHtoD");
     }
 
+    /// <summary>Copies <paramref name="host"/> into the buffer from element <paramref name="at"/> on.</summary>
+    public void UploadAt(long at, ReadOnlySpan<T> host)
+    {
+        if (at < 0 || at + host.Length > Length) throw new ArgumentException("more elements than the buffer holds", nameof(host));
+        if (host.IsEmpty) return;
+        fixed (T* h = host)
+            _device.Driver.Check(_device.Driver.cuMemcpyHtoD(Pointer + (ulong)(at * sizeof(T)), h, (nuint)(host.Length * (long)sizeof(T))), "cuMemcpyHtoD");
+    }
+
     /// <summary>Copies the first <paramref name="host"/>.Length elements to <paramref name="host"/>.</summary>
     public void Download(Span<T> host)
     {

@@ -18,10 +18,16 @@ public class KernelContractTests
         string.Concat(snake.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 
     [Fact]
-    public void ProblemParameters_MatchesHeaderStruct()
+    public void ProblemParameters_MatchesHeaderStruct() => AssertStructMatches<ProblemParameters>("fastglmm_problem.h", "fg_problem");
+
+    [Fact]
+    public void ImportanceParameters_MatchesHeaderStruct() => AssertStructMatches<ImportanceParameters>("fastglmm_importance.h", "fg_importance");
+
+    private static void AssertStructMatches<T>(string file, string name) where T : struct
     {
-        string header = Kernels("fastglmm_problem.h");
-        var body = Regex.Match(header, @"typedef struct fg_problem \{(.*?)\} fg_problem;", RegexOptions.Singleline).Groups[1].Value;
+        string header = Kernels(file);
+        var body = Regex.Match(header, $@"typedef struct {name} \{{(.*?)\}} {name};", RegexOptions.Singleline).Groups[1].Value;
+        Assert.False(string.IsNullOrWhiteSpace(body), $"no struct {name} in {file}");
         var fields = new List<(string Name, bool Pointer)>();
         foreach (var raw in body.Split('\n'))
         {
@@ -30,12 +36,12 @@ public class KernelContractTests
             var m = Regex.Match(line, @"^(const\s+)?(double|int|long long)\s*(\*?)\s*(.*);$");
             Assert.True(m.Success, $"unparsed header line: {line}");
             bool pointer = m.Groups[3].Value == "*";
-            foreach (var name in m.Groups[4].Value.Split(',')) fields.Add((name.Trim().TrimStart('*'), pointer || name.Trim().StartsWith('*')));
+            foreach (var field in m.Groups[4].Value.Split(',')) fields.Add((field.Trim().TrimStart('*'), pointer || field.Trim().StartsWith('*')));
         }
-        var cs = typeof(ProblemParameters).GetFields(BindingFlags.Public | BindingFlags.Instance).OrderBy(f => System.Runtime.InteropServices.Marshal.OffsetOf<ProblemParameters>(f.Name)).ToArray();
+        var cs = typeof(T).GetFields(BindingFlags.Public | BindingFlags.Instance).OrderBy(f => System.Runtime.InteropServices.Marshal.OffsetOf<T>(f.Name)).ToArray();
         Assert.Equal(fields.Select(f => Pascal(f.Name)), cs.Select(f => f.Name));
         for (int i = 0; i < cs.Length; i++) Assert.Equal(fields[i].Pointer ? typeof(ulong) : typeof(int), cs[i].FieldType);
-        Assert.Equal(0, System.Runtime.InteropServices.Marshal.SizeOf<ProblemParameters>() % 8);
+        Assert.Equal(0, System.Runtime.InteropServices.Marshal.SizeOf<T>() % 8);
     }
 
     [Fact]
@@ -44,6 +50,10 @@ public class KernelContractTests
         string header = Kernels("fastglmm_problem.h");
         Assert.Equal(CudaGlmmBackend.MaxBlockSize, int.Parse(Regex.Match(header, @"#define FG_MAX_M (\d+)").Groups[1].Value));
         Assert.Equal(CudaGlmmBackend.MaxFixedEffects, int.Parse(Regex.Match(header, @"#define FG_MAX_P (\d+)").Groups[1].Value));
+        string importance = Kernels("fastglmm_importance.h");
+        Assert.Equal(CudaImportanceBackend.MaxParameters, int.Parse(Regex.Match(importance, @"#define FG_IS_MAX_D (\d+)").Groups[1].Value));
+        Assert.Equal(CudaImportanceBackend.MaxFixedEffects, int.Parse(Regex.Match(importance, @"#define FG_IS_MAX_P (\d+)").Groups[1].Value));
+        Assert.Equal(CudaImportanceBackend.ChunkDraws, int.Parse(Regex.Match(importance, @"#define FG_IS_CHUNK (\d+)").Groups[1].Value));
     }
 
     [Fact]

@@ -3,7 +3,8 @@ namespace FastGlmm.Backends.Cuda.Kernels;
 /// <summary>
 /// Launches a kernel through cuLaunchKernel. Arguments are passed as 64-bit slots (device pointers, or an
 /// int/double widened with <see cref="Int"/> / <see cref="Double"/>; the device reads the low bytes of a
-/// slot, which is right on little-endian hosts) after an optional by-value <see cref="ProblemParameters"/>.
+/// slot, which is right on little-endian hosts) after an optional by-value parameter struct
+/// (<see cref="ProblemParameters"/> or <see cref="ImportanceParameters"/>).
 /// </summary>
 internal static unsafe class KernelLaunch
 {
@@ -19,8 +20,9 @@ internal static unsafe class KernelLaunch
     /// <summary>Grid size (CUDA blocks) for <paramref name="threads"/> threads.</summary>
     public static uint Grid(long threads) => (uint)Math.Max(1, (threads + BlockThreads - 1) / BlockThreads);
 
-    /// <summary>Launches <paramref name="function"/> over <paramref name="threads"/> threads with the problem and further slots.</summary>
-    public static void Run(CudaDevice device, IntPtr function, string name, long threads, in ProblemParameters problem, params ReadOnlySpan<ulong> args)
+    /// <summary>Launches <paramref name="function"/> over <paramref name="threads"/> threads with the parameter struct and further slots.</summary>
+    public static void Run<TParameters>(CudaDevice device, IntPtr function, string name, long threads, in TParameters problem, params ReadOnlySpan<ulong> args)
+        where TParameters : unmanaged
     {
         var slots = stackalloc ulong[Math.Max(1, args.Length)];
         var ptrs = stackalloc void*[args.Length + 1];

@@ -20,7 +20,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
     public Option<string?> Weights { get; } = new("--weights") { Description = "Column of prior weights" };
     public Option<string?> Backend { get; } = new("--backend")
     {
-        Description = $"GLMM objectives on: auto (CUDA when a usable GPU, driver and NVRTC exist, else the CPU; the default), cpu or cuda. Default from {Backends.Cuda.BackendSelection.EnvironmentVariable}",
+        Description = $"GLMM objectives and Monte Carlo importance weights on: auto (CUDA when a usable GPU, driver and NVRTC exist, else the CPU; the default), cpu or cuda. Default from {Backends.Cuda.BackendSelection.EnvironmentVariable}",
     };
 
     public void AddTo(Command c)
@@ -43,8 +43,8 @@ internal sealed class ModelOptions(string remlText, string mlText)
         var (choice, isExplicit) = Backends.Cuda.BackendSelection.Parse(r.GetValue(Backend));
         if (spec.IsLinearMixedModel && choice == Backends.Cuda.BackendChoice.Cuda)
             stderr.WriteLine("note: linear mixed models are fitted on the CPU (profiled least squares); --backend cuda applies to GLMMs");
-        var backend = spec.IsLinearMixedModel ? null : Backends.Cuda.BackendSelection.Resolve(choice, isExplicit, stderr.WriteLine);
-        return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backend });
+        var backends = spec.IsLinearMixedModel ? null : Backends.Cuda.BackendSelection.ResolveAll(choice, isExplicit, stderr.WriteLine);
+        return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backends?.Glmm, ImportanceBackend = backends?.Importance });
     }
 
     /// <summary>Builds the model frame from the loaded table.</summary>

@@ -59,7 +59,7 @@ internal static class FitSummaryWriter
             o.WriteLine("Use --json and read beta_covariance if you need it.");
         }
         else if (p > 1) WriteCorrelation(o, fit);
-        if (fit.MonteCarlo is { } report) MonteCarloWriter.Write(o, report, Digits);
+        if (fit.MonteCarlo is { } report) MonteCarloWriter.Write(o, report, Digits, fit.Backend);
     }
 
     /// <summary>2(1 − Φ(|z|)), computed as 2Φ(−|z|) for full precision in the tail.</summary>

@@ -10,12 +10,12 @@ namespace FastGlmm.Cli.Printing;
 internal static class MonteCarloWriter
 {
     /// <summary>Writes the section.</summary>
-    public static void Write(TextWriter o, MonteCarloReport r, int digits)
+    public static void Write(TextWriter o, MonteCarloReport r, int digits, string backend)
     {
         o.WriteLine();
         o.WriteLine("Monte Carlo likelihood approximation (importance sampling per independent block):");
         o.WriteLine($" {r.Blocks} blocks, m = {r.DrawsPerBlock} draws per block ({r.TotalDraws} in all), seed {r.Seed}, " +
-            $"{r.Recentrings} re-centring{(r.Recentrings == 1 ? "" : "s")}");
+            $"{r.Recentrings} re-centring{(r.Recentrings == 1 ? "" : "s")}, importance weights on the {backend} backend");
         o.WriteLine($" mixture: {r.MixtureWeights[0]:G3} t5 + {r.MixtureWeights[1]:G3} Laplace normal + {r.MixtureWeights[2]:G3} prior normal");
         o.WriteLine($" logLik MCSE: {RFormat.Format(r.LogLikMcse, digits).Trim()}   (Laplace logLik at the start: {RFormat.Format(r.LaplaceLogLik, 8).Trim()})");
         o.WriteLine($" effective sample size per block: min {r.MinEffectiveSampleSize:F0}, median {r.MedianEffectiveSampleSize:F0}");

@@ -2,10 +2,14 @@ using FastGlmm.MonteCarlo;
 
 namespace FastGlmm.Backends;
 
+/// <summary>Creates an importance backend over a sample (the sample is copied to the backend's device once, here).</summary>
+public delegate IImportanceBackend ImportanceBackendFactory(ImportanceSample sample);
+
 /// <summary>
 /// The batched operation of Monte Carlo maximum likelihood: for every block at once, evaluate the importance
 /// log weights of all m draws of an <see cref="ImportanceSample"/> (draws × rows of the block) and reduce them
-/// to per-block estimates (<see cref="BlockEstimate"/>). The math is <see cref="ImportanceKernel"/>'s.
+/// to per-block estimates (<see cref="BlockEstimate"/>). The math is <see cref="ImportanceKernel"/>'s (a batched
+/// backend may reduce through <see cref="ImportanceSums"/>).
 /// </summary>
 public interface IImportanceBackend : IDisposable
 {

@@ -32,4 +32,7 @@ public sealed record FitOptions
     /// use the profiled least-squares path on the CPU whatever this says.
     /// </summary>
     public Backends.GlmmBackendFactory? Backend { get; init; }
+
+    /// <summary>The backend Monte Carlo likelihood's importance weights run on (with <see cref="Mcml"/>); null for the CPU.</summary>
+    public Backends.ImportanceBackendFactory? ImportanceBackend { get; init; }
 }

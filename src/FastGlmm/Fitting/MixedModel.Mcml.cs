@@ -19,7 +19,7 @@ public static partial class MixedModel
         var prob = lap.Backend.Problem;
         var layout = prob.Layout;
         int nt = layout.Count, p = frame.X.Columns, d = p + nt;
-        var fit = McmlFitter.Fit(prob, lap.Theta, lap.Beta, mcml);
+        var fit = McmlFitter.Fit(prob, lap.Theta, lap.Beta, mcml, o.ImportanceBackend);
         var report = McmlSummary.Report(fit, frame.X.ColumnNames, mcml, -lap.Deviance / 2);
         var covBeta = new double[p * p];
         for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) covBeta[i * p + j] = fit.Covariance[i * d + j];

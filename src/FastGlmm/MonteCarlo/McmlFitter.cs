@@ -42,8 +42,12 @@ public sealed record McmlFit(double[] Theta, double[] Beta, double[] Psi, McmlEv
 /// </summary>
 public static class McmlFitter
 {
-    /// <summary>Fits from (θ₀, β₀), usually the Laplace estimates.</summary>
-    public static McmlFit Fit(GlmmProblem problem, double[] theta0, double[] beta0, McmlOptions options)
+    /// <summary>
+    /// Fits from (θ₀, β₀), usually the Laplace estimates, with the importance weights evaluated by
+    /// <paramref name="backend"/> (null: the CPU).
+    /// </summary>
+    public static McmlFit Fit(GlmmProblem problem, double[] theta0, double[] beta0, McmlOptions options,
+        Backends.ImportanceBackendFactory? backend = null)
     {
         options.Check();
         ConditionalLogLikelihood.CheckSupported(problem.Family);
@@ -56,8 +60,8 @@ public static class McmlFitter
         {
             var (proposals, floored) = ProposalBuilder.Build(design, centreTheta, centreBeta, options.Mixture);
             var sample = new ImportanceSample(design, proposals, options.DrawsPerBlock, options.Seed, round);
-            using var backend = CpuImportanceBackend.Create(sample);
-            var mcla = new McmlLikelihood(design, backend);
+            using var engine = (backend ?? CpuImportanceBackend.Create)(sample);
+            var mcla = new McmlLikelihood(design, engine);
             var start = centreBeta.Concat(PrecisionFactor.FromTheta(layout, floored)).ToArray();
             // The optimizer returns one of the points it evaluated: keep each evaluation (a few per fit) so the
             // final one, with its Monte Carlo covariance and ESS, is not computed again.
@@ -83,7 +87,7 @@ public static class McmlFitter
             for (int j = 0; j < p; j++)
                 if (!(Math.Abs(beta[j] - centreBeta[j]) <= options.RecentreBetaSe * Math.Sqrt(Math.Abs(cov[j * d + j])))) far = true;
             if (!far || round >= options.MaxRecentrings || !double.IsFinite(final.LogLik))
-                return new McmlFit(theta, beta, opt.X, final, rounds, cov, Sandwich(cov, final.GradientCovariance, d), design, backend.Name);
+                return new McmlFit(theta, beta, opt.X, final, rounds, cov, Sandwich(cov, final.GradientCovariance, d), design, engine.Name);
             centreTheta = theta;
             centreBeta = beta;
         }
@@ -91,17 +95,18 @@ public static class McmlFitter
 
     /// <summary>
     /// The MCLA at fixed (θ, β), with the importance densities centred there (for checks against exact
-    /// likelihoods): ψ = (β, M(θ)) must have every diagonal θ positive.
+    /// likelihoods): ψ = (β, M(θ)) must have every diagonal θ positive. <paramref name="backend"/> null: the CPU.
     /// </summary>
-    public static McmlEvaluation EvaluateAt(GlmmProblem problem, double[] theta, double[] beta, McmlOptions options)
+    public static McmlEvaluation EvaluateAt(GlmmProblem problem, double[] theta, double[] beta, McmlOptions options,
+        Backends.ImportanceBackendFactory? backend = null)
     {
         options.Check();
         ConditionalLogLikelihood.CheckSupported(problem.Family);
         var design = new ImportanceDesign(problem);
         var (proposals, _) = ProposalBuilder.Build(design, theta, beta, options.Mixture);
         var sample = new ImportanceSample(design, proposals, options.DrawsPerBlock, options.Seed, 0);
-        using var backend = CpuImportanceBackend.Create(sample);
-        return new McmlLikelihood(design, backend).Evaluate(beta.Concat(PrecisionFactor.FromTheta(problem.Layout, theta)).ToArray());
+        using var engine = (backend ?? CpuImportanceBackend.Create)(sample);
+        return new McmlLikelihood(design, engine).Evaluate(beta.Concat(PrecisionFactor.FromTheta(problem.Layout, theta)).ToArray());
     }
 
     /// <summary>The smallest random-effect SD (T_ii = 1/M_ii) below which the fit stops as a boundary fit.</summary>

@@ -22,6 +22,7 @@ using std::fmin; using std::fmax; using std::rint; using std::lgamma;
 
 #include "glmm_rows.cu"
 #include "glmm_blocks.cu"
+#include "importance.cu"
 
 typedef void (*fg_launcher)(void**);
 #define ARG(T, i) (*(T*)args[i])
@@ -36,11 +37,20 @@ static void L_sumsq(void** args) { fg_sumsq(ARG(fg_problem, 0), ARG(double*, 1))
 static void L_joint_block(void** args) { fg_joint_block(ARG(fg_problem, 0), ARG(unsigned char*, 1)); }
 static void L_joint_solve(void** args) { fg_joint_solve(ARG(fg_problem, 0)); }
 static void L_reduce(void** args) { fg_reduce(ARG(const double*, 0), ARG(long long, 1), ARG(int, 2), ARG(int, 3), ARG(double*, 4)); }
+static void L_is_fixed(void** args) { fg_is_fixed(ARG(fg_importance, 0)); }
+static void L_is_draw(void** args) { fg_is_draw(ARG(fg_importance, 0)); }
+static void L_is_max(void** args) { fg_is_max(ARG(fg_importance, 0)); }
+static void L_is_block_max(void** args) { fg_is_block_max(ARG(fg_importance, 0)); }
+static void L_is_sums(void** args) { fg_is_sums(ARG(fg_importance, 0)); }
+static void L_is_moments(void** args) { fg_is_moments(ARG(fg_importance, 0)); }
+static void L_is_block_sum(void** args) { fg_is_block_sum(ARG(fg_importance, 0), ARG(int, 1), ARG(double*, 2)); }
 
 static const struct { const char* name; fg_launcher f; } kLaunchers[] = {
     {"fg_linear_predictor", L_linear_predictor}, {"fg_pass", L_pass}, {"fg_loglik", L_loglik}, {"fg_agq", L_agq},
     {"fg_joint_pass", L_joint_pass}, {"fg_solve", L_solve}, {"fg_step", L_step}, {"fg_sumsq", L_sumsq},
     {"fg_joint_block", L_joint_block}, {"fg_joint_solve", L_joint_solve}, {"fg_reduce", L_reduce},
+    {"fg_is_fixed", L_is_fixed}, {"fg_is_draw", L_is_draw}, {"fg_is_max", L_is_max}, {"fg_is_block_max", L_is_block_max},
+    {"fg_is_sums", L_is_sums}, {"fg_is_moments", L_is_moments}, {"fg_is_block_sum", L_is_block_sum},
 };
 
 extern "C" {
@@ -96,7 +106,7 @@ int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
 int cuGetErrorName(int e, const char** s) { *s = e == 2 ? "CUDA_ERROR_OUT_OF_MEMORY" : e == 500 ? "CUDA_ERROR_NOT_FOUND" : "CUDA_ERROR_EMULATED"; return 0; }
 int cuGetErrorString(int, const char** s) { *s = "emulated error"; return 0; }
 
-// ---- NVRTC: a "program" is its name; compiling checks that it is one of the two built in ----
+// ---- NVRTC: a "program" is its name; compiling checks that it is one of those built in ----
 struct fg_program { std::string name; };
 int nvrtcVersion(int* major, int* minor) { *major = 13; *minor = 0; return 0; }
 int nvrtcCreateProgram(void** prog, const char*, const char* name, int, const char* const*, const char* const*)
@@ -107,7 +117,7 @@ int nvrtcCreateProgram(void** prog, const char*, const char* name, int, const ch
 int nvrtcCompileProgram(void* prog, int, const char* const*)
 {
     auto* p = (fg_program*)prog;
-    return p->name == "glmm_rows.cu" || p->name == "glmm_blocks.cu" ? 0 : 6; // NVRTC_ERROR_COMPILATION
+    return p->name == "glmm_rows.cu" || p->name == "glmm_blocks.cu" || p->name == "importance.cu" ? 0 : 6; // NVRTC_ERROR_COMPILATION
 }
 int nvrtcGetProgramLogSize(void*, size_t* n) { *n = 1; return 0; }
 int nvrtcGetProgramLog(void*, char* log) { log[0] = 0; return 0; }
