@@ -25,7 +25,7 @@ public static class Pirls
 
     /// <summary>
     /// A looser stopping rule for objectives that are only optimized to a coarse tolerance (bootstrap refits, whose
-    /// optimizer stops at 1e-2 standard errors): the penalized deviance is then exact to ~1e-14 and the Laplace
+    /// optimizer stops at 1e-2 to 2e-2 standard errors): the penalized deviance is then exact to ~1e-14 and the Laplace
     /// terms to ~1e-7, far inside what such an optimizer resolves, and one IRLS pass per evaluation is saved.
     /// Not for fits whose Hessian is taken by finite differences.
     /// </summary>
