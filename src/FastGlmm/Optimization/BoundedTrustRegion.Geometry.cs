@@ -2,7 +2,7 @@ namespace FastGlmm.Optimization;
 
 public static partial class BoundedTrustRegion
 {
-    private sealed partial class Solver
+    internal sealed partial class Solver
     {
         /// <summary>
         /// A new position x_opt + d for interpolation point <paramref name="knew"/>, ‖d‖ ≤ <paramref name="adelt"/>,

@@ -2,7 +2,7 @@ namespace FastGlmm.Optimization;
 
 public static partial class BoundedTrustRegion
 {
-    private sealed partial class Solver
+    internal sealed partial class Solver
     {
         // The model Q(x) = _qc + _gq·(x − c) + ½(x − c)ᵀ_hq(x − c) about c = _center (kept equal to x_opt).
         private double _qc;

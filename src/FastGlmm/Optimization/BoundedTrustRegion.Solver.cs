@@ -9,9 +9,10 @@ public static partial class BoundedTrustRegion
     /// One run of the method on the free variables: the interpolation set, the model, ρ and Δ, and the
     /// bookkeeping of Powell's main loop (step counts, the last three model errors).
     /// </summary>
-    private sealed partial class Solver
+    internal sealed partial class Solver
     {
-        private readonly Func<double[], double> _f;
+        private Stage _next;
+        private double _used;
         private readonly int _n, _m, _maxEval;
         private readonly double[] _lo, _hi;
         private readonly double _rhoEnd;
@@ -31,10 +32,10 @@ public static partial class BoundedTrustRegion
         private double _diffa, _diffb, _diffc;
         private double[] _step;
 
-        public Solver(Func<double[], double> f, double[] x0, double rhoBegin, double rhoEnd,
+        public Solver(double[] x0, double rhoBegin, double rhoEnd,
             double[] lo, double[] hi, int maxEval, double[,]? modelHessian = null)
         {
-            _f = f; _n = x0.Length; _m = 2 * _n + 1; _maxEval = maxEval;
+            _n = x0.Length; _m = 2 * _n + 1; _maxEval = maxEval;
             _lo = lo; _hi = hi; _rho = rhoBegin; _delta = rhoBegin; _rhoEnd = rhoEnd;
             _x0 = (double[])x0.Clone();
             _bestX = (double[])x0.Clone();
@@ -58,39 +59,60 @@ public static partial class BoundedTrustRegion
             _resid = new double[_m];
         }
 
-        public OptimizerResult Run()
+        /// <summary>The result, once <see cref="Steps"/> has finished.</summary>
+        public OptimizerResult? Outcome { get; private set; }
+
+        /// <summary>The value of the point <see cref="Steps"/> last yielded; set it before advancing the iterator.</summary>
+        public double Told { get; set; } = double.NaN;
+
+        /// <summary>
+        /// The method as a sequence of evaluation requests (ask/tell): each yielded point must be evaluated and its
+        /// value put in <see cref="Told"/> before the sequence is advanced; when it ends, <see cref="Outcome"/> holds
+        /// the result. The sequence of points is the same however the values are computed.
+        /// </summary>
+        public IEnumerable<double[]> Steps()
         {
-            var stage = Initialize();
+            foreach (var x in Initialize()) yield return x;
+            var stage = _next;
             while (true)
             {
-                switch (stage)
+                IEnumerable<double[]>? work = stage switch
                 {
-                    case Stage.TrustRegion: stage = TrustRegionIteration(); break;
-                    case Stage.CheckGeometry: stage = CheckGeometry(); break;
-                    case Stage.ReduceRho: stage = ReduceRho(); break;
-                    case Stage.Converged:
-                        return Result(true, $"converged: trust-region radius rho reached rhoEnd = {_rhoEnd:G3}");
-                    case Stage.Limit:
-                        return Result(false, $"stopped: reached the limit of {_maxEval} evaluations");
-                    default:
-                        return Result(false, "stopped: the objective is not finite at the starting point, or at every "
-                            + "trial point near the best point along some coordinate");
-                }
+                    Stage.TrustRegion => TrustRegionIteration(),
+                    Stage.CheckGeometry => CheckGeometry(),
+                    Stage.ReduceRho => ReduceRho(),
+                    _ => null,
+                };
+                if (work is null) break;
+                foreach (var x in work) yield return x;
+                stage = _next;
             }
+            Outcome = stage switch
+            {
+                Stage.Converged => Result(true, $"converged: trust-region radius rho reached rhoEnd = {_rhoEnd:G3}"),
+                Stage.Limit => Result(false, $"stopped: reached the limit of {_maxEval} evaluations"),
+                _ => Result(false, "stopped: the objective is not finite at the starting point, or at every "
+                    + "trial point near the best point along some coordinate"),
+            };
         }
 
         private OptimizerResult Result(bool converged, string message) =>
             new((double[])_bestX.Clone(), _bestF, _nf, converged, message);
 
-        /// <summary>Calls f unless the limit is reached; records the best finite value.</summary>
-        private bool TryEvaluate(double[] x, out double fx)
+        /// <summary>Whether another evaluation is allowed; if so it is counted.</summary>
+        private bool CanEvaluate()
         {
-            fx = double.NaN;
             if (_nf >= _maxEval) return false;
             _nf++;
-            fx = _f((double[])x.Clone());
-            if (double.IsFinite(fx) && fx < _bestF) { _bestF = fx; _bestX = (double[])x.Clone(); }
             return true;
+        }
+
+        /// <summary>The value told for <paramref name="x"/>; records the best finite value.</summary>
+        private double Record(double[] x)
+        {
+            double fx = Told;
+            if (double.IsFinite(fx) && fx < _bestF) { _bestF = fx; _bestX = (double[])x.Clone(); }
+            return fx;
         }
 
         /// <summary>
@@ -99,7 +121,7 @@ public static partial class BoundedTrustRegion
         /// asks for a geometry check; otherwise f is evaluated, Δ revised from the ratio of actual to predicted
         /// reduction, and the new point replaces the one with the largest weighted update denominator.
         /// </summary>
-        private Stage TrustRegionIteration()
+        private IEnumerable<double[]> TrustRegionIteration()
         {
             var xopt = _pts[_kopt];
             var sl = new double[_n];
@@ -113,12 +135,14 @@ public static partial class BoundedTrustRegion
             {
                 _ntrits = -1;
                 _distsq = 100 * _rho * _rho;
-                if (_nf <= _nfsav + 2 || !ShortStepMeansDone(sl, su)) return Stage.CheckGeometry;
-                return Stage.ReduceRho;
+                _next = _nf <= _nfsav + 2 || !ShortStepMeansDone(sl, su) ? Stage.CheckGeometry : Stage.ReduceRho;
+                yield break;
             }
             _ntrits++;
             var xnew = Shifted(xopt, _step);
-            if (!TryEvaluate(xnew, out double fnew)) return Stage.Limit;
+            if (!CanEvaluate()) { _next = Stage.Limit; yield break; }
+            yield return xnew;
+            double fnew = Record(xnew);
             double fopt = _fv[_kopt];
             fnew = Moderated(fnew, vquad);
             PushError(Math.Abs(fnew - fopt - vquad));
@@ -129,11 +153,15 @@ public static partial class BoundedTrustRegion
             else _delta = Math.Max(0.5 * _delta, 2 * _dnorm);
             if (_delta <= 1.5 * _rho) _delta = _rho;
             int knew = ChooseReplacement(xnew, fnew < fopt);
-            if (knew < 0 || !Replace(knew, xnew, fnew)) return Rescue();
+            if (knew < 0 || !Replace(knew, xnew, fnew))
+            {
+                foreach (var x in Rescue()) yield return x;
+                yield break;
+            }
             MaybeResetModel();
-            if (fnew < fopt && fnew <= fopt + 0.1 * vquad) return Stage.TrustRegion;
+            if (fnew < fopt && fnew <= fopt + 0.1 * vquad) { _next = Stage.TrustRegion; yield break; }
             _distsq = Math.Max(4 * _delta * _delta, 100 * _rho * _rho);
-            return Stage.CheckGeometry;
+            _next = Stage.CheckGeometry;
         }
 
         /// <summary>
@@ -162,7 +190,7 @@ public static partial class BoundedTrustRegion
         /// farthest to a point within ADELT = max(min(dist/10, Δ), ρ) of x_opt where its Lagrange function is
         /// large; otherwise continue with a trust-region step or finish this ρ.
         /// </summary>
-        private Stage CheckGeometry()
+        private IEnumerable<double[]> CheckGeometry()
         {
             int knew = -1;
             double far = _distsq;
@@ -181,38 +209,46 @@ public static partial class BoundedTrustRegion
                 }
                 _ntrits = 0;
                 double adelt = Math.Max(Math.Min(0.1 * dist, _delta), _rho);
-                return GeometryIteration(knew, adelt);
+                foreach (var x in GeometryIteration(knew, adelt)) yield return x;
+                yield break;
             }
-            if (_ntrits == -1) return Stage.ReduceRho;
-            if (_ratio > 0) return Stage.TrustRegion;
-            if (Math.Max(_delta, _dnorm) > _rho) return Stage.TrustRegion;
-            return Stage.ReduceRho;
+            if (_ntrits == -1) _next = Stage.ReduceRho;
+            else if (_ratio > 0) _next = Stage.TrustRegion;
+            else if (Math.Max(_delta, _dnorm) > _rho) _next = Stage.TrustRegion;
+            else _next = Stage.ReduceRho;
         }
 
         /// <summary>Evaluates the geometry-improving point for <paramref name="knew"/> and puts it in the set.</summary>
-        private Stage GeometryIteration(int knew, double adelt)
+        private IEnumerable<double[]> GeometryIteration(int knew, double adelt)
         {
             var d = GeometryStep(knew, adelt);
             var xnew = Shifted(_pts[_kopt], d);
             double vquad = ModelChange(Difference(xnew, _pts[_kopt]));
-            if (!TryEvaluate(xnew, out double fnew)) return Stage.Limit;
-            fnew = Moderated(fnew, vquad);
+            if (!CanEvaluate()) { _next = Stage.Limit; yield break; }
+            yield return xnew;
+            double fnew = Moderated(Record(xnew), vquad);
             PushError(Math.Abs(fnew - _fv[_kopt] - vquad));
             if (Norm(d) > _rho) _nfsav = _nf;
-            return Replace(knew, xnew, fnew) ? Stage.TrustRegion : Rescue();
+            if (Replace(knew, xnew, fnew)) { _next = Stage.TrustRegion; yield break; }
+            foreach (var x in Rescue()) yield return x;
         }
 
         /// <summary>
         /// Powell's label 680: ρ ← ρ_end if ρ/ρ_end ≤ 16, √(ρ·ρ_end) if ≤ 250, else ρ/10; Δ ← max(ρ_old/2, ρ).
         /// At ρ = ρ_end the run ends, after trying the last short step once if it was never evaluated.
         /// </summary>
-        private Stage ReduceRho()
+        private IEnumerable<double[]> ReduceRho()
         {
             if (_rho <= _rhoEnd)
             {
-                if (_ntrits == -1 && Norm(_step) > 0)
-                    TryEvaluate(Shifted(_pts[_kopt], _step), out _);
-                return Stage.Converged;
+                if (_ntrits == -1 && Norm(_step) > 0 && CanEvaluate())
+                {
+                    var last = Shifted(_pts[_kopt], _step);
+                    yield return last;
+                    Record(last);
+                }
+                _next = Stage.Converged;
+                yield break;
             }
             _delta = 0.5 * _rho;
             double ratio = _rho / _rhoEnd;
@@ -220,7 +256,7 @@ public static partial class BoundedTrustRegion
             _delta = Math.Max(_delta, _rho);
             _ntrits = 0;
             _nfsav = _nf;
-            return Stage.TrustRegion;
+            _next = Stage.TrustRegion;
         }
 
         /// <summary>

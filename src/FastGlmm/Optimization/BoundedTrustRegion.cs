@@ -57,6 +57,20 @@ public static partial class BoundedTrustRegion
         double[] lower, double[] upper, OptimizerSettings? settings = null, double[]? modelHessian = null)
     {
         ArgumentNullException.ThrowIfNull(f);
+        var run = Start(x0, rhoBegin, rhoEnd, lower, upper, settings, modelHessian);
+        while (run.Ask() is { } x) run.Tell(f(x));
+        return run.Result;
+    }
+
+    /// <summary>
+    /// The same method as <see cref="Minimize"/>, driven from outside (ask/tell): <see cref="TrustRegionRun.Ask"/>
+    /// gives the next point to evaluate and <see cref="TrustRegionRun.Tell"/> takes its value. Many runs can so
+    /// advance in lockstep, their objective values computed together in one batch. For the same values the points
+    /// and the result are exactly those of <see cref="Minimize"/>. Arguments and exceptions as there.
+    /// </summary>
+    public static TrustRegionRun Start(double[] x0, double rhoBegin, double rhoEnd,
+        double[] lower, double[] upper, OptimizerSettings? settings = null, double[]? modelHessian = null)
+    {
         ArgumentNullException.ThrowIfNull(x0);
         ArgumentNullException.ThrowIfNull(lower);
         ArgumentNullException.ThrowIfNull(upper);
@@ -88,23 +102,7 @@ public static partial class BoundedTrustRegion
         }
         double rho0 = Math.Min(rhoBegin, 0.5 * minWidth);
         double rho1 = Math.Min(rhoEnd, rho0);
-
-        double Reduced(double[] z)
-        {
-            var x = (double[])full.Clone();
-            for (int k = 0; k < z.Length; k++) x[free[k]] = z[k];
-            return f(x);
-        }
-
-        if (free.Count == 0)
-        {
-            double v = f((double[])full.Clone());
-            return double.IsFinite(v)
-                ? new OptimizerResult(full, v, 1, true, "converged: every variable is fixed by its bounds")
-                : new OptimizerResult(full, double.PositiveInfinity, 1, false,
-                    "stopped: the objective is not finite at the starting point");
-        }
-
+        if (free.Count == 0) return new TrustRegionRun(full, [], null);
         var z0 = free.Select(i => full[i]).ToArray();
         var lz = free.Select(i => lower[i]).ToArray();
         var uz = free.Select(i => upper[i]).ToArray();
@@ -119,9 +117,6 @@ public static partial class BoundedTrustRegion
                     h0[a, b] = double.IsFinite(v) ? v : 0;
                 }
         }
-        var r = new Solver(Reduced, z0, rho0, rho1, lz, uz, settings.MaxEvaluations, h0).Run();
-        var x = (double[])full.Clone();
-        for (int k = 0; k < free.Count; k++) x[free[k]] = r.X[k];
-        return r with { X = x };
+        return new TrustRegionRun(full, free.ToArray(), new Solver(z0, rho0, rho1, lz, uz, settings.MaxEvaluations, h0));
     }
 }
