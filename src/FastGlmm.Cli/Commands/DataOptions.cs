@@ -41,14 +41,7 @@ internal sealed class DataOptions
     /// <summary>Loads the table and applies --levels-file, --factor and --levels, in that order.</summary>
     public DataTable Load(ParseResult r)
     {
-        string data = r.GetValue(Data)!;
-        DataTable table;
-        if (File.Exists(data)) table = CsvReader.ReadFile(data);
-        else if (BuiltInDatasets.Contains(data)) table = BuiltInDatasets.Load(data);
-        else if (Directory.Exists(data)) throw new UserInputException($"{data}: is a directory, not a CSV file");
-        else
-            throw new UserInputException(
-                $"{data}: file not found, and not a built-in data set ({string.Join(", ", BuiltInDatasets.All.Select(d => d.Name))})");
+        var table = Open(r.GetValue(Data)!);
         if (r.GetValue(LevelsFile) is { } lf) table = table.WithLevels(FastGlmm.Data.LevelsFile.Read(lf));
         if (r.GetValue(Factor) is { Length: > 0 } factors)
             foreach (var f in factors)
@@ -63,5 +56,15 @@ internal sealed class DataOptions
             table = table.WithLevels(dict);
         }
         return table;
+    }
+
+    /// <summary>Reads a CSV file, or loads the built-in data set of that name (a file of that name wins).</summary>
+    public static DataTable Open(string data)
+    {
+        if (File.Exists(data)) return CsvReader.ReadFile(data);
+        if (BuiltInDatasets.Contains(data)) return BuiltInDatasets.Load(data);
+        if (Directory.Exists(data)) throw new UserInputException($"{data}: is a directory, not a CSV file");
+        throw new UserInputException(
+            $"{data}: file not found, and not a built-in data set ({string.Join(", ", BuiltInDatasets.All.Select(d => d.Name))})");
     }
 }

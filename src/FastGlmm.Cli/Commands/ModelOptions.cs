@@ -7,7 +7,7 @@ using FastGlmm.Fitting;
 namespace FastGlmm.Cli.Commands;
 
 /// <summary>
-/// The model options shared by <c>fit</c> and <c>bootstrap</c>: --formula, --family, --nagq, --reml/--ml and
+/// The model options shared by <c>fit</c>, <c>bootstrap</c> and <c>predict</c>: --formula, --family, --nagq, --reml/--ml and
 /// --weights, with their checks and notes (REML is ignored for GLMMs, nAGQ for LMMs).
 /// </summary>
 internal sealed class ModelOptions(string remlText, string mlText)

@@ -14,31 +14,36 @@ internal sealed record DesignMatrix(double[] Values, int Rows, string[] Names)
 /// by contrasts (levels 2..K) when the term without it is the empty term or is contained in an
 /// earlier term, and by full dummy coding (levels 1..K) otherwise (R's <c>TermCode</c> rule). Without
 /// an intercept, the first factor of the first term that has one gets full coding. Interaction
-/// columns vary their first variable fastest and are named <c>a:b</c>, as in R.
+/// columns vary their first variable fastest and are named <c>a:b</c>, as in R. Building is two steps:
+/// <see cref="Plan"/> fixes each variable's coding (levels and contrasts) from the model's rows, and
+/// <see cref="Build(DesignCoding, Func{Variable, FrameVariable}, int)"/> applies a coding to any rows, so a
+/// model's matrix for new data is made by the same code as the model's own.
 /// </summary>
 internal static class DesignMatrixBuilder
 {
-    public static DesignMatrix Build(TermList terms, Func<Variable, FrameVariable> value, int n, string formula)
+    /// <summary>Plans the coding of <paramref name="terms"/> over the model's rows, then builds the matrix.</summary>
+    public static (DesignMatrix Matrix, DesignCoding Coding) Build(TermList terms, Func<Variable, FrameVariable> value, int n, string formula)
     {
-        var columns = new List<double[]>();
-        var names = new List<string>();
-        if (terms.HasIntercept)
-        {
-            var one = new double[n];
-            Array.Fill(one, 1.0);
-            columns.Add(one);
-            names.Add("(Intercept)");
-        }
+        var coding = Plan(terms, value, formula);
+        return (Build(coding, value, n), coding);
+    }
+
+    /// <summary>
+    /// Decides each variable's coding from the model's rows: numeric, or categorical with the rows' levels and
+    /// treatment contrasts or full dummy coding by R's rule. A contrast-coded factor needs two levels.
+    /// </summary>
+    public static DesignCoding Plan(TermList terms, Func<Variable, FrameVariable> value, string formula)
+    {
+        var result = new List<TermCoding>();
         bool fullCodingPending = !terms.HasIntercept;
         for (int t = 0; t < terms.Terms.Count; t++)
         {
             var term = terms.Terms[t];
-            // Per variable: its column values and names, in the term's variable order.
-            var parts = new List<(double[][] Cols, string[] Names)>();
+            var vars = new List<VariableCoding>();
             foreach (var v in term.Variables)
             {
                 var fv = value(v);
-                if (!fv.IsCategorical) { parts.Add(([fv.Numeric!], [v.Label])); continue; }
+                if (!fv.IsCategorical) { vars.Add(new VariableCoding(v, null, false)); continue; }
                 bool full;
                 if (fullCodingPending) { full = true; fullCodingPending = false; }
                 else
@@ -46,7 +51,40 @@ internal static class DesignMatrixBuilder
                     var rest = term.Without(v);
                     full = rest is not null && !terms.Terms.Take(t).Any(u => rest.IsSubsetOf(u));
                 }
-                parts.Add(Indicators(fv, v, full, formula));
+                var levels = fv.Levels!;
+                if (!full && levels.Length < 2)
+                    throw new FormulaException(formula, v.Expr.Start, v.Expr.End,
+                        $"factor '{v.Label}' has a single level ('{(levels.Length > 0 ? levels[0] : "")}') in the rows used; contrasts need at least two levels");
+                vars.Add(new VariableCoding(v, levels, full));
+            }
+            result.Add(new TermCoding(vars));
+        }
+        return new DesignCoding(terms.HasIntercept, result);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="coding"/> to n rows: <paramref name="value"/> gives each variable's numbers, or for a
+    /// categorical variable codes into the coding's levels (0..K−1).
+    /// </summary>
+    public static DesignMatrix Build(DesignCoding coding, Func<Variable, FrameVariable> value, int n)
+    {
+        var columns = new List<double[]>();
+        var names = new List<string>();
+        if (coding.HasIntercept)
+        {
+            var one = new double[n];
+            Array.Fill(one, 1.0);
+            columns.Add(one);
+            names.Add("(Intercept)");
+        }
+        foreach (var term in coding.Terms)
+        {
+            // Per variable: its column values and names, in the term's variable order.
+            var parts = new List<(double[][] Cols, string[] Names)>();
+            foreach (var vc in term.Variables)
+            {
+                var fv = value(vc.Variable);
+                parts.Add(vc.IsCategorical ? Indicators(fv.Codes!, vc) : ([fv.Numeric!], [vc.Variable.Label]));
             }
             // Cartesian product, first variable fastest.
             IEnumerable<(double[] Col, string Name)> acc = [(null!, "")];
@@ -68,17 +106,13 @@ internal static class DesignMatrixBuilder
         return new DesignMatrix(values, n, names.ToArray());
     }
 
-    private static (double[][], string[]) Indicators(FrameVariable fv, Variable v, bool full, string formula)
+    private static (double[][], string[]) Indicators(int[] codes, VariableCoding vc)
     {
-        var levels = fv.Levels!;
-        if (!full && levels.Length < 2)
-            throw new FormulaException(formula, v.Expr.Start, v.Expr.End,
-                $"factor '{v.Label}' has a single level ('{(levels.Length > 0 ? levels[0] : "")}') in the rows used; contrasts need at least two levels");
-        int first = full ? 0 : 1;
+        var levels = vc.Levels!;
+        int first = vc.FullCoding ? 0 : 1;
         var cols = new double[levels.Length - first][];
         var names = new string[cols.Length];
-        for (int k = 0; k < cols.Length; k++) { cols[k] = new double[fv.Codes!.Length]; names[k] = v.Label + levels[k + first]; }
-        var codes = fv.Codes!;
+        for (int k = 0; k < cols.Length; k++) { cols[k] = new double[codes.Length]; names[k] = vc.Variable.Label + levels[k + first]; }
         for (int i = 0; i < codes.Length; i++)
         {
             int k = codes[i] - first;

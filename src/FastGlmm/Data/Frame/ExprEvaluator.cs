@@ -30,6 +30,16 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
         throw new FormulaException(formula, n.Start, n.End, $"unknown column '{n.Name}' in {data.Source}{hint}");
     }
 
+    /// <summary>Columns read directly (not through an expression) must not hold ±Inf; the error names the row and column.</summary>
+    public void CheckColumnsFinite(IEnumerable<NameExpr> names)
+    {
+        foreach (var n in names.DistinctBy(n => n.Name))
+            if (Lookup(n) is NumericColumn c)
+                for (int i = 0; i < c.Length; i++)
+                    if (double.IsInfinity(c.Values[i]))
+                        throw new UserInputException($"{data.Source}, row {i + 1}, column '{c.Name}': value is infinite");
+    }
+
     private VariableValue EvaluateCore(Expr e)
     {
         switch (e)

@@ -17,6 +17,12 @@ internal sealed class FrameVariable
     public string[]? Levels { get; }
     public bool IsCategorical => Codes is not null;
 
+    /// <summary>A numeric variable (one value per row).</summary>
+    public static FrameVariable OfNumbers(string label, double[] values) => new(label, values, null, null);
+
+    /// <summary>A categorical variable: codes 0..K−1 into <paramref name="levels"/>, none missing.</summary>
+    public static FrameVariable OfCodes(string label, int[] codes, string[] levels) => new(label, null, codes, levels);
+
     /// <summary>Restricts <paramref name="v"/> to <paramref name="rows"/> (indices into the input table).</summary>
     public static FrameVariable Subset(string label, VariableValue v, int[] rows)
     {

@@ -25,10 +25,11 @@ public sealed class ModelFrame
 {
     internal ModelFrame(ModelFormula formula, FamilySpec family, int inputRows, int[] inputRow,
         ResponseData response, double[]? offset, FixedDesign x, IReadOnlyList<RandomEffectsTerm> random,
-        BlockPartition blocks, IReadOnlyList<string> messages)
+        BlockPartition blocks, IReadOnlyList<string> messages, FrameCoding coding)
     {
         Formula = formula; Family = family; InputRowCount = inputRows; _inputRow = inputRow;
         Response = response; _offset = offset; X = x; RandomTerms = random; Blocks = blocks; Messages = messages;
+        Coding = coding;
     }
 
     private readonly int[] _inputRow;
@@ -81,6 +82,30 @@ public sealed class ModelFrame
     /// <summary>Notes for the user: dropped rows, dropped columns, non-integer counts.</summary>
     public IReadOnlyList<string> Messages { get; }
 
+    /// <summary>The recipes of X and of each Z_t (levels, contrasts, kept columns), for rebuilding them on new data.</summary>
+    internal FrameCoding Coding { get; }
+
+    /// <summary>
+    /// The frame's own predictor, frame (block) order: its offset, X and, per random term, Z_t and each row's
+    /// level. The arrays are the frame's, not copies.
+    /// </summary>
+    public PredictorRows Predictors() => new(RowCount, _offset ?? new double[RowCount], X,
+        RandomTerms.Select(t => new PredictorTermRows(t.LevelArray, t.ZArray, t.ColumnCount)).ToArray());
+
+    /// <summary>
+    /// The frame's predictor evaluated on the rows of <paramref name="newData"/> (m rows, in the table's order),
+    /// as lme4's <c>predict(…, newdata)</c> builds it: X from the frame's recipe, so factors are coded by the
+    /// levels and contrasts of the rows the model was built from, whatever the new table's own level sets are;
+    /// each Z_t likewise; offsets from the formula's offset() terms; the response and weights are not read.
+    /// <paramref name="parts"/> says how much is built, and only the columns those parts use must be present.
+    /// A grouping level that the frame does not have gets level −1 (its random effects are taken as 0:
+    /// lme4's <c>allow.new.levels = TRUE</c>).
+    /// </summary>
+    /// <exception cref="UserInputException">A needed column is missing (naming it); a value of a needed column is NA
+    /// (naming the row and column); a factor holds a level the frame's rows do not have (naming the column and the
+    /// level); a column is a factor where the model has a number.</exception>
+    public PredictorRows PredictorsFor(DataTable newData, PredictorParts parts) => PredictorRowsBuilder.Build(this, newData, parts);
+
     /// <summary>
     /// The same frame with new responses <paramref name="y"/> (n, frame order; for binomial, proportions
     /// with the same trials), e.g. a simulated replicate. Everything else is shared.
@@ -89,7 +114,7 @@ public sealed class ModelFrame
     {
         if (y.Length != RowCount) throw new ArgumentException($"expected {RowCount} responses, got {y.Length}", nameof(y));
         return new ModelFrame(Formula, Family, InputRowCount, _inputRow,
-            new ResponseData(Response.Label, Response.Description, y, Response.Weights.ToArray()), _offset, X, RandomTerms, Blocks, Messages);
+            new ResponseData(Response.Label, Response.Description, y, Response.Weights.ToArray()), _offset, X, RandomTerms, Blocks, Messages, Coding);
     }
 }
 
@@ -164,6 +189,9 @@ public sealed class RandomEffectsTerm(RandomTerm source, string group, string[] 
 
     /// <summary>Z_t, n × q column-major.</summary>
     public ReadOnlySpan<double> Z => z;
+
+    internal int[] LevelArray => levelOfRow;
+    internal double[] ZArray => z;
 
     /// <summary>lme4's rendering, e.g. (1 + Days | Subject).</summary>
     public override string ToString() => Source.ToString();

@@ -44,7 +44,7 @@ internal static class ModelFrameBuilder
             priorWeights = wn.Values.ToArray();
             used.Add(VariableValue.FromNumeric(priorWeights));
         }
-        CheckRawColumnsFinite(data, formula, eval);
+        eval.CheckColumnsFinite(fixedVars.Concat(randomVars).Select(v => v.Expr).OfType<NameExpr>());
 
         int nIn = data.RowCount;
         var keep = new List<int>(nIn);
@@ -72,14 +72,15 @@ internal static class ModelFrameBuilder
         var frameVars = new Dictionary<string, FrameVariable>(StringComparer.Ordinal);
         FrameVariable Get(Variable v) => frameVars.TryGetValue(v.Label, out var fv) ? fv
             : frameVars[v.Label] = FrameVariable.Subset(v.Label, values[v.Label], rows);
-        var x = DesignMatrixBuilder.Build(formula.Fixed, Get, n, formula.Text);
+        var (x, fixedCoding) = DesignMatrixBuilder.Build(formula.Fixed, Get, n, formula.Text);
         var aliased = RankCheck.AliasedColumns(x);
+        var keptColumns = Enumerable.Range(0, x.Columns).Except(aliased).ToArray();
         var droppedNames = aliased.Select(j => x.Names[j]).ToArray();
         if (aliased.Length > 0)
         {
             var names = droppedNames;
             messages.Add($"fixed-effect model matrix is rank deficient so dropping {names.Length} column{(names.Length == 1 ? "" : "s")} / coefficient{(names.Length == 1 ? "" : "s")}: {string.Join(", ", names)}");
-            x = DropColumns(x, aliased);
+            x = KeepColumns(x, keptColumns);
         }
 
         // Random effects, then lme4's term order.
@@ -98,27 +99,15 @@ internal static class ModelFrameBuilder
         var xs = PermuteColumns(x.Values, n, x.Columns, order);
         var reTerms = terms.Select(t => new RandomEffectsTerm(t.Source, t.Group, t.ColumnNames, t.Levels,
             Permute(t.LevelOfRow, order), PermuteColumns(t.Z, n, t.ColumnNames.Length, order))).ToList();
+        var coding = new FrameCoding(fixedCoding, keptColumns, terms.Select(t => t.Coding).ToArray());
         return new ModelFrame(formula, options.Family, nIn, inputRow,
             new ResponseData(formula.Response!.Deparse(), response.Description, yOut, wOut), offset,
-            new FixedDesign(xs, n, x.Names, droppedNames), reTerms, blocks, messages);
+            new FixedDesign(xs, n, x.Names, droppedNames), reTerms, blocks, messages, coding);
     }
 
-    /// <summary>Columns read directly (not through an expression) must not hold ±Inf.</summary>
-    private static void CheckRawColumnsFinite(DataTable data, ModelFormula formula, ExprEvaluator eval)
+    /// <summary>The columns <paramref name="keep"/> of <paramref name="x"/>, in that order.</summary>
+    internal static DesignMatrix KeepColumns(DesignMatrix x, int[] keep)
     {
-        var names = formula.Fixed.Terms.SelectMany(t => t.Variables).Select(v => v.Expr)
-            .Concat(formula.RandomTerms.SelectMany(r => r.Lhs.Terms).SelectMany(t => t.Variables).Select(v => v.Expr))
-            .OfType<NameExpr>().DistinctBy(n => n.Name);
-        foreach (var n in names)
-            if (eval.Lookup(n) is NumericColumn c)
-                for (int i = 0; i < c.Length; i++)
-                    if (double.IsInfinity(c.Values[i]))
-                        throw new UserInputException($"{data.Source}, row {i + 1}, column '{c.Name}': value is infinite");
-    }
-
-    private static DesignMatrix DropColumns(DesignMatrix x, int[] drop)
-    {
-        var keep = Enumerable.Range(0, x.Columns).Except(drop).ToArray();
         var v = new double[(long)x.Rows * keep.Length];
         for (int k = 0; k < keep.Length; k++) x.Column(keep[k]).CopyTo(v.AsSpan(k * x.Rows, x.Rows));
         return new DesignMatrix(v, x.Rows, keep.Select(j => x.Names[j]).ToArray());

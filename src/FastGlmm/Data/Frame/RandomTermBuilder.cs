@@ -3,8 +3,9 @@ using FastGlmm.Formula;
 
 namespace FastGlmm.Data.Frame;
 
-/// <summary>A random-effects term before the rows are sorted by block.</summary>
-internal sealed record RawRandomTerm(RandomTerm Source, string Group, string[] ColumnNames, string[] Levels, int[] LevelOfRow, double[] Z);
+/// <summary>A random-effects term before the rows are sorted by block; <see cref="Coding"/> is the recipe of Z.</summary>
+internal sealed record RawRandomTerm(RandomTerm Source, string Group, string[] ColumnNames, string[] Levels, int[] LevelOfRow, double[] Z,
+    DesignCoding Coding);
 
 /// <summary>
 /// Builds each random-effects term: the grouping factor (an interaction of columns, levels in
@@ -26,14 +27,14 @@ internal static class RandomTermBuilder
             if (levels.Length < 2)
                 throw new FormulaException(formula.Text, rt.Start, rt.End,
                     $"grouping factor '{rt.GroupLabel}' has a single level ('{levels[0]}') in the {n} rows used; a random effect needs at least two levels");
-            var z = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text);
+            var (z, coding) = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text);
             long effects = (long)levels.Length * z.Columns;
             bool lmm = family.IsLinearMixedModel;
             if (lmm ? effects >= n : effects > n)
                 throw new FormulaException(formula.Text, rt.Start, rt.End,
                     $"term {rt} has {levels.Length} levels × {z.Columns} column{(z.Columns == 1 ? "" : "s")} = {effects} random effects for {n} observations; " +
                     $"they are not identifiable{(lmm ? " together with the residual variance" : "")}");
-            result.Add(new RawRandomTerm(rt, rt.GroupLabel, z.Names, levels, levelOfRow, z.Values));
+            result.Add(new RawRandomTerm(rt, rt.GroupLabel, z.Names, levels, levelOfRow, z.Values, coding));
         }
         var nl = result.Select(t => t.Levels.Length).ToArray();
         bool increases = nl.Zip(nl.Skip(1)).Any(p => p.Second > p.First);
