@@ -106,67 +106,13 @@ public static class GlmmFitter
             objective = v => agq.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
         }
 
-        // Stage 2 works in standardized units: β_j in units of its R_X standard error from stage 1, and θ_i
-        // in units of √(2/c_i), c_i the curvature of D along θ_i at the stage-1 estimate (so a unit step
-        // changes D by about 1 in every direction, which the trust-region method needs to be efficient).
-        var scale = new double[nt + p];
-        var v1 = theta1.Concat(beta1).ToArray();
-        // A warm start's Hessian gives c_i directly; otherwise central differences at the stage-1 estimate.
-        var hess = warmStart?.Hessian is { } wh && wh.Length == (nt + p) * (nt + p) ? wh : null;
-        int extra = 0;
-        double f1 = double.NaN;
-        for (int i = 0; i < nt; i++)
-        {
-            double curv;
-            if (hess is not null) curv = hess[i * (nt + p) + i];
-            else
-            {
-                if (extra == 0) { f1 = laplace(v1); extra = 1; }
-                double h = 1e-3 * Math.Max(1, Math.Abs(v1[i]));
-                var a = (double[])v1.Clone(); a[i] += h;
-                var c = (double[])v1.Clone(); c[i] -= h;
-                curv = (laplace(a) - 2 * f1 + laplace(c)) / (h * h);
-                extra += 2;
-            }
-            scale[i] = curv > 0 && double.IsFinite(curv) ? Math.Sqrt(2 / curv) : 0.2;
-        }
-        for (int j = 0; j < p; j++)
-        {
-            double s = betaSe[j];
-            scale[nt + j] = double.IsFinite(s) && s > 0 ? s : Math.Max(0.1, Math.Abs(beta1[j]));
-        }
-        double[] Unscale(double[] z)
-        {
-            var v = new double[nt + p];
-            for (int i = 0; i < v.Length; i++) v[i] = v1[i] + scale[i] * z[i];
-            return v;
-        }
-        var z0 = new double[nt + p];
-        var lower = new double[nt + p];
-        for (int i = 0; i < nt + p; i++) lower[i] = i < nt ? (lowerT[i] - v1[i]) / scale[i] : double.NegativeInfinity;
-        var upper = Enumerable.Repeat(double.PositiveInfinity, nt + p).ToArray();
-        double rhoEnd = warmStart?.Tolerance ?? 1e-3;
-        // In z units the original fit's curvature is diag(scale)·H·diag(scale).
-        double[]? hz = null;
-        if (hess is not null)
-        {
-            hz = new double[(nt + p) * (nt + p)];
-            for (int i = 0; i < nt + p; i++)
-                for (int j = 0; j < nt + p; j++) hz[i * (nt + p) + j] = scale[i] * scale[j] * hess[i * (nt + p) + j];
-        }
-        var o2 = BoundedTrustRegion.Minimize(z => laplace(Unscale(z)), z0, 0.5, rhoEnd, lower, upper,
-            settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations) }, hz);
-        int evals = o1.Evaluations + extra + o2.Evaluations;
-        if (nagq > 1)
-        {
-            // AGQ costs K passes per evaluation: reach the Laplace optimum first, then polish on AGQ from there
-            // (the two optima are a fraction of a standard error apart).
-            var o3 = BoundedTrustRegion.Minimize(z => objective(Unscale(z)), o2.X, 0.1, rhoEnd, lower, upper,
-                settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - evals) }, hz);
-            evals += o3.Evaluations;
-            o2 = o3;
-        }
-        var best = Unscale(o2.X);
-        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { X = best, Evaluations = evals }, objective, start, o1.Evaluations, lap.Backend);
+        // Stages 2 and 3 in standardized units (β_j in R_X standard errors, θ_i by the curvature of D along it),
+        // so that a unit step changes D by about 1 in every direction, as the trust-region method needs.
+        var run = new StageTwoRun(theta1, beta1, betaSe, lowerT, warmStart?.Hessian, warmStart?.Tolerance ?? 1e-3, nagq,
+            settings.MaxEvaluations - o1.Evaluations);
+        while (run.Ask() is { } q) run.Tell(q.On == StageObjective.Agq ? objective(q.V) : laplace(q.V));
+        var o2 = run.Result;
+        var best = o2.X;
+        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { Evaluations = o1.Evaluations + o2.Evaluations }, objective, start, o1.Evaluations, lap.Backend);
     }
 }
