@@ -17,13 +17,21 @@ public sealed record BootstrapReplicate(long Index, double[] Theta, double[] Bet
 /// The parametric bootstrap (lme4's <c>bootMer</c>, type "parametric"): for replicate r, responses are
 /// simulated from the fitted model with new random effects (<see cref="ResponseSimulator"/>, keyed by
 /// (seed, r)), and the model is refitted from the original estimates (a single-stage warm start, as
-/// lme4's <c>refit</c>). Replicates run in parallel; each is reproducible on its own, so
+/// lme4's <c>refit</c>). GLMM replicates are refitted in lockstep batches of <see cref="LockstepBatch"/>
+/// (<see cref="LockstepRefits"/>: one batched objective call per round over every unfinished replicate);
+/// LMM replicates run in parallel. Each replicate is reproducible on its own, whatever the batch, so
 /// replicates [first, first + count) can be computed anywhere (a shard) and merged.
 /// </summary>
 public static class ParametricBootstrap
 {
     /// <summary>The final trust-region radius of a GLMM replicate's refit, in the original fit's standard errors.</summary>
     public const double RefitTolerance = 2e-2;
+
+    /// <summary>Replicates refitted together in one lockstep batch.</summary>
+    public const int LockstepBatch = 256;
+
+    /// <summary>Objective evaluations allowed per replicate's refit.</summary>
+    public const int MaxRefitEvaluations = 20_000;
 
     /// <summary>Runs replicates first, first+1, …, first+count−1 of the bootstrap of <paramref name="fit"/>.</summary>
     public static BootstrapReplicate[] Run(ModelFrame frame, FitResult fit, long first, int count, ulong seed,
@@ -43,32 +51,44 @@ public static class ParametricBootstrap
         var warm = WarmStart.From(fit, RefitTolerance) with { PirlsTolerance = Pirls.CoarseDecreaseTolerance };
         var result = new BootstrapReplicate[count];
         int done = 0;
-        Parallel.For(0, count, k =>
+        if (frame.Family.IsLinearMixedModel)
         {
-            long r = first + k;
-            try
+            Parallel.For(0, count, k =>
             {
-                var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r);
-                var f = frame.WithResponse(y);
-                if (frame.Family.IsLinearMixedModel)
+                long r = first + k;
+                try
                 {
-                    var lf = LmmFitter.Fit(f, reml, thetaStart: fit.Theta);
+                    var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r);
+                    var lf = LmmFitter.Fit(frame.WithResponse(y), reml, thetaStart: fit.Theta);
                     result[k] = new BootstrapReplicate(r, lf.Theta, lf.Beta, lf.LogLik, lf.Sigma,
                         lf.Optimizer.Converged ? null : lf.Optimizer.Message);
                 }
-                else
+                catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
                 {
-                    var o = GlmmFitter.Fit(f, nagq: nagq, warmStart: warm);
-                    result[k] = new BootstrapReplicate(r, o.Theta, o.Beta, -o.Deviance / 2, double.NaN,
-                        o.Optimizer.Converged ? null : o.Optimizer.Message);
+                    result[k] = new BootstrapReplicate(r, [], [], double.NaN, double.NaN, e.Message.Split('\n')[0]);
                 }
-            }
-            catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
+                progress?.Report(Interlocked.Increment(ref done));
+            });
+            return result;
+        }
+        // GLMMs: lockstep refits in batches (each replicate's result is that of refitting it alone).
+        var lowerTheta = new Model.ThetaLayout(frame.RandomTerms).Lower.ToArray();
+        for (int b0 = 0; b0 < count; b0 += LockstepBatch)
+        {
+            int size = Math.Min(LockstepBatch, count - b0);
+            var ys = new double[size][];
+            Parallel.For(0, size, k => ys[k] = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, first + b0 + k));
+            using var batch = new Backends.Cpu.CpuRefitBatch(frame, ys, nagq, warm.PirlsTolerance);
+            var outs = LockstepRefits.Run(batch, warm, lowerTheta, nagq, MaxRefitEvaluations, out _);
+            for (int k = 0; k < size; k++)
             {
-                result[k] = new BootstrapReplicate(r, [], [], double.NaN, double.NaN, e.Message.Split('\n')[0]);
+                var o = outs[k];
+                result[b0 + k] = new BootstrapReplicate(first + b0 + k, o.Theta, o.Beta, o.Failure is null || o.Theta.Length > 0 ? -o.Deviance / 2 : double.NaN,
+                    double.NaN, o.Failure);
             }
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            done += size;
+            progress?.Report(done);
+        }
         return result;
     }
 }
