@@ -20,7 +20,7 @@ internal static class FitCommand
         var model = new ModelOptions("Fit a linear mixed model by REML (the default for gaussian)", "Fit a linear mixed model by maximum likelihood");
         var json = new Option<string?>("--json") { Description = "Write the whole fit as JSON to this file (snake_case; NaN and infinities as null)" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
-        var confint = new Option<string?>("--confint") { Description = "Also print 95% confidence intervals: profile (GLMMs) or Wald (lme4's confint)" };
+        var confint = new Option<string?>("--confint") { Description = "Also print 95% confidence intervals as lme4's confint: profile (likelihood profile; for LMMs .sig01, …, .sigma and the fixed effects) or Wald" };
         var methodOption = new Option<string>("--method") { Description = "laplace (Laplace, or AGQ with --nagq; the default) or mcml (Monte Carlo maximum likelihood: binomial(logit), poisson(log))", DefaultValueFactory = _ => "laplace" };
         var draws = new Option<int>("--m") { Description = "MCML: importance draws per independent block", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<ulong>("--seed") { Description = "MCML: seed of the importance draws", DefaultValueFactory = _ => 1234 };
@@ -39,7 +39,12 @@ internal static class FitCommand
             bool q = r.GetValue(quiet);
             if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(table.Source, spec, r.GetValue(model.Weights)));
             WriteMessages(q ? stderr : stdout, fit, blankLineFirst: !q);
-            if (r.GetValue(confint) is { } method) ConfidenceIntervalWriter.Write(stdout, frame, fit, method);
+            if (r.GetValue(confint) is { } method)
+            {
+                if (fit.Method == "REML" && method.Equals("profile", StringComparison.OrdinalIgnoreCase))
+                    stderr.WriteLine("note: profiling the ML deviance about the ML refit, as lme4's confint does for a REML fit");
+                ConfidenceIntervalWriter.Write(stdout, frame, fit, method);
+            }
             return 0;
         });
         return cmd;

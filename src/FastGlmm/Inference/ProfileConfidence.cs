@@ -6,20 +6,23 @@ using FastGlmm.Optimization;
 namespace FastGlmm.Inference;
 
 /// <summary>A confidence interval for one parameter.</summary>
-/// <param name="Parameter">The parameter's name (θ names as lme4's, β names as the X columns).</param>
-/// <param name="Estimate">The estimate.</param>
-/// <param name="Lower">Lower limit (the bound, e.g. 0 for an SD, when the profile never reaches the cut).</param>
-/// <param name="Upper">Upper limit (+∞ when the profile never reaches the cut).</param>
+/// <param name="Parameter">The parameter's name: for GLMMs the θ names as lme4's and β names as the X columns;
+/// for LMMs lme4's confint names .sig01, …, .sigma, then the X columns.</param>
+/// <param name="Estimate">The estimate at the profile's centre (for an LMM the ML estimate, also of a REML fit).</param>
+/// <param name="Lower">Lower limit (the bound, e.g. 0 for an SD or −1 for a correlation, when the profile never
+/// reaches the cut).</param>
+/// <param name="Upper">Upper limit (the bound, e.g. 1 for a correlation, or +∞ when the profile never reaches the cut).</param>
 /// <param name="Method">"profile" or "Wald".</param>
 public sealed record ConfidenceInterval(string Parameter, double Estimate, double Lower, double Upper, string Method);
 
 /// <summary>
-/// Confidence intervals for GLMM parameters. Profile: for parameter j the limits solve
-/// min_{v: v_j = c} D(v) − D(v̂) = χ²₁(level) on each side, with D the Laplace (or AGQ) deviance over
-/// [θ, β] and the other parameters re-optimized at every c (bounded trust region, warm-started along
-/// the profile); θ of a scalar term is the random-effect SD, as lme4's <c>.sig01</c>. Wald: β̂ ± z·SE.
+/// Confidence intervals for mixed-model parameters. Profile: for parameter j the limits solve
+/// min_{v: v_j = c} D(v) − D(v̂) = χ²₁(level) on each side, the other parameters re-optimized at every c
+/// (bounded trust region, warm-started along the profile). For GLMMs D is the Laplace (or AGQ) deviance over
+/// [θ, β]; θ of a scalar term is the random-effect SD, as lme4's <c>.sig01</c>. For LMMs D is the ML deviance
+/// over lme4's scale [SDs and correlations, σ, β] (<see cref="LmmProfile"/>). Wald: β̂ ± z·SE.
 /// </summary>
-public static class ProfileConfidence
+public static partial class ProfileConfidence
 {
     /// <summary>Wald intervals for β from the fit's standard errors.</summary>
     public static IReadOnlyList<ConfidenceInterval> Wald(FitResult fit, double level = 0.95)
@@ -28,11 +31,16 @@ public static class ProfileConfidence
         return fit.BetaNames.Select((n, j) => new ConfidenceInterval(n, fit.Beta[j], fit.Beta[j] - z * fit.BetaSe[j], fit.Beta[j] + z * fit.BetaSe[j], "Wald")).ToList();
     }
 
-    /// <summary>Profile intervals for every θ and β of a GLMM fit (Laplace, or AGQ when the fit used it).</summary>
+    /// <summary>
+    /// Profile intervals for every parameter of a fit: for a GLMM every θ and β (Laplace, or AGQ when the fit used
+    /// it); for an LMM, as lme4's <c>confint(fit)</c>, .sig01, … (SDs and correlations), .sigma and β, on the ML
+    /// deviance (a REML fit is refitted by ML first, as lme4 does; see <see cref="ProfileLmm"/>).
+    /// </summary>
+    /// <exception cref="UserInputException"><paramref name="level"/> is not in (0, 1).</exception>
     public static IReadOnlyList<ConfidenceInterval> Profile(ModelFrame frame, FitResult fit, double level = 0.95)
     {
-        if (frame.Family.IsLinearMixedModel)
-            throw new UserInputException("profile intervals are available for GLMMs; for linear mixed models use Wald intervals for now");
+        if (!(level > 0 && level < 1)) throw new UserInputException($"the confidence level must lie in (0, 1), not {level}");
+        if (frame.Family.IsLinearMixedModel) return ProfileLmm(frame, fit, level);
         int nt = fit.Theta.Length, p = fit.Beta.Length;
         Func<double[], double> d;
         if (fit.Nagq > 1)
@@ -62,11 +70,12 @@ public static class ProfileConfidence
             scale[i] = c > 0 ? Math.Sqrt(2 / c) : 0.1;
         }
         var names = layout.Names.Concat(fit.BetaNames).ToArray();
+        (double, double[]) Glmm(double[] start, int j, double c) => Profiled(d, start, j, c, scale, lower);
         var result = new List<ConfidenceInterval>();
         for (int j = 0; j < nt + p; j++)
         {
-            double lo = Limit(d, vhat, dhat, cut, j, -1, scale, lower);
-            double hi = Limit(d, vhat, dhat, cut, j, +1, scale, lower);
+            double lo = Limit(Glmm, vhat, dhat, cut, j, -1, scale[j], lower[j], double.PositiveInfinity, GlmmRoot);
+            double hi = Limit(Glmm, vhat, dhat, cut, j, +1, scale[j], lower[j], double.PositiveInfinity, GlmmRoot);
             result.Add(new ConfidenceInterval(names[j], vhat[j], lo, hi, "profile"));
         }
         return result;
@@ -92,42 +101,5 @@ public static class ProfileConfidence
         for (int i = 0; i < n; i++) lo[i] = Math.Min(lo[i], 0);
         var o = BoundedTrustRegion.Minimize(z => d(Unscale(z)), new double[n], 0.5, 1e-3, lo, hi);
         return (o.F, Unscale(o.X));
-    }
-
-    /// <summary>
-    /// Walks from the estimate in direction <paramref name="dir"/> in steps of the parameter's scale until the
-    /// profile exceeds the cut, then solves for the crossing on √(profile) by the secant/bisection method.
-    /// </summary>
-    private static double Limit(Func<double[], double> d, double[] vhat, double dhat, double cut, int j, int dir, double[] scale, double[] lower)
-    {
-        double target = Math.Sqrt(cut);
-        double prevC = vhat[j], prevS = 0;
-        var start = vhat;
-        for (int k = 1; k <= 12; k++)
-        {
-            double c = vhat[j] + dir * k * 0.75 * scale[j];
-            bool atBound = false;
-            if (c < lower[j]) { c = lower[j]; atBound = true; }
-            var (val, at) = Profiled(d, start, j, c, scale, lower);
-            double s = Math.Sqrt(Math.Max(0, val - dhat));
-            if (s >= target)
-            {
-                // Secant on s(c) between (prevC, prevS) and (c, s), refined twice.
-                double a = prevC, fa = prevS - target, b = c, fb = s - target;
-                for (int it = 0; it < 6 && Math.Abs(b - a) > 1e-6 * scale[j]; it++)
-                {
-                    double m = fb != fa ? b - fb * (b - a) / (fb - fa) : (a + b) / 2;
-                    if (m <= Math.Min(a, b) || m >= Math.Max(a, b)) m = (a + b) / 2;
-                    var (vm, atm) = Profiled(d, at, j, m, scale, lower);
-                    double fm = Math.Sqrt(Math.Max(0, vm - dhat)) - target;
-                    if (Math.Sign(fm) == Math.Sign(fa)) { a = m; fa = fm; } else { b = m; fb = fm; }
-                    at = atm;
-                }
-                return fa == fb ? (a + b) / 2 : a - fa * (b - a) / (fb - fa);
-            }
-            if (atBound) return lower[j];
-            prevC = c; prevS = s; start = at;
-        }
-        return dir < 0 ? double.NegativeInfinity : double.PositiveInfinity;
     }
 }

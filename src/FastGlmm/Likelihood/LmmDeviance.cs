@@ -10,7 +10,47 @@ namespace FastGlmm.Likelihood;
 /// <param name="PenalizedRss">r², the penalized weighted residual sum of squares.</param>
 /// <param name="Beta">β̂(θ), length p.</param>
 /// <param name="RX">The lower Cholesky factor of X'WX − R_ZX'R_ZX (p × p, column-major).</param>
-public sealed record LmmEvaluation(double Deviance, double LogDetL, double LogDetRX, double PenalizedRss, double[] Beta, double[] RX);
+public sealed record LmmEvaluation(double Deviance, double LogDetL, double LogDetRX, double PenalizedRss, double[] Beta, double[] RX)
+{
+    /// <summary>
+    /// r²(θ, β) = min_u ‖W^½(y − Xβ − ZΛu)‖² + ‖u‖² at this θ and a given β (length p): the penalized least-squares
+    /// problem is quadratic in (u, β), so r²(θ, β) = r² + ‖R_X'(β − β̂)‖² with r² = <see cref="PenalizedRss"/>.
+    /// </summary>
+    public double PenalizedRssAt(ReadOnlySpan<double> beta)
+    {
+        int p = Beta.Length;
+        double s = PenalizedRss;
+        for (int j = 0; j < p; j++)
+        {
+            // (R_X'(β − β̂))_j = Σ_{k ≥ j} R_X[k, j](β_k − β̂_k) with R_X lower.
+            double t = 0;
+            for (int k = j; k < p; k++) t += RX[j * p + k] * (beta[k] - Beta[k]);
+            s += t * t;
+        }
+        return s;
+    }
+
+    /// <summary>
+    /// The fixed effects that minimize r²(θ, β) subject to β_j = <paramref name="value"/>, and that minimum:
+    /// with A = R_X R_X' and a_j = (A⁻¹)_jj = ‖R_X⁻¹e_j‖², β = β̂ + A⁻¹e_j (value − β̂_j)/a_j and
+    /// r² + (value − β̂_j)²/a_j (lme4 profiles a fixed effect by moving its column into the offset, the same thing).
+    /// </summary>
+    public (double Rss, double[] Beta) PenalizedRssWithFixed(int j, double value)
+    {
+        int p = Beta.Length;
+        var v = new double[p];
+        v[j] = 1;
+        DenseCholesky.SolveLower(RX, p, v);
+        double a = 0;
+        for (int k = 0; k < p; k++) a += v[k] * v[k];
+        DenseCholesky.SolveUpperTransposed(RX, p, v);
+        double d = value - Beta[j];
+        var beta = new double[p];
+        for (int k = 0; k < p; k++) beta[k] = Beta[k] + v[k] * d / a;
+        beta[j] = value;
+        return (PenalizedRss + d * d / a, beta);
+    }
+}
 
 /// <summary>
 /// lme4's profiled deviance of a linear mixed model, σ and β profiled out. Per block b (in parallel):
