@@ -30,9 +30,6 @@ public static class ParametricBootstrap
     /// <summary>Replicates refitted together in one lockstep batch.</summary>
     public const int LockstepBatch = 256;
 
-    /// <summary>Objective evaluations allowed per replicate's refit.</summary>
-    public const int MaxRefitEvaluations = 20_000;
-
     /// <summary>Runs replicates first, first+1, …, first+count−1 of the bootstrap of <paramref name="fit"/>.</summary>
     public static BootstrapReplicate[] Run(ModelFrame frame, FitResult fit, long first, int count, ulong seed,
         bool reml = true, int nagq = 1, IProgress<int>? progress = null)
@@ -79,12 +76,11 @@ public static class ParametricBootstrap
             var ys = new double[size][];
             Parallel.For(0, size, k => ys[k] = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, first + b0 + k));
             using var batch = new Backends.Cpu.CpuRefitBatch(frame, ys, nagq, warm.PirlsTolerance);
-            var outs = LockstepRefits.Run(batch, warm, lowerTheta, nagq, MaxRefitEvaluations, out _);
+            var outs = LockstepRefits.Run(batch, warm, lowerTheta, nagq, GlmmFitter.DefaultMaxEvaluations, out _);
             for (int k = 0; k < size; k++)
             {
                 var o = outs[k];
-                result[b0 + k] = new BootstrapReplicate(first + b0 + k, o.Theta, o.Beta, o.Failure is null || o.Theta.Length > 0 ? -o.Deviance / 2 : double.NaN,
-                    double.NaN, o.Failure);
+                result[b0 + k] = new BootstrapReplicate(first + b0 + k, o.Theta, o.Beta, -o.Deviance / 2, double.NaN, o.Failure);
             }
             done += size;
             progress?.Report(done);

@@ -32,8 +32,8 @@ internal sealed class VarianceCoordinates
             for (int k = 0; k < q; k++)
                 for (int i = k + 1; i < q; i++)
                 {
-                    _angle[o + Slot(q, i, k)] = true;
-                    if (o + Slot(q, i, k) == fixedIndex)
+                    _angle[o + ThetaLayout.PackedIndex(q, i, k)] = true;
+                    if (o + ThetaLayout.PackedIndex(q, i, k) == fixedIndex)
                         perm = [k, i, .. Enumerable.Range(0, q).Where(c => c != i && c != k)];
                 }
             _perm[t] = perm;
@@ -54,12 +54,12 @@ internal sealed class VarianceCoordinates
             var r = new double[q * q];
             for (int p = 0; p < q; p++)
                 for (int s = 0; s < q; s++)
-                    r[s * q + p] = p == s ? 1 : x[o + Slot(q, Math.Max(perm[p], perm[s]), Math.Min(perm[p], perm[s]))];
+                    r[s * q + p] = p == s ? 1 : x[o + ThetaLayout.PackedIndex(q, Math.Max(perm[p], perm[s]), Math.Min(perm[p], perm[s]))];
             var a = new double[CorrelationAngles.Count(q)];
             if (!CorrelationAngles.FromCorrelation(r, q, a)) Array.Fill(a, Math.PI / 2);
             for (int i = 1; i < q; i++)
                 for (int k = 0; k < i; k++)
-                    u[o + Slot(q, Math.Max(perm[i], perm[k]), Math.Min(perm[i], perm[k]))] = a[CorrelationAngles.Index(i, k)];
+                    u[o + ThetaLayout.PackedIndex(q, Math.Max(perm[i], perm[k]), Math.Min(perm[i], perm[k]))] = a[CorrelationAngles.Index(i, k)];
         }
         return u;
     }
@@ -75,16 +75,13 @@ internal sealed class VarianceCoordinates
             var a = new double[CorrelationAngles.Count(q)];
             for (int i = 1; i < q; i++)
                 for (int k = 0; k < i; k++)
-                    a[CorrelationAngles.Index(i, k)] = u[o + Slot(q, Math.Max(perm[i], perm[k]), Math.Min(perm[i], perm[k]))];
+                    a[CorrelationAngles.Index(i, k)] = u[o + ThetaLayout.PackedIndex(q, Math.Max(perm[i], perm[k]), Math.Min(perm[i], perm[k]))];
             var r = new double[q * q];
             CorrelationAngles.ToCorrelation(a, q, r);
             for (int i = 1; i < q; i++)
                 for (int k = 0; k < i; k++)
-                    x[o + Slot(q, Math.Max(perm[i], perm[k]), Math.Min(perm[i], perm[k]))] = r[k * q + i];
+                    x[o + ThetaLayout.PackedIndex(q, Math.Max(perm[i], perm[k]), Math.Min(perm[i], perm[k]))] = r[k * q + i];
         }
         return x;
     }
-
-    /// <summary>Position of entry (i, k), i ≥ k, within a q-column term's θ (columns of the lower triangle in turn).</summary>
-    private static int Slot(int q, int i, int k) => k * q - k * (k - 1) / 2 + (i - k);
 }

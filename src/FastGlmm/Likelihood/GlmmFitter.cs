@@ -47,6 +47,9 @@ public sealed record GlmmOptimum(double[] Theta, double[] Beta, double Deviance,
 /// </summary>
 public static class GlmmFitter
 {
+    /// <summary>Objective evaluations a fit (or a refit) may use when no settings are given.</summary>
+    public const int DefaultMaxEvaluations = 20_000;
+
     /// <summary>
     /// Minimizes −2 log L with <paramref name="nagq"/> nodes per dimension (0 = first stage only). With a
     /// <paramref name="warmStart"/> (a refit, as lme4's <c>refit()</c> and <c>bootMer</c> do) the first stage is
@@ -56,7 +59,7 @@ public static class GlmmFitter
     public static GlmmOptimum Fit(ModelFrame frame, OptimizerSettings? settings = null, int nagq = 1, WarmStart? warmStart = null,
         Backends.GlmmBackendFactory? backend = null)
     {
-        settings ??= new OptimizerSettings { MaxEvaluations = 20_000 };
+        settings ??= new OptimizerSettings { MaxEvaluations = DefaultMaxEvaluations };
         var layout = new ThetaLayout(frame.RandomTerms);
         int nt = layout.Count, p = frame.X.Columns;
         var lowerT = layout.Lower.ToArray();

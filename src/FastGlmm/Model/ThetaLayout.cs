@@ -66,6 +66,12 @@ public sealed class ThetaLayout
     public bool IsDiagonal(int index) => Lower[index] == 0;
 
     /// <summary>
+    /// Position of entry (i, j), i ≥ j, of a q × q lower-triangular matrix packed as θ is, column by column:
+    /// j·q − j(j − 1)/2 + (i − j).
+    /// </summary>
+    public static int PackedIndex(int q, int i, int j) => j * q - j * (j - 1) / 2 + (i - j);
+
+    /// <summary>
     /// Writes T_t (q × q, column-major, zeros above the diagonal) for term <paramref name="term"/> from θ.
     /// </summary>
     public void FillFactor(ReadOnlySpan<double> theta, int term, Span<double> t)

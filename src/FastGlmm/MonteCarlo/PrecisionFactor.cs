@@ -107,7 +107,7 @@ public static class PrecisionFactor
     }
 
     /// <summary>Position of entry (i, j), i ≥ j, of a packed q × q lower-triangular matrix (column by column).</summary>
-    public static int Index(int q, int i, int j) => j * q - j * (j - 1) / 2 + (i - j);
+    public static int Index(int q, int i, int j) => ThetaLayout.PackedIndex(q, i, j);
 
     private static double[] InvertAll(ThetaLayout layout, ReadOnlySpan<double> packed)
     {
