@@ -16,6 +16,9 @@ public static class CliApp
     /// <summary>Exit code for a GPU failure (a CUDA or NVRTC call failed, or device memory ran out).</summary>
     public const int DeviceError = 2;
 
+    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM after writing what it had finished (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Exit code for an unexpected internal failure.</summary>
     public const int InternalError = 70;
 

@@ -16,7 +16,13 @@ internal static class BootstrapProgress
     /// Calls <paramref name="work"/> with a progress sink (replicates done so far) and returns its result and the
     /// final timing line, which is also written to <paramref name="stderr"/>.
     /// </summary>
-    public static (T Result, string Timing) Run<T>(TextWriter stderr, int count, bool allowLive, Func<IProgress<int>, T> work)
+    /// <param name="stderr">Where the live bar and the timing line go.</param>
+    /// <param name="count">Replicates to run.</param>
+    /// <param name="allowLive">False: no live bar (--quiet).</param>
+    /// <param name="work">Runs the replicates, reporting the number finished.</param>
+    /// <param name="finished">How many replicates the result holds (fewer than <paramref name="count"/> when interrupted).</param>
+    public static (T Result, string Timing) Run<T>(TextWriter stderr, int count, bool allowLive, Func<IProgress<int>, T> work,
+        Func<T, int> finished)
     {
         var sw = Stopwatch.StartNew();
         T result;
@@ -33,14 +39,15 @@ internal static class BootstrapProgress
                 {
                     var task = ctx.AddTask("bootstrap", maxValue: count);
                     var r = work(new Sink(task));
-                    task.Value = count;
+                    task.Value = finished(r);
                     return r;
                 });
         }
         else result = work(new Sink(null));
         double s = sw.Elapsed.TotalSeconds;
+        int done = finished(result);
         string timing = string.Format(CultureInfo.InvariantCulture, "{0} replicates in {1:F1} s ({2:F1}/s)",
-            count, s, s > 0 ? count / s : 0);
+            done, s, s > 0 ? done / s : 0);
         stderr.WriteLine(timing);
         return (result, timing);
     }

@@ -12,10 +12,19 @@ namespace FastGlmm.Cli.Bootstrap;
 /// <param name="Weights">The prior-weights column, or "" for none.</param>
 /// <param name="Seed">The simulation seed.</param>
 /// <param name="B">The total number of replicates of the bootstrap (all shards).</param>
-/// <param name="Shard">Which part of it a file holds: "k/n", "all", or "merged".</param>
+/// <param name="Shard">Which part of it a file holds: "k/n", "all", or "merged", with ", interrupted" when the run
+/// was stopped before it finished.</param>
 internal sealed record BootstrapMetadata(string Formula, string Family, string Method, string Data, string Weights,
     ulong Seed, int B, string Shard)
 {
+    private const string InterruptedSuffix = ", interrupted";
+
+    /// <summary>The label of a shard whose run was stopped early: "all, interrupted", "2/8, interrupted".</summary>
+    public static string Interrupted(string shard) => shard + InterruptedSuffix;
+
+    /// <summary>Whether the file's run was stopped before it finished.</summary>
+    public bool IsInterrupted => Shard.EndsWith(InterruptedSuffix, StringComparison.Ordinal);
+
     /// <summary>The fields shards must agree on, as (name, text) pairs.</summary>
     public IEnumerable<(string Key, string Value)> Identity()
     {

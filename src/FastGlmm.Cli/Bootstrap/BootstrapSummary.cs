@@ -51,9 +51,9 @@ internal static class BootstrapSummary
         o.WriteLine($"Parametric bootstrap (lme4's bootMer): B = {m.B}, seed = {m.Seed}");
         o.WriteLine($"Formula: {m.Formula}");
         o.WriteLine($" Family: {m.Family}   Method: {m.Method}   Data: {m.Data}" + (m.Weights.Length > 0 ? $"   Weights: {m.Weights}" : ""));
-        string shard = m.Shard is "all" or "merged" ? "" : $" (shard {m.Shard})";
+        string shard = m.Shard is "all" or "merged" ? "" : m.Shard == BootstrapMetadata.Interrupted("all") ? " (interrupted)" : $" (shard {m.Shard})";
         o.WriteLine($"Replicates: {run.Rows.Count} of {m.B}{shard}: {BootstrapRun.Ranges(run.Rows.Select(r => r.Replicate))}; {ok} succeeded");
-        if (run.Rows.Count < m.B && m.Shard is "merged")
+        if (run.Rows.Count < m.B && (m.Shard is "merged" || m.Shard == BootstrapMetadata.Interrupted("all")))
             o.WriteLine($"Missing replicates: {m.B - run.Rows.Count} of {m.B}: {BootstrapRun.Ranges(Missing(run))}");
         if (timing is not null) o.WriteLine(timing);
         o.WriteLine();

@@ -12,6 +12,8 @@ namespace FastGlmm.Cli.Commands;
 /// <c>fastglmm bootstrap</c>: lme4's parametric <c>bootMer</c>. Fits the model, runs the replicates of its
 /// shard (k of n: replicates ⌊(k−1)B/n⌋ … ⌊kB/n⌋−1) with <see cref="ParametricBootstrap.Run"/>, prints the
 /// summary (<see cref="BootstrapSummary"/>) and writes the replicates to --out (CSV or JSON by extension).
+/// Interrupted (Ctrl-C or SIGTERM, <see cref="Interruption"/>), it stops, summarizes and writes the replicates
+/// finished so far, labelled as interrupted, and exits with <see cref="CliApp.Interrupted"/>.
 /// <c>fastglmm bootstrap merge</c> (<see cref="BootstrapMergeCommand"/>) joins shards.
 /// </summary>
 internal static class BootstrapCommand
@@ -51,14 +53,21 @@ internal static class BootstrapCommand
                 stderr.WriteLine("note: the original fit did not converge; the bootstrap simulates from its estimates all the same");
 
             ulong s = r.GetValue(seed);
+            using var interruption = new Interruption();
             var (reps, timing) = BootstrapProgress.Run(stderr, count, allowLive: !q,
-                p => ParametricBootstrap.Run(frame, fit, first, count, s, reml: options.Reml, nagq: options.Nagq, progress: p));
+                p => ParametricBootstrap.Run(frame, fit, first, count, s, reml: options.Reml, nagq: options.Nagq, progress: p,
+                    cancel: interruption.Token), x => x.Length);
+            bool interrupted = reps.Length < count;
+            if (interrupted)
+                stderr.WriteLine($"interrupted: {reps.Length} of {count} replicates finished" +
+                    (outPath is null ? "" : $"; writing them to {outPath}"));
             var stats = new BootstrapStatistics(frame);
-            var meta = new BootstrapMetadata(fit.Formula, fit.Family, fit.Method, table.Source, w ?? "", s, total, shardText);
+            var meta = new BootstrapMetadata(fit.Formula, fit.Family, fit.Method, table.Source, w ?? "", s, total,
+                interrupted ? BootstrapMetadata.Interrupted(shardText) : shardText);
             var run = new BootstrapRun(meta, stats.Names, stats.Original(fit),
                 reps.OrderBy(x => x.Index).Select(x => new BootstrapRow(x.Index, x.Failure, stats.Of(x))).ToArray());
             BootstrapMergeCommand.Finish(stdout, stderr, run, outPath, lev, q, timing);
-            return 0;
+            return interrupted ? CliApp.Interrupted : 0;
         });
         return cmd;
     }

@@ -26,3 +26,9 @@ public interface IRefitBatch : IDisposable
     /// <summary>Replicate r has finished (or failed): whatever the batch holds for it may be freed.</summary>
     void Release(int replicate);
 }
+
+/// <summary>
+/// Makes the batch of one lockstep run: the model frame, one response vector y_r (n) per replicate, nAGQ, and
+/// PIRLS's decrease tolerance. The CPU's is <see cref="Cpu.CpuRefitBatch"/>'s constructor.
+/// </summary>
+public delegate IRefitBatch RefitBatchFactory(Data.Frame.ModelFrame frame, IReadOnlyList<double[]> responses, int nagq, double pirlsTolerance);

@@ -11,7 +11,9 @@ namespace FastGlmm.Inference;
 /// <param name="Evaluations">Objective evaluations it took.</param>
 /// <param name="Converged">Whether its optimizer reached its tolerance.</param>
 /// <param name="Failure">Null when it succeeded and converged; otherwise a one-line reason.</param>
-public sealed record RefitOutcome(double[] Theta, double[] Beta, double Deviance, int Evaluations, bool Converged, string? Failure);
+/// <param name="Interrupted">True when the run was cancelled before this replicate finished (it has no result).</param>
+public sealed record RefitOutcome(double[] Theta, double[] Beta, double Deviance, int Evaluations, bool Converged, string? Failure,
+    bool Interrupted = false);
 
 /// <summary>
 /// Lockstep refits (issue 5's batched refit driver): R replicates of one model, each with its own response, all
@@ -20,54 +22,109 @@ public sealed record RefitOutcome(double[] Theta, double[] Beta, double Deviance
 /// each unfinished replicate for its next point, evaluates all of them in one batched call
 /// (<see cref="IRefitBatch"/>, i.e. replicate × block), and tells each its value. A replicate retires when its
 /// optimizer finishes, and one whose evaluation fails is retired with the reason; the others continue. The
-/// points and results of every replicate are exactly those of refitting it alone, whatever the batch.
+/// points and results of every replicate are exactly those of refitting it alone, whatever the batch. A batch
+/// whose replicates can be evaluated one at a time (<see cref="IIndependentRefitBatch"/>, the CPU) skips the
+/// rounds: every replicate runs its own loop on a worker thread, so no thread waits for the slowest replicate
+/// of a round.
 /// </summary>
 public static class LockstepRefits
 {
     /// <summary>Refits every replicate of <paramref name="batch"/>.</summary>
-    /// <param name="batch">The replicates' objectives.</param>
+    /// <param name="batch">The replicates' objectives. An <see cref="IIndependentRefitBatch"/> (the CPU) is run
+    /// free: each replicate's ask → evaluate → tell loop runs on its own thread, with no barrier per round.</param>
     /// <param name="warm">The start, scales, curvature and tolerance shared by all replicates.</param>
     /// <param name="lowerTheta">θ's lower bounds.</param>
     /// <param name="nagq">Nodes per dimension (&gt; 1: the AGQ stage follows).</param>
     /// <param name="maxEvaluations">Evaluations allowed per replicate.</param>
-    /// <param name="rounds">Receives the number of batched calls made.</param>
-    public static RefitOutcome[] Run(IRefitBatch batch, WarmStart warm, double[] lowerTheta, int nagq, int maxEvaluations, out int rounds)
+    /// <param name="rounds">Receives the number of rounds: the batched calls made, i.e. the longest replicate's
+    /// number of evaluations (the same when run free).</param>
+    /// <param name="retired">Called (from any thread) with each replicate's index as it finishes or fails.</param>
+    /// <param name="cancel">Stops the run: replicates not finished by then come back <see cref="RefitOutcome.Interrupted"/>.</param>
+    public static RefitOutcome[] Run(IRefitBatch batch, WarmStart warm, double[] lowerTheta, int nagq, int maxEvaluations,
+        out int rounds, Action<int>? retired = null, CancellationToken cancel = default)
     {
-        int count = batch.Count, nt = warm.Theta.Length;
+        int count = batch.Count;
         var runs = new StageTwoRun[count];
-        var next = new (double[] V, StageObjective On)?[count];
         var failure = new string?[count];
+        var asked = new int[count];
+        var finished = new bool[count];
+        StageTwoRun NewRun() =>
+            new(warm.Theta, warm.Beta, warm.BetaScale, lowerTheta, warm.Hessian, warm.Tolerance, nagq, maxEvaluations);
+        if (batch is IIndependentRefitBatch solo)
+        {
+            Parallel.For(0, count, r =>
+            {
+                if (cancel.IsCancellationRequested) return;
+                var run = runs[r] = NewRun();
+                while (run.Ask() is { } x)
+                {
+                    if (cancel.IsCancellationRequested) { solo.Release(r); return; }
+                    asked[r]++;
+                    double value = solo.EvaluateOne(r, x.V, x.On, out failure[r]);
+                    if (failure[r] is not null) break;
+                    run.Tell(value);
+                }
+                if (failure[r] is null) solo.Release(r);
+                finished[r] = true;
+                retired?.Invoke(r);
+            });
+        }
+        else RunInRounds(batch, runs, failure, asked, finished, NewRun, retired, cancel);
+        rounds = count == 0 ? 0 : asked.Max();
+        return Outcomes(runs, failure, finished, warm.Theta.Length);
+    }
+
+    /// <summary>The lockstep rounds: one batched call per round over every unfinished replicate.</summary>
+    private static void RunInRounds(IRefitBatch batch, StageTwoRun[] runs, string?[] failure, int[] asked, bool[] finished,
+        Func<StageTwoRun> newRun, Action<int>? retired, CancellationToken cancel)
+    {
+        int count = runs.Length;
+        var next = new (double[] V, StageObjective On)?[count];
         Parallel.For(0, count, r =>
         {
-            runs[r] = new StageTwoRun(warm.Theta, warm.Beta, warm.BetaScale, lowerTheta, warm.Hessian, warm.Tolerance, nagq, maxEvaluations);
+            runs[r] = newRun();
             next[r] = runs[r].Ask();
+            if (next[r] is null) { batch.Release(r); finished[r] = true; retired?.Invoke(r); }
         });
-        rounds = 0;
         var active = new List<int>(count);
         while (true)
         {
             active.Clear();
             for (int r = 0; r < count; r++) if (next[r] is not null && failure[r] is null) active.Add(r);
             if (active.Count == 0) break;
-            rounds++;
+            if (cancel.IsCancellationRequested)
+            {
+                foreach (int r in active) batch.Release(r);
+                break;
+            }
             var ids = active.ToArray();
             var points = ids.Select(r => next[r]!.Value.V).ToArray();
             var on = ids.Select(r => next[r]!.Value.On).ToArray();
             var values = new double[ids.Length];
             var failed = new string?[ids.Length];
+            foreach (int r in ids) asked[r]++;
             batch.Evaluate(ids, points, on, values, failed);
             Parallel.For(0, ids.Length, i =>
             {
                 int r = ids[i];
-                if (failed[i] is { } why) { failure[r] = why; return; }
+                if (failed[i] is { } why) { failure[r] = why; finished[r] = true; retired?.Invoke(r); return; }
                 runs[r].Tell(values[i]);
                 next[r] = runs[r].Ask();
-                if (next[r] is null) batch.Release(r);
+                if (next[r] is null) { batch.Release(r); finished[r] = true; retired?.Invoke(r); }
             });
         }
-        var result = new RefitOutcome[count];
-        for (int r = 0; r < count; r++)
+    }
+
+    private static RefitOutcome[] Outcomes(StageTwoRun[] runs, string?[] failure, bool[] finished, int nt)
+    {
+        var result = new RefitOutcome[runs.Length];
+        for (int r = 0; r < runs.Length; r++)
         {
+            if (!finished[r])
+            {
+                result[r] = new RefitOutcome([], [], double.NaN, 0, false, "interrupted", Interrupted: true);
+                continue;
+            }
             if (failure[r] is { } why)
             {
                 result[r] = new RefitOutcome([], [], double.NaN, 0, false, why);

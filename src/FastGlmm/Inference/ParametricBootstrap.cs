@@ -1,3 +1,4 @@
+using FastGlmm.Backends;
 using FastGlmm.Data.Frame;
 using FastGlmm.Likelihood;
 using FastGlmm.Model;
@@ -31,8 +32,20 @@ public static class ParametricBootstrap
     public const int LockstepBatch = 256;
 
     /// <summary>Runs replicates first, first+1, …, first+count−1 of the bootstrap of <paramref name="fit"/>.</summary>
+    /// <param name="frame">The model frame the fit was made on.</param>
+    /// <param name="fit">The fitted model replicates are simulated from and refitted from.</param>
+    /// <param name="first">The first replicate's index (its RNG key).</param>
+    /// <param name="count">Replicates to run.</param>
+    /// <param name="seed">The simulation seed.</param>
+    /// <param name="reml">LMMs: refit by REML (else ML).</param>
+    /// <param name="nagq">GLMMs: quadrature nodes per dimension (1: Laplace).</param>
+    /// <param name="progress">Receives the number of replicates finished so far (from any thread, in any order).</param>
+    /// <param name="refitBatch">Makes the GLMM lockstep batches (the CPU's by default).</param>
+    /// <param name="cancel">Stops the run early: the replicates finished by then are returned, the others are not.</param>
+    /// <returns>The finished replicates in index order: all <paramref name="count"/> unless cancelled.</returns>
     public static BootstrapReplicate[] Run(ModelFrame frame, FitResult fit, long first, int count, ulong seed,
-        bool reml = true, int nagq = 1, IProgress<int>? progress = null)
+        bool reml = true, int nagq = 1, IProgress<int>? progress = null, RefitBatchFactory? refitBatch = null,
+        CancellationToken cancel = default)
     {
         var prob = new GlmmProblem(frame);
         double scale = fit.Sigma ?? 1.0;
@@ -46,12 +59,13 @@ public static class ParametricBootstrap
         // fewer evaluations), with PIRLS stopped correspondingly earlier and the optimizer's model seeded with the
         // original fit's curvature.
         var warm = WarmStart.From(fit, RefitTolerance) with { PirlsTolerance = Pirls.CoarseDecreaseTolerance };
-        var result = new BootstrapReplicate[count];
+        var result = new BootstrapReplicate?[count];
         int done = 0;
         if (frame.Family.IsLinearMixedModel)
         {
             Parallel.For(0, count, k =>
             {
+                if (cancel.IsCancellationRequested) return;
                 long r = first + k;
                 try
                 {
@@ -66,25 +80,30 @@ public static class ParametricBootstrap
                 }
                 progress?.Report(Interlocked.Increment(ref done));
             });
-            return result;
+            return Finished(result);
         }
         // GLMMs: lockstep refits in batches (each replicate's result is that of refitting it alone).
         var lowerTheta = new Model.ThetaLayout(frame.RandomTerms).Lower.ToArray();
-        for (int b0 = 0; b0 < count; b0 += LockstepBatch)
+        refitBatch ??= Backends.Cpu.CpuRefitBatch.Create;
+        for (int b0 = 0; b0 < count && !cancel.IsCancellationRequested; b0 += LockstepBatch)
         {
             int size = Math.Min(LockstepBatch, count - b0);
             var ys = new double[size][];
             Parallel.For(0, size, k => ys[k] = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, first + b0 + k));
-            using var batch = new Backends.Cpu.CpuRefitBatch(frame, ys, nagq, warm.PirlsTolerance);
-            var outs = LockstepRefits.Run(batch, warm, lowerTheta, nagq, GlmmFitter.DefaultMaxEvaluations, out _);
+            using var batch = refitBatch(frame, ys, nagq, warm.PirlsTolerance);
+            var outs = LockstepRefits.Run(batch, warm, lowerTheta, nagq, GlmmFitter.DefaultMaxEvaluations, out _,
+                _ => progress?.Report(Interlocked.Increment(ref done)), cancel);
             for (int k = 0; k < size; k++)
             {
                 var o = outs[k];
+                if (o.Interrupted) continue;
                 result[b0 + k] = new BootstrapReplicate(first + b0 + k, o.Theta, o.Beta, -o.Deviance / 2, double.NaN, o.Failure);
             }
-            done += size;
-            progress?.Report(done);
         }
-        return result;
+        return Finished(result);
     }
+
+    /// <summary>The replicates that finished (all of them unless the run was cancelled).</summary>
+    private static BootstrapReplicate[] Finished(BootstrapReplicate?[] result) =>
+        result.OfType<BootstrapReplicate>().ToArray();
 }

@@ -20,19 +20,41 @@ public class LockstepRefitsTests
     private static ModelFrame Cbpp() => ModelFrame.Build(BuiltInDatasets.Load("cbpp"), "cbind(incidence, size - incidence) ~ period + (1 | herd)",
         new ModelFrameOptions { Family = new FamilySpec(FamilyId.Binomial, LinkId.Logit) });
 
+    /// <summary>Hides <see cref="IIndependentRefitBatch"/>, so that the driver runs its lockstep rounds.</summary>
+    private sealed class RoundsOnly(IRefitBatch inner) : IRefitBatch
+    {
+        public int Calls;
+        public string Name => inner.Name;
+        public int Count => inner.Count;
+        public void Evaluate(ReadOnlySpan<int> replicates, IReadOnlyList<double[]> points, ReadOnlySpan<StageObjective> on, Span<double> values, string?[] failures)
+        {
+            Calls++;
+            inner.Evaluate(replicates, points, on, values, failures);
+        }
+        public void Release(int replicate) => inner.Release(replicate);
+        public void Dispose() => inner.Dispose();
+    }
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(5)]
-    public void EachReplicate_EqualsItsSeparateRefit(int nagq)
+    [InlineData(1, false)]
+    [InlineData(1, true)]
+    [InlineData(5, false)]
+    [InlineData(5, true)]
+    public void EachReplicate_EqualsItsSeparateRefit(int nagq, bool inRounds)
     {
         var frame = Cbpp();
         var fit = MixedModel.Fit(frame, new FitOptions { Nagq = nagq });
         var prob = new GlmmProblem(frame);
         var warm = WarmStart.From(fit, 2e-2) with { PirlsTolerance = Pirls.CoarseDecreaseTolerance };
         var ys = Enumerable.Range(0, 7).Select(r => ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, 1.0, 3, r)).ToArray();
-        using var batch = new CpuRefitBatch(frame, ys, nagq, warm.PirlsTolerance);
+        var cpu = new CpuRefitBatch(frame, ys, nagq, warm.PirlsTolerance);
+        var rounded = new RoundsOnly(cpu);
+        using IRefitBatch batch = inRounds ? rounded : cpu;
         var lower = new ThetaLayout(frame.RandomTerms).Lower.ToArray();
-        var outs = LockstepRefits.Run(batch, warm, lower, nagq, 20_000, out int rounds);
+        var retired = new List<int>();
+        var outs = LockstepRefits.Run(batch, warm, lower, nagq, 20_000, out int rounds, r => { lock (retired) retired.Add(r); });
+        Assert.Equal(Enumerable.Range(0, ys.Length), retired.Order());
+        Assert.Equal(inRounds ? rounds : 0, rounded.Calls);
         for (int r = 0; r < ys.Length; r++)
         {
             var alone = GlmmFitter.Fit(frame.WithResponse(ys[r]), nagq: nagq, warmStart: warm);
@@ -84,6 +106,40 @@ public class LockstepRefitsTests
             Assert.Equal(1 + 0.3 * r, outs[r].Beta[0], 2);
             Assert.Equal(2 + 0.3 * r, outs[r].Beta[1], 2);
             Assert.Contains(r, batch.Released);
+        }
+    }
+
+    [Fact]
+    public void Cancelled_Run_KeepsTheFinishedReplicates_AndMarksTheRestInterrupted()
+    {
+        var frame = Cbpp();
+        var fit = MixedModel.Fit(frame);
+        var prob = new GlmmProblem(frame);
+        var warm = WarmStart.From(fit, 2e-2) with { PirlsTolerance = Pirls.CoarseDecreaseTolerance };
+        var ys = Enumerable.Range(0, 40).Select(r => ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, 1.0, 5, r)).ToArray();
+        var lower = new ThetaLayout(frame.RandomTerms).Lower.ToArray();
+        foreach (bool inRounds in new[] { false, true })
+        {
+            var cpu = new CpuRefitBatch(frame, ys, 1, warm.PirlsTolerance);
+            using IRefitBatch batch = inRounds ? new RoundsOnly(cpu) : cpu;
+            using var cts = new CancellationTokenSource();
+            int done = 0;
+            var outs = LockstepRefits.Run(batch, warm, lower, 1, 20_000, out _,
+                _ => { if (Interlocked.Increment(ref done) == 3) cts.Cancel(); }, cts.Token);
+            int finished = outs.Count(o => !o.Interrupted);
+            Assert.InRange(finished, 3, ys.Length - 1);
+            Assert.Equal(done, finished);
+            for (int r = 0; r < ys.Length; r++)
+            {
+                if (outs[r].Interrupted)
+                {
+                    Assert.Empty(outs[r].Theta);
+                    continue;
+                }
+                var alone = GlmmFitter.Fit(frame.WithResponse(ys[r]), warmStart: warm);
+                Assert.Equal(alone.Theta, outs[r].Theta);
+                Assert.Equal(alone.Beta, outs[r].Beta);
+            }
         }
     }
 }

@@ -82,4 +82,31 @@ public class ParametricBootstrapTests
             Assert.Equal(all[3 + k].Theta, tail[k].Theta);
         }
     }
+
+    /// <summary>Counts reports and cancels once the count reaches <c>at</c> (reports come from many threads).</summary>
+    private sealed class CancelAt(int at, CancellationTokenSource cts) : IProgress<int>
+    {
+        public void Report(int value)
+        {
+            if (value >= at) cts.Cancel();
+        }
+    }
+
+    [Fact]
+    public void Cancelled_Run_ReturnsTheFinishedReplicates_EachAsInAFullRun()
+    {
+        var (frame, fit) = Cbpp();
+        var full = ParametricBootstrap.Run(frame, fit, first: 10, count: 600, seed: 4);
+        using var cts = new CancellationTokenSource();
+        var part = ParametricBootstrap.Run(frame, fit, first: 10, count: 600, seed: 4, progress: new CancelAt(300, cts), cancel: cts.Token);
+        Assert.InRange(part.Length, 300, 599);
+        Assert.Equal(part.Select(r => r.Index).Order(), part.Select(r => r.Index));
+        foreach (var r in part)
+        {
+            var f = full[(int)(r.Index - 10)];
+            Assert.Equal(f.Index, r.Index);
+            Assert.Equal(f.Beta, r.Beta);
+            Assert.Equal(f.Theta, r.Theta);
+        }
+    }
 }

@@ -6,10 +6,11 @@ namespace FastGlmm.Backends.Cpu;
 /// <summary>
 /// The CPU implementation of <see cref="IRefitBatch"/>: replicate r owns a <see cref="LaplaceDeviance"/> over the
 /// frame with response y_r (made on first use, warm-starting its modes from its previous evaluation, as one fit
-/// does) and an <see cref="AgqDeviance"/> sharing its backend when nAGQ &gt; 1; a call evaluates the asked
-/// replicates with <c>Parallel.For</c>. Each replicate's values are exactly those of fitting it alone.
+/// does) and an <see cref="AgqDeviance"/> sharing its backend when nAGQ &gt; 1; a batched call evaluates the asked
+/// replicates with <c>Parallel.For</c>, and, being an <see cref="IIndependentRefitBatch"/>, each replicate can also
+/// be evaluated alone. Each replicate's values are exactly those of fitting it alone.
 /// </summary>
-public sealed class CpuRefitBatch : IRefitBatch
+public sealed class CpuRefitBatch : IIndependentRefitBatch
 {
     private readonly ModelFrame _frame;
     private readonly IReadOnlyList<double[]> _responses;
@@ -34,6 +35,10 @@ public sealed class CpuRefitBatch : IRefitBatch
         _agq = new AgqDeviance?[responses.Count];
     }
 
+    /// <summary>The CPU's <see cref="RefitBatchFactory"/>.</summary>
+    public static IRefitBatch Create(ModelFrame frame, IReadOnlyList<double[]> responses, int nagq, double pirlsTolerance) =>
+        new CpuRefitBatch(frame, responses, nagq, pirlsTolerance);
+
     /// <inheritdoc/>
     public string Name => "cpu";
 
@@ -47,29 +52,27 @@ public sealed class CpuRefitBatch : IRefitBatch
         var reps = replicates.ToArray();
         var which = on.ToArray();
         var result = new double[reps.Length];
-        Parallel.For(0, reps.Length, i =>
-        {
-            int r = reps[i];
-            try
-            {
-                var lap = _laplace[r] ??= new LaplaceDeviance(_frame.WithResponse(_responses[r])) { PirlsTolerance = _pirlsTolerance };
-                var v = points[i];
-                if (which[i] == StageObjective.Agq)
-                {
-                    var agq = _agq[r] ??= new AgqDeviance(lap.Backend, _nagq);
-                    result[i] = agq.Evaluate(v.AsSpan(0, _nt), v.AsSpan(_nt));
-                }
-                else result[i] = lap.Evaluate(v.AsSpan(0, _nt), v.AsSpan(_nt));
-                failures[i] = null;
-            }
-            catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
-            {
-                result[i] = double.NaN;
-                failures[i] = e.Message.Split('\n')[0];
-                Release(r);
-            }
-        });
+        Parallel.For(0, reps.Length, i => result[i] = EvaluateOne(reps[i], points[i], which[i], out failures[i]));
         result.CopyTo(values);
+    }
+
+    /// <inheritdoc/>
+    public double EvaluateOne(int r, double[] v, StageObjective on, out string? failure)
+    {
+        try
+        {
+            var lap = _laplace[r] ??= new LaplaceDeviance(_frame.WithResponse(_responses[r])) { PirlsTolerance = _pirlsTolerance };
+            failure = null;
+            if (on != StageObjective.Agq) return lap.Evaluate(v.AsSpan(0, _nt), v.AsSpan(_nt));
+            var agq = _agq[r] ??= new AgqDeviance(lap.Backend, _nagq);
+            return agq.Evaluate(v.AsSpan(0, _nt), v.AsSpan(_nt));
+        }
+        catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
+        {
+            failure = e.Message.Split('\n')[0];
+            Release(r);
+            return double.NaN;
+        }
     }
 
     /// <inheritdoc/>
