@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
-
 namespace FastGlmm.Optimization;
 
 public static partial class BoundedTrustRegion
@@ -49,26 +46,11 @@ public static partial class BoundedTrustRegion
                 {
                     if (i == k) continue;
                     var ri = work.Slice(i * w + k, w - k);
-                    if (ri[0] != 0) Axpy(ri, rk, -ri[0]);
+                    if (ri[0] != 0) Dense.Axpy(ri, rk, -ri[0]);
                 }
             }
             for (int i = 0; i < n; i++) work.Slice(i * w + n, n).CopyTo(inverse.Slice(i * n, n));
             return true;
-        }
-
-        /// <summary>y ← y + a·x (same lengths).</summary>
-        private static void Axpy(Span<double> y, ReadOnlySpan<double> x, double a)
-        {
-            int j = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-                var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-                var va = new Vector<double>(a);
-                for (int v = 0; v < vy.Length; v++) vy[v] += va * vx[v];
-                j = vy.Length * Vector<double>.Count;
-            }
-            for (; j < y.Length; j++) y[j] += a * x[j];
         }
     }
 }

@@ -15,14 +15,8 @@ public static partial class BoundedTrustRegion
         private double[] GeometryStep(int knew, double adelt)
         {
             var xopt = _pts[_kopt];
-            var sl = new double[_n];
-            var su = new double[_n];
+            var (sl, su) = StepBounds();
             var grad = new double[_n];
-            for (int j = 0; j < _n; j++)
-            {
-                sl[j] = _lo[j] - xopt[j];
-                su[j] = _hi[j] - xopt[j];
-            }
             // ∇ℓ_knew at x_opt (the model centre) from row knew of Ω, its KKT coefficients.
             InterpolantAtCenter(_omega.AsSpan(knew * _dim, _dim), grad);
             var bestD = new double[_n];
@@ -31,7 +25,11 @@ public static partial class BoundedTrustRegion
             var dir = new double[_n];
             bool found = false;
             double bestScore = -1, omegaKK = _omega[knew * _dim + knew];
-            void Consider(double[] direction, double t, bool clamp)
+            var line = _lineSigma ??= new LineSigma(this);
+            line.Begin(xopt);
+            // A point on the line x_opt + t·direction (clamp: the projected path instead); σ from the line's
+            // quartic when onLine, else from the point's own Lagrange values.
+            void Consider(double[] direction, double t, bool clamp, bool onLine)
             {
                 double moved = 0;
                 for (int j = 0; j < _n; j++)
@@ -43,8 +41,14 @@ public static partial class BoundedTrustRegion
                     moved += e * e;
                 }
                 if (moved == 0) return;
-                var tau = LagrangeValues(x, out double beta);
-                double score = Math.Abs(omegaKK * beta + tau[knew] * tau[knew]);
+                double sigma;
+                if (onLine) sigma = line.Sigma(knew, t);
+                else
+                {
+                    var tau = LagrangeValues(x, out double beta);
+                    sigma = omegaKK * beta + tau[knew] * tau[knew];
+                }
+                double score = Math.Abs(sigma);
                 if (score > bestScore)
                 {
                     bestScore = score;
@@ -67,12 +71,13 @@ public static partial class BoundedTrustRegion
                     else if (dk[j] < 0) { thi = Math.Min(thi, sl[j] / dk[j]); tlo = Math.Max(tlo, su[j] / dk[j]); }
                 }
                 // Both ends of the feasible interval and the stationary point of a·t + b·t².
-                if (tlo < 0) Consider(dk, tlo, false);
-                if (thi > 0) Consider(dk, thi, false);
+                line.SetLine(dk);
+                if (tlo < 0) Consider(dk, tlo, false, true);
+                if (thi > 0) Consider(dk, thi, false, true);
                 if (b != 0)
                 {
                     double t = -a / (2 * b);
-                    if (t > tlo && t < thi && t != 0) Consider(dk, t, false);
+                    if (t > tlo && t < thi && t != 0) Consider(dk, t, false, true);
                 }
             }
             for (int sign = 1; sign >= -1; sign -= 2)
@@ -80,7 +85,7 @@ public static partial class BoundedTrustRegion
                 for (int j = 0; j < _n; j++) dir[j] = sign * grad[j];
                 double alpha = ProjectedLength(dir, sl, su, adelt);
                 if (!(alpha > 0)) continue;
-                for (int q = 1; q <= 4; q++) Consider(dir, 0.25 * q * alpha, true);
+                for (int q = 1; q <= 4; q++) Consider(dir, 0.25 * q * alpha, true, false);
             }
             if (found) return bestD;
             // Degenerate Lagrange function: a coordinate step of length adelt into the box.
@@ -98,7 +103,7 @@ public static partial class BoundedTrustRegion
         private static double ProjectedLength(double[] dir, double[] sl, double[] su, double length)
         {
             int n = dir.Length;
-            var brk = new double[n];
+            Span<double> brk = n <= 128 ? stackalloc double[n] : new double[n];
             double freeSq = 0;
             for (int j = 0; j < n; j++)
             {
@@ -106,7 +111,17 @@ public static partial class BoundedTrustRegion
                 if (dir[j] != 0) freeSq += dir[j] * dir[j];
             }
             if (!(freeSq > 0)) return 0;
-            var order = Enumerable.Range(0, n).Where(j => dir[j] != 0).OrderBy(j => brk[j]).ToArray();
+            // The moving components by breakpoint (insertion sort: n is small; ties keep index order).
+            Span<int> order = n <= 128 ? stackalloc int[n] : new int[n];
+            int count = 0;
+            for (int j = 0; j < n; j++)
+            {
+                if (dir[j] == 0) continue;
+                int at = count++;
+                while (at > 0 && brk[order[at - 1]] > brk[j]) { order[at] = order[at - 1]; at--; }
+                order[at] = j;
+            }
+            order = order[..count];
             double fixedSq = 0, target = length * length, last = 0;
             int remaining = order.Length;
             foreach (int j in order)

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FastGlmm.Optimization;
 
 public static partial class BoundedTrustRegion
@@ -23,16 +25,26 @@ public static partial class BoundedTrustRegion
         private double _scale = 1;
 
         /// <summary>Q(x) with the current model.</summary>
-        private double ModelValue(double[] x) => _qc + ModelChange(Difference(x, _center));
+        private double ModelValue(double[] x)
+        {
+            Span<double> d = _n <= 128 ? stackalloc double[_n] : new double[_n];
+            for (int j = 0; j < _n; j++) d[j] = x[j] - _center[j];
+            return _qc + ModelChange(d);
+        }
+
+        /// <summary>The model Hessian as a flat row-major span (n²).</summary>
+        private Span<double> Hessian => MemoryMarshal.CreateSpan(ref _hq[0, 0], _n * _n);
 
         /// <summary>Q(c + d) − Q(c) = g·d + ½dᵀHd.</summary>
-        private double ModelChange(double[] d)
+        private double ModelChange(ReadOnlySpan<double> d)
         {
+            ReadOnlySpan<double> h = Hessian;
             double v = 0;
             for (int i = 0; i < _n; i++)
             {
+                var row = h.Slice(i * _n, _n);
                 double hd = 0;
-                for (int j = 0; j < _n; j++) hd += _hq[i, j] * d[j];
+                for (int j = 0; j < row.Length; j++) hd += row[j] * d[j];
                 v += d[i] * (_gq[i] + 0.5 * hd);
             }
             return v;
@@ -116,8 +128,7 @@ public static partial class BoundedTrustRegion
             {
                 double ui = _wv[i], hi = _coef[i];
                 double a = inv * (alpha * ui + tau * hi), b = inv * (tau * ui - beta * hi);
-                var row = _omega.AsSpan(i * dim, dim);
-                for (int k = 0; k < dim; k++) row[k] += a * _wv[k] + b * _coef[k];
+                Dense.AddScaled(_omega.AsSpan(i * dim, dim), a, _wv, b, _coef);
             }
             Array.Copy(_yb, _ys[t], _n);
             return true;
@@ -133,13 +144,7 @@ public static partial class BoundedTrustRegion
             for (int k = 0; k < _m; k++) r[k] = _fv[k] - ModelValue(_pts[k]);
             int dim = _dim;
             var coef = _coef;
-            for (int i = 0; i < dim; i++)
-            {
-                var row = _omega.AsSpan(i * dim, _m);
-                double s = 0;
-                for (int k = 0; k < _m; k++) s += row[k] * r[k];
-                coef[i] = s;
-            }
+            for (int i = 0; i < dim; i++) coef[i] = Dense.Dot(_omega.AsSpan(i * dim, _m), r);
             _qc += InterpolantAtCenter(coef, _gb);
             for (int j = 0; j < _n; j++) _gq[j] += _gb[j];
             double inv2 = 1 / (_scale * _scale);
@@ -148,7 +153,19 @@ public static partial class BoundedTrustRegion
                 double lk = coef[k] * inv2;
                 if (lk == 0) continue;
                 var y = _ys[k];
-                for (int i = 0; i < _n; i++) for (int j = 0; j < _n; j++) _hq[i, j] += lk * y[i] * y[j];
+                AddRankOne(lk, y);
+            }
+        }
+
+        /// <summary>H ← H + λ·y yᵀ.</summary>
+        private void AddRankOne(double lambda, double[] y)
+        {
+            var h = Hessian;
+            for (int i = 0; i < _n; i++)
+            {
+                var row = h.Slice(i * _n, _n);
+                double a = lambda * y[i];
+                for (int j = 0; j < row.Length; j++) row[j] += a * y[j];
             }
         }
 
@@ -219,9 +236,7 @@ public static partial class BoundedTrustRegion
             double wtw = 0;
             for (int i = 0; i < dim; i++)
             {
-                var row = _omega.AsSpan(i * dim, dim);
-                double s = 0;
-                for (int k = 0; k < dim; k++) s += row[k] * w[k];
+                double s = Dense.Dot(_omega.AsSpan(i * dim, dim), w);
                 tau[i] = s;
                 wtw += w[i] * s;
             }
@@ -263,13 +278,9 @@ public static partial class BoundedTrustRegion
             int dim = _dim;
             var coef = _coef;
             double fopt = _fv[_kopt];
-            for (int i = 0; i < dim; i++)
-            {
-                var row = _omega.AsSpan(i * dim, _m);
-                double s = 0;
-                for (int k = 0; k < _m; k++) s += row[k] * (_fv[k] - fopt);
-                coef[i] = s;
-            }
+            var r = _resid;
+            for (int k = 0; k < _m; k++) r[k] = _fv[k] - fopt;
+            for (int i = 0; i < dim; i++) coef[i] = Dense.Dot(_omega.AsSpan(i * dim, _m), r);
             double gqsq = 0, gisq = 0;
             var xopt = _pts[_kopt];
             var gint = _gb;
@@ -293,7 +304,7 @@ public static partial class BoundedTrustRegion
             {
                 double lk = coef[k] * inv2;
                 var y = _ys[k];
-                for (int i = 0; i < _n; i++) for (int j = 0; j < _n; j++) _hq[i, j] += lk * y[i] * y[j];
+                AddRankOne(lk, y);
             }
         }
 

@@ -31,6 +31,7 @@ public static partial class BoundedTrustRegion
         private double _ratio = 1, _dnorm, _distsq, _crvmin;
         private double _diffa, _diffb, _diffc;
         private double[] _step;
+        private Subproblem.Workspace? _subproblem;
 
         public Solver(double[] x0, double rhoBegin, double rhoEnd,
             double[] lo, double[] hi, int maxEval, double[,]? modelHessian = null)
@@ -96,6 +97,18 @@ public static partial class BoundedTrustRegion
             };
         }
 
+        private double[]? _sl, _su;
+
+        /// <summary>The box as bounds on a step from x_opt, sl = lo − x_opt ≤ d ≤ hi − x_opt (arrays reused by the next call).</summary>
+        private (double[] Lower, double[] Upper) StepBounds()
+        {
+            var xopt = _pts[_kopt];
+            var sl = _sl ??= new double[_n];
+            var su = _su ??= new double[_n];
+            for (int j = 0; j < _n; j++) { sl[j] = _lo[j] - xopt[j]; su[j] = _hi[j] - xopt[j]; }
+            return (sl, su);
+        }
+
         private OptimizerResult Result(bool converged, string message) =>
             new((double[])_bestX.Clone(), _bestF, _nf, converged, message);
 
@@ -124,10 +137,8 @@ public static partial class BoundedTrustRegion
         private IEnumerable<double[]> TrustRegionIteration()
         {
             var xopt = _pts[_kopt];
-            var sl = new double[_n];
-            var su = new double[_n];
-            for (int j = 0; j < _n; j++) { sl[j] = _lo[j] - xopt[j]; su[j] = _hi[j] - xopt[j]; }
-            _step = Subproblem.Solve(_gq, _hq, sl, su, _delta, out _crvmin);
+            var (sl, su) = StepBounds();
+            _step = Subproblem.Solve(_gq, _hq, sl, su, _delta, _subproblem ??= new Subproblem.Workspace(_n), out _crvmin);
             double vquad = ModelChange(_step);
             if (!(vquad < 0)) Array.Clear(_step);
             _dnorm = Math.Min(_delta, Norm(_step));
@@ -288,7 +299,12 @@ public static partial class BoundedTrustRegion
             return r;
         }
 
-        private static double Norm(double[] v) => Math.Sqrt(v.Sum(t => t * t));
+        private static double Norm(double[] v)
+        {
+            double s = 0;
+            foreach (double t in v) s += t * t;
+            return Math.Sqrt(s);
+        }
 
         private static double DistSq(double[] a, double[] b)
         {

@@ -17,18 +17,20 @@ public static partial class BoundedTrustRegion
         /// <paramref name="crvmin"/> is the least curvature dᵀHd/dᵀd met by an interior CG step, 0 if the step
         /// reached the sphere or a bound, −1 if no step was taken.
         /// </summary>
-        public static double[] Solve(double[] g, double[,] h, double[] sl, double[] su, double delta, out double crvmin)
+        public static double[] Solve(double[] g, double[,] h, double[] sl, double[] su, double delta, Workspace ws, out double crvmin)
         {
             int n = g.Length;
-            var s = new double[n];
-            var gs = (double[])g.Clone();
-            var isFixed = new bool[n];
+            var s = ws.S;
+            Array.Clear(s);
+            var gs = ws.Gs;
+            Array.Copy(g, gs, n);
+            var isFixed = ws.IsFixed;
             for (int i = 0; i < n; i++)
                 isFixed[i] = (sl[i] >= 0 && g[i] >= 0) || (su[i] <= 0 && g[i] <= 0);
             crvmin = -1;
             double qred = 0;
-            var d = new double[n];
-            var hd = new double[n];
+            var d = ws.D;
+            var hd = ws.Hd;
             bool onSphere = false;
             int iterations = 0, maxIterations = 2 * n + 2;
             while (!onSphere && iterations < maxIterations)
@@ -91,10 +93,32 @@ public static partial class BoundedTrustRegion
                     break;
                 }
             }
-            if (onSphere) Rotate(h, s, gs, isFixed, sl, su, qred, n);
+            if (onSphere) Rotate(h, s, gs, isFixed, sl, su, qred, n, ws);
             for (int i = 0; i < n; i++) s[i] = Math.Clamp(s[i], sl[i], su[i]);
             return s;
         }
+
+        /// <summary>
+        /// The subproblem's arrays for n variables, reused from call to call; <see cref="Solve"/> returns
+        /// <see cref="S"/>, which the next call overwrites.
+        /// </summary>
+        public sealed class Workspace(int n)
+        {
+            /// <summary>The step.</summary>
+            public readonly double[] S = new double[n];
+
+            /// <summary>Scratch vectors (n).</summary>
+            public readonly double[] Gs = new double[n], D = new double[n], Hd = new double[n], U = new double[n],
+                W = new double[n], Hu = new double[n], Hw = new double[n];
+
+            /// <summary>Which variables are fixed on a bound.</summary>
+            public readonly bool[] IsFixed = new bool[n];
+
+            /// <summary>Q along the rotation's sample angles.</summary>
+            public readonly double[] Samples = new double[RotationSamples + 1];
+        }
+
+        private const int RotationSamples = 24;
 
         /// <summary>
         /// Rotations on the sphere: with u the free part of s and w ⟂ u (‖w‖ = ‖u‖) along the projected −∇Q,
@@ -102,12 +126,9 @@ public static partial class BoundedTrustRegion
         /// sampling and a parabolic refinement.
         /// </summary>
         private static void Rotate(double[,] h, double[] s, double[] gs, bool[] isFixed, double[] sl, double[] su,
-            double qred, int n)
+            double qred, int n, Workspace ws)
         {
-            var u = new double[n];
-            var w = new double[n];
-            var hu = new double[n];
-            var hw = new double[n];
+            var (u, w, hu, hw) = (ws.U, ws.W, ws.Hu, ws.Hw);
             for (int iter = 0; iter < n; iter++)
             {
                 double uu = 0, ug = 0, gg = 0;
@@ -149,10 +170,10 @@ public static partial class BoundedTrustRegion
                     isFixed[hit] = true;
                     continue;
                 }
-                const int samples = 24;
+                const int samples = RotationSamples;
                 int best = 0;
                 double bestVal = 0;
-                var vals = new double[samples + 1];
+                var vals = ws.Samples;
                 for (int j = 1; j <= samples; j++)
                 {
                     vals[j] = Change(thetaMax * j / samples);
