@@ -37,7 +37,7 @@ public static class ModelComparison
         var probS = new GlmmProblem(smallFrame);
         var warmS = WarmStart.From(small);
         var warmL = WarmStart.From(large);
-        double scale = small.Sigma ?? 1;
+        double scale = ResponseSimulator.ScaleOf(small, probS);
         var stats = new double[pbReplicates];
         Parallel.For(0, pbReplicates, r =>
         {

@@ -48,12 +48,7 @@ public static class ParametricBootstrap
         CancellationToken cancel = default)
     {
         var prob = new GlmmProblem(frame);
-        double scale = fit.Sigma ?? 1.0;
-        if (frame.Family.Family == Families.FamilyId.Gamma)
-        {
-            double wsum = prob.Weights.Sum();
-            scale = fit.DevianceResidualSum / wsum;
-        }
+        double scale = ResponseSimulator.ScaleOf(fit, prob);
         // Replicates are refitted to 2e-2 standard errors: their spread is about 1 standard error, so this adds at
         // most 0.02² = 0.04% to a bootstrap variance (cbpp, B = 1000: every SD the same to 1e-4 as at 1e-2, with 9%
         // fewer evaluations), with PIRLS stopped correspondingly earlier and the optimizer's model seeded with the

@@ -52,18 +52,45 @@ public static class ResponseSimulator
                 for (int j = 0; j < p; j++) eta += problem.X[(long)j * n + i] * beta[j];
                 problem.ZLambdaRow(i, factors, zl);
                 for (int e = 0; e < k; e++) eta += zl[e] * u[lo + problem.Slot[(long)i * k + e]];
-                double mu = fam.LinkInverse(eta), wt = problem.Weights[i];
-                ulong index = (ulong)rows[i];
-                y[i] = problem.Family.Family switch
-                {
-                    FamilyId.Gaussian => mu + scale * rs.Normal(index),
-                    FamilyId.Binomial => wt > 0 ? rs.Binomial((long)Math.Round(wt), mu, index) / Math.Round(wt) : 0,
-                    FamilyId.Poisson => rs.Poisson(mu, index),
-                    FamilyId.Gamma => rs.Gamma(1 / scale, mu * scale, index),
-                    _ => throw new InvalidOperationException("unknown family"),
-                };
+                y[i] = Draw(problem.Family.Family, rs, fam.LinkInverse(eta), problem.Weights[i], scale, (ulong)rows[i]);
             }
         }
         return y;
     }
+
+    /// <summary>
+    /// Responses (n, frame order) drawn at given means μ (n, frame order) with replicate r's response stream: with μ
+    /// the fitted conditional means μ̂ = g⁻¹(offset + Xβ̂ + Zb̂) this is lme4's <c>simulate(fm, re.form = NULL)</c>,
+    /// new data given the fitted random effects.
+    /// </summary>
+    public static double[] SimulateAtMeans(GlmmProblem problem, ReadOnlySpan<double> mu, double scale, ulong seed, long replicate)
+    {
+        if (mu.Length != problem.N) throw new ArgumentException($"mu has {mu.Length} entries, the problem {problem.N} rows");
+        var rs = ResponseStream(seed, replicate);
+        var rows = problem.Frame.InputRow;
+        var y = new double[problem.N];
+        for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, mu[i], problem.Weights[i], scale, (ulong)rows[i]);
+        return y;
+    }
+
+    /// <summary>
+    /// The scale the responses are drawn with: σ̂ for gaussian, the dispersion φ̂ = Σ d_i / Σ w_i for Gamma
+    /// (lme4's <c>sigma()²</c> there), 1 otherwise.
+    /// </summary>
+    public static double ScaleOf(FitResult fit, GlmmProblem problem) => problem.Family.Family switch
+    {
+        FamilyId.Gaussian => fit.Sigma ?? 1.0,
+        FamilyId.Gamma => fit.DevianceResidualSum / problem.Weights.Sum(),
+        _ => 1.0,
+    };
+
+    /// <summary>One response at mean μ, prior weight (trials) w, for the data row keyed by <paramref name="index"/>.</summary>
+    private static double Draw(FamilyId family, PhiloxStream rs, double mu, double wt, double scale, ulong index) => family switch
+    {
+        FamilyId.Gaussian => mu + scale * rs.Normal(index),
+        FamilyId.Binomial => wt > 0 ? rs.Binomial((long)Math.Round(wt), mu, index) / Math.Round(wt) : 0,
+        FamilyId.Poisson => rs.Poisson(mu, index),
+        FamilyId.Gamma => rs.Gamma(1 / scale, mu * scale, index),
+        _ => throw new InvalidOperationException("unknown family"),
+    };
 }

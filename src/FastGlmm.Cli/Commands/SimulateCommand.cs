@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using FastGlmm.Data.Frame;
+using FastGlmm.Fitting;
+using FastGlmm.Inference;
+using FastGlmm.Model;
+
+namespace FastGlmm.Cli.Commands;
+
+/// <summary>
+/// <c>fastglmm simulate</c>: fits the model as <c>fit</c> does, then writes lme4's <c>simulate(fm, nsim, seed)</c>: K new
+/// response vectors from the fitted model, with new random effects u ~ N(0, I) (lme4's default, <c>re.form = NA</c>) or,
+/// with --conditional, given the fitted random effects (<c>re.form = NULL</c>), drawn by
+/// <see cref="ResponseSimulator"/> (simulation k is replicate k − 1 of the Philox streams keyed by --seed, the responses a
+/// <c>bootstrap</c> with that seed refits). The CSV has the header <c>row,sim_1,…,sim_K</c>: the 1-based data row and the
+/// simulated responses, on the scale the response was given (a cbind(successes, failures) response gives successes; a
+/// proportion with trials as weights gives proportions).
+/// </summary>
+internal static class SimulateCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var data = new DataOptions();
+        var model = new ModelOptions("Fit the linear mixed model by REML (the default for gaussian)", "Fit the linear mixed model by maximum likelihood");
+        var nsim = new Option<int>("--nsim") { Description = "Number of simulated response vectors (lme4's nsim)", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "Simulation seed; simulation k is reproducible from (seed, k) alone", DefaultValueFactory = _ => 1UL };
+        var conditional = new Option<bool>("--conditional")
+        {
+            Description = "Simulate given the fitted random effects (lme4's re.form = NULL) instead of drawing new ones (re.form = NA, the default)",
+        };
+        var output = new Option<string?>("--out") { Description = "Write the CSV (row,sim_1,…) to this file instead of stdout" };
+        var cmd = new Command("simulate", "Fit a model and write simulated responses from it (lme4's simulate) as CSV");
+        data.AddTo(cmd);
+        model.AddTo(cmd);
+        foreach (var opt in new Option[] { nsim, seed, conditional, output }) cmd.Options.Add(opt);
+        cmd.SetAction(r =>
+        {
+            int k = r.GetValue(nsim);
+            if (k < 1) throw new UserInputException($"--nsim {k}: the number of simulations must be at least 1");
+            string? outPath = r.GetValue(output);
+            if (outPath is not null && Path.GetDirectoryName(Path.GetFullPath(outPath)) is { } dir && !Directory.Exists(dir))
+                throw new UserInputException($"--out {outPath}: the folder {dir} does not exist");
+            var (spec, options) = model.Resolve(r, stderr);
+            var table = data.Load(r);
+            var frame = model.Frame(r, table, spec);
+            var fit = MixedModel.Fit(frame, options);
+            FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
+            var sims = Simulate(frame, fit, k, r.GetValue(seed), r.GetValue(conditional));
+            if (outPath is null) { Write(stdout, frame, sims); return 0; }
+            using (var w = new StreamWriter(outPath)) Write(w, frame, sims);
+            stdout.WriteLine($"{k} simulated response vector{(k == 1 ? "" : "s")} of {frame.RowCount} rows written to {outPath}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>K simulated responses (each n, frame order), on the scale the response was given.</summary>
+    public static double[][] Simulate(ModelFrame frame, FitResult fit, int count, ulong seed, bool conditional)
+    {
+        var prob = new GlmmProblem(frame);
+        double scale = ResponseSimulator.ScaleOf(fit, prob);
+        double[]? mu = null;
+        if (conditional)
+        {
+            // fit.Fitted is in data-row order; the simulator takes frame (block) order.
+            var byRow = new Dictionary<int, double>(fit.InputRows.Length);
+            for (int i = 0; i < fit.InputRows.Length; i++) byRow[fit.InputRows[i]] = fit.Fitted[i];
+            mu = new double[frame.RowCount];
+            for (int i = 0; i < mu.Length; i++) mu[i] = byRow[frame.InputRow[i]];
+        }
+        bool counts = frame.Family.Family == Families.FamilyId.Binomial
+            && frame.Response.Label.StartsWith("cbind(", StringComparison.Ordinal);
+        var sims = new double[count][];
+        Parallel.For(0, count, s =>
+        {
+            var y = mu is null
+                ? ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, s)
+                : ResponseSimulator.SimulateAtMeans(prob, mu, scale, seed, s);
+            if (counts)
+                for (int i = 0; i < y.Length; i++) y[i] = Math.Round(y[i] * prob.Weights[i]);
+            sims[s] = y;
+        });
+        return sims;
+    }
+
+    /// <summary>The CSV: <c>row,sim_1,…,sim_K</c>, rows in data order, values in shortest round-trip form.</summary>
+    private static void Write(TextWriter o, ModelFrame frame, double[][] sims)
+    {
+        o.WriteLine("row," + string.Join(",", Enumerable.Range(1, sims.Length).Select(k => "sim_" + k.ToString(CultureInfo.InvariantCulture))));
+        var order = Enumerable.Range(0, frame.RowCount).OrderBy(i => frame.InputRow[i]).ToArray();
+        var line = new System.Text.StringBuilder();
+        foreach (int i in order)
+        {
+            line.Clear();
+            line.Append((frame.InputRow[i] + 1).ToString(CultureInfo.InvariantCulture));
+            foreach (var y in sims) line.Append(',').Append(y[i].ToString("R", CultureInfo.InvariantCulture));
+            o.WriteLine(line);
+        }
+    }
+}
