@@ -1,3 +1,4 @@
+using FastGlmm.Backends;
 using FastGlmm.Data.Frame;
 using FastGlmm.Likelihood;
 using FastGlmm.Model;
@@ -21,8 +22,15 @@ public sealed record LikelihoodRatioTest(double Statistic, int Df, double PValue
 public static class ModelComparison
 {
     /// <summary>The χ² LRT; with <paramref name="pbReplicates"/> &gt; 0 also the PB-LRT with <paramref name="seed"/>.</summary>
+    /// <param name="smallFrame">The null model's frame.</param>
+    /// <param name="small">The null model's ML fit (the replicates are simulated from it).</param>
+    /// <param name="largeFrame">The larger model's frame (the same data rows).</param>
+    /// <param name="large">The larger model's ML fit.</param>
+    /// <param name="pbReplicates">Parametric-bootstrap replicates (0: none).</param>
+    /// <param name="seed">The simulation seed (replicate r is keyed by (seed, r)).</param>
+    /// <param name="refitBatch">GLMMs: makes the lockstep batches both models' replicates are refitted in (the CPU's by default).</param>
     public static LikelihoodRatioTest Compare(ModelFrame smallFrame, FitResult small, ModelFrame largeFrame, FitResult large,
-        int pbReplicates = 0, ulong seed = 1)
+        int pbReplicates = 0, ulong seed = 1, RefitBatchFactory? refitBatch = null)
     {
         if (small.Nobs != large.Nobs)
             throw new UserInputException($"the models use different observations ({small.Nobs} and {large.Nobs} rows); compare models fitted to the same rows");
@@ -34,18 +42,21 @@ public static class ModelComparison
         double p = ChiSquared.UpperTail(t, df);
         if (pbReplicates <= 0) return new LikelihoodRatioTest(t, df, p, null, 0, 0);
 
-        var probS = new GlmmProblem(smallFrame);
-        var warmS = WarmStart.From(small);
-        var warmL = WarmStart.From(large);
-        double scale = ResponseSimulator.ScaleOf(small, probS);
         var stats = new double[pbReplicates];
+        if (!smallFrame.Family.IsLinearMixedModel)
+        {
+            RefitInLockstep(smallFrame, small, largeFrame, large, seed, refitBatch ?? Backends.Cpu.CpuRefitBatch.Create, stats);
+            return Result(t, df, p, stats);
+        }
+        var probS = new GlmmProblem(smallFrame);
+        double scale = ResponseSimulator.ScaleOf(small, probS);
         Parallel.For(0, pbReplicates, r =>
         {
             try
             {
                 var y = ResponseSimulator.Simulate(probS, small.Theta, small.Beta, scale, seed, r);
-                double ls = Refit(smallFrame.WithResponse(y), warmS, small);
-                double ll = Refit(largeFrame.WithResponse(Reorder(y, smallFrame, largeFrame)), warmL, large);
+                double ls = Refit(smallFrame.WithResponse(y), small);
+                double ll = Refit(largeFrame.WithResponse(Reorder(y, smallFrame, largeFrame)), large);
                 stats[r] = Math.Max(0, 2 * (ll - ls));
             }
             catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
@@ -53,15 +64,57 @@ public static class ModelComparison
                 stats[r] = double.NaN;
             }
         });
-        var valid = stats.Where(double.IsFinite).ToArray();
-        double pb = (1.0 + valid.Count(s => s >= t)) / (1.0 + valid.Length);
-        return new LikelihoodRatioTest(t, df, p, pb, valid.Length, pbReplicates - valid.Length);
+        return Result(t, df, p, stats);
     }
 
-    private static double Refit(ModelFrame frame, WarmStart warm, FitResult original) =>
-        frame.Family.IsLinearMixedModel
-            ? LmmFitter.Fit(frame, reml: false, thetaStart: original.Theta).LogLik
-            : -GlmmFitter.Fit(frame, nagq: Math.Max(1, original.Nagq), warmStart: warm).Deviance / 2;
+    /// <summary>The PB p-value (1 + #{t* ≥ t})/(1 + #valid) over the finite replicate statistics.</summary>
+    private static LikelihoodRatioTest Result(double t, int df, double p, double[] stats)
+    {
+        var valid = stats.Where(double.IsFinite).ToArray();
+        double pb = (1.0 + valid.Count(s => s >= t)) / (1.0 + valid.Length);
+        return new LikelihoodRatioTest(t, df, p, pb, valid.Length, stats.Length - valid.Length);
+    }
+
+    /// <summary>
+    /// GLMM replicates in lockstep batches of <see cref="ParametricBootstrap.LockstepBatch"/>: the small model's and the
+    /// large model's refits each run through <see cref="LockstepRefits"/>, warm-started at their fits (each replicate's
+    /// refit equals <see cref="GlmmFitter.Fit"/> from that warm start); t*_r = max(0, D_small − D_large), NaN when either
+    /// refit failed.
+    /// </summary>
+    private static void RefitInLockstep(ModelFrame smallFrame, FitResult small, ModelFrame largeFrame, FitResult large,
+        ulong seed, RefitBatchFactory refitBatch, double[] stats)
+    {
+        var probS = new GlmmProblem(smallFrame);
+        double scale = ResponseSimulator.ScaleOf(small, probS);
+        var warmS = WarmStart.From(small);
+        var warmL = WarmStart.From(large);
+        var lowerS = new ThetaLayout(smallFrame.RandomTerms).Lower.ToArray();
+        var lowerL = new ThetaLayout(largeFrame.RandomTerms).Lower.ToArray();
+        int nagqS = Math.Max(1, small.Nagq), nagqL = Math.Max(1, large.Nagq);
+        for (int b0 = 0; b0 < stats.Length; b0 += ParametricBootstrap.LockstepBatch)
+        {
+            int size = Math.Min(ParametricBootstrap.LockstepBatch, stats.Length - b0);
+            var ys = new double[size][];
+            var yl = new double[size][];
+            Parallel.For(0, size, k =>
+            {
+                ys[k] = ResponseSimulator.Simulate(probS, small.Theta, small.Beta, scale, seed, b0 + k);
+                yl[k] = Reorder(ys[k], smallFrame, largeFrame);
+            });
+            RefitOutcome[] os, ol;
+            using (var batch = refitBatch(smallFrame, ys, nagqS, warmS.PirlsTolerance))
+                os = LockstepRefits.Run(batch, warmS, lowerS, nagqS, GlmmFitter.DefaultMaxEvaluations, out _);
+            using (var batch = refitBatch(largeFrame, yl, nagqL, warmL.PirlsTolerance))
+                ol = LockstepRefits.Run(batch, warmL, lowerL, nagqL, GlmmFitter.DefaultMaxEvaluations, out _);
+            for (int k = 0; k < size; k++)
+                stats[b0 + k] = os[k].Theta.Length == 0 || ol[k].Theta.Length == 0 || !double.IsFinite(os[k].Deviance + ol[k].Deviance)
+                    ? double.NaN
+                    : Math.Max(0, os[k].Deviance - ol[k].Deviance);
+        }
+    }
+
+    private static double Refit(ModelFrame frame, FitResult original) =>
+        LmmFitter.Fit(frame, reml: false, thetaStart: original.Theta).LogLik;
 
     /// <summary>Maps responses in the small frame's row order onto the large frame's rows (same data rows).</summary>
     private static double[] Reorder(double[] y, ModelFrame from, ModelFrame to)
