@@ -46,7 +46,7 @@ internal static class BootstrapCommand
             bool q = r.GetValue(quiet);
             var table = data.Load(r);
             string? w = r.GetValue(model.Weights);
-            var frame = model.Frame(r, table, spec);
+            var frame = model.Frame(r, table, spec, stderr);
             var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             if (!fit.Convergence.Converged)

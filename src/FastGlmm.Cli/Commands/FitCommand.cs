@@ -33,7 +33,7 @@ internal static class FitCommand
             var (spec, options) = model.Resolve(r, stderr);
             options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
             var table = data.Load(r);
-            var frame = model.Frame(r, table, spec);
+            var frame = model.Frame(r, table, spec, stderr);
             var fit = MixedModel.Fit(frame, options);
             if (r.GetValue(json) is { } path) File.WriteAllText(path, FitJson.Serialize(fit, table.Source) + Environment.NewLine);
             bool q = r.GetValue(quiet);

@@ -23,9 +23,14 @@ internal sealed class ModelOptions(string remlText, string mlText)
         Description = $"GLMM objectives and Monte Carlo importance weights on: auto (CUDA when a usable GPU, driver and NVRTC exist, else the CPU; the default), cpu or cuda. Default from {Backends.Cuda.BackendSelection.EnvironmentVariable}",
     };
 
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "Also print on stderr which backend runs the model and why, and the model's independent blocks (a single large block, as crossed designs form, stays on the CPU)",
+    };
+
     public void AddTo(Command c)
     {
-        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights, Backend }) c.Options.Add(o);
+        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights, Backend, Verbose }) c.Options.Add(o);
     }
 
     /// <summary>Checks the options, writes the notes to <paramref name="stderr"/>, and returns the family and fit options.</summary>
@@ -43,11 +48,23 @@ internal sealed class ModelOptions(string remlText, string mlText)
         var (choice, isExplicit) = Backends.Cuda.BackendSelection.Parse(r.GetValue(Backend));
         if (spec.IsLinearMixedModel && choice == Backends.Cuda.BackendChoice.Cuda)
             stderr.WriteLine("note: linear mixed models are fitted on the CPU (profiled least squares); --backend cuda applies to GLMMs");
-        var backends = spec.IsLinearMixedModel ? null : Backends.Cuda.BackendSelection.ResolveAll(choice, isExplicit, stderr.WriteLine);
+        bool verbose = r.GetValue(Verbose);
+        var backends = spec.IsLinearMixedModel ? null : Backends.Cuda.BackendSelection.ResolveAll(choice, isExplicit || verbose, stderr.WriteLine);
+        if (verbose && spec.IsLinearMixedModel) stderr.WriteLine("note: backend: the CPU (linear mixed models are fitted by profiled least squares)");
         return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backends?.Glmm, ImportanceBackend = backends?.Importance });
     }
 
     /// <summary>Builds the model frame from the loaded table.</summary>
-    public ModelFrame Frame(ParseResult r, DataTable table, FamilySpec spec) =>
-        ModelFrame.Build(table, r.GetValue(Formula)!, new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(Weights) });
+    public ModelFrame Frame(ParseResult r, DataTable table, FamilySpec spec, TextWriter? stderr = null)
+    {
+        var frame = ModelFrame.Build(table, r.GetValue(Formula)!, new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(Weights) });
+        if (stderr is not null && r.GetValue(Verbose))
+        {
+            var b = frame.Blocks;
+            int levels = b.LargestBlockLevels;
+            stderr.WriteLine($"note: model: {frame.RowCount} rows, {frame.X.Columns} fixed effects, {b.Count} independent block{(b.Count == 1 ? "" : "s")} " +
+                $"(the largest: {levels} grouping level{(levels == 1 ? "" : "s")} over {b.LargestBlockRows} rows)");
+        }
+        return frame;
+    }
 }

@@ -42,7 +42,7 @@ internal static class SimulateCommand
                 throw new UserInputException($"--out {outPath}: the folder {dir} does not exist");
             var (spec, options) = model.Resolve(r, stderr);
             var table = data.Load(r);
-            var frame = model.Frame(r, table, spec);
+            var frame = model.Frame(r, table, spec, stderr);
             var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             var sims = Simulate(frame, fit, k, r.GetValue(seed), r.GetValue(conditional));

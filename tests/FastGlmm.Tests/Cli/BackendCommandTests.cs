@@ -49,3 +49,27 @@ public class BackendCommandTests
         Assert.Equal(Datasets.BuiltInDatasets.All.Count, o.Split('\n').Count(l => l.Contains(" cpu ")));
     }
 }
+
+/// <summary>fit --verbose: the model's blocks and where it runs.</summary>
+public class VerboseOptionTests
+{
+    [Fact]
+    public void Verbose_NamesTheBlocks_AndThatACrossedDesignRunsOnTheCpu()
+    {
+        var (code, _, e) = CliRunner.Run("fit", "--data", "salamander", "--formula", "Mate ~ 0 + Cross + (1 | Female) + (1 | Male)",
+            "--family", "binomial", "--verbose", "--quiet");
+        Assert.True(code == 0, e);
+        Assert.Contains("note: model: 360 rows, 4 fixed effects, 6 independent blocks (the largest: 20 grouping levels over 60 rows)", e, StringComparison.Ordinal);
+        // Without a GPU: "using the CPU (why)"; with one: "this model runs on the CPU backend: the largest independent block has 20 …".
+        Assert.True(e.Contains("backend auto: using the CPU (", StringComparison.Ordinal) || e.Contains("runs on the CPU backend: the largest independent block has 20", StringComparison.Ordinal), e);
+    }
+
+    [Fact]
+    public void WithoutVerbose_NoModelLine()
+    {
+        var (code, _, e) = CliRunner.Run("fit", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)",
+            "--family", "binomial", "--quiet");
+        Assert.True(code == 0, e);
+        Assert.DoesNotContain("note: model:", e, StringComparison.Ordinal);
+    }
+}
