@@ -44,7 +44,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
         if (spec.IsLinearMixedModel && choice == Backends.Cuda.BackendChoice.Cuda)
             stderr.WriteLine("note: linear mixed models are fitted on the CPU (profiled least squares); --backend cuda applies to GLMMs");
         var backends = spec.IsLinearMixedModel ? null : Backends.Cuda.BackendSelection.ResolveAll(choice, isExplicit, stderr.WriteLine);
-        return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backends?.Glmm, ImportanceBackend = backends?.Importance });
+        return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backends?.Glmm, ImportanceBackend = backends?.Importance, RefitBatch = backends?.Refit });
     }
 
     /// <summary>Builds the model frame from the loaded table.</summary>
