@@ -6,7 +6,8 @@ namespace FastGlmm.Backends.Cuda;
 /// <summary>The backends one <c>--backend</c> choice resolves to.</summary>
 /// <param name="Glmm">Runs the GLMM objectives (Laplace, AGQ, PIRLS).</param>
 /// <param name="Importance">Runs Monte Carlo likelihood's importance weights.</param>
-public sealed record BackendFactories(GlmmBackendFactory Glmm, ImportanceBackendFactory Importance);
+/// <param name="Refit">Makes the lockstep refit batches of a parametric bootstrap.</param>
+public sealed record BackendFactories(GlmmBackendFactory Glmm, ImportanceBackendFactory Importance, RefitBatchFactory Refit);
 
 /// <summary>Which backend runs the GLMM objectives.</summary>
 public enum BackendChoice
@@ -61,12 +62,12 @@ public static class BackendSelection
         ResolveAll(choice, isExplicit, note, probe).Glmm;
 
     /// <summary>
-    /// Both backends for <paramref name="choice"/> from one device probe: GLMM objectives and Monte Carlo
-    /// importance weights. A model or sample the kernels cannot take runs on the CPU with a note.
+    /// The backends for <paramref name="choice"/> from one device probe: GLMM objectives, Monte Carlo importance
+    /// weights and bootstrap refit batches. A model or sample the kernels cannot take runs on the CPU with a note.
     /// </summary>
     public static BackendFactories ResolveAll(BackendChoice choice, bool isExplicit, Action<string> note, Func<(CudaDevice?, string)>? probe = null)
     {
-        var cpu = new BackendFactories(GlmmBackends.Cpu, CpuImportanceBackend.Create);
+        var cpu = new BackendFactories(GlmmBackends.Cpu, CpuImportanceBackend.Create, CpuRefitBatch.Create);
         if (choice == BackendChoice.Cpu) return cpu;
         probe ??= () => (CudaDevice.TryOpen(out var r), r);
         var (device, reason) = probe();
@@ -93,6 +94,6 @@ public static class BackendSelection
                 return CpuImportanceBackend.Create(sample);
             }
             return new CudaImportanceBackend(sample, device);
-        });
+        }, CudaRefitBatch.Factory(device, note));
     }
 }

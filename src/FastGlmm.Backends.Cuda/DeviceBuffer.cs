@@ -65,9 +65,26 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
             _device.Driver.Check(_device.Driver.cuMemcpyDtoH(h, Pointer, (nuint)(host.Length * (long)sizeof(T))), "cuMemcpyDtoH");
     }
 
+    /// <summary>Copies <paramref name="host"/>.Length elements from element <paramref name="at"/> on into <paramref name="host"/>.</summary>
+    public void DownloadAt(long at, Span<T> host)
+    {
+        if (at < 0 || at + host.Length > Length) throw new ArgumentException("more elements than the buffer holds", nameof(host));
+        if (host.IsEmpty) return;
+        fixed (T* h = host)
+            _device.Driver.Check(_device.Driver.cuMemcpyDtoH(h, Pointer + (ulong)(at * sizeof(T)), (nuint)(host.Length * (long)sizeof(T))), "cuMemcpyDtoH");
+    }
+
     /// <summary>Sets every byte to zero.</summary>
     public void Clear() =>
         _device.Driver.Check(_device.Driver.cuMemsetD8(Pointer, 0, (nuint)(Math.Max(1, Length) * sizeof(T))), "cuMemsetD8");
+
+    /// <summary>Sets elements [<paramref name="at"/>, <paramref name="at"/> + <paramref name="length"/>) to zero bytes.</summary>
+    public void Clear(long at, long length)
+    {
+        if (at < 0 || length < 0 || at + length > Length) throw new ArgumentOutOfRangeException(nameof(length), "the range is outside the buffer");
+        if (length == 0) return;
+        _device.Driver.Check(_device.Driver.cuMemsetD8(Pointer + (ulong)(at * sizeof(T)), 0, (nuint)(length * sizeof(T))), "cuMemsetD8");
+    }
 
     /// <summary>Frees the allocation.</summary>
     public void Dispose()

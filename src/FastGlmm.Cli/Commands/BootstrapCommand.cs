@@ -56,7 +56,7 @@ internal static class BootstrapCommand
             using var interruption = new Interruption();
             var (reps, timing) = BootstrapProgress.Run(stderr, count, allowLive: !q,
                 p => ParametricBootstrap.Run(frame, fit, first, count, s, reml: options.Reml, nagq: options.Nagq, progress: p,
-                    cancel: interruption.Token), x => x.Length);
+                    refitBatch: options.RefitBatch, cancel: interruption.Token), x => x.Length);
             bool interrupted = reps.Length < count;
             if (interrupted)
                 stderr.WriteLine($"interrupted: {reps.Length} of {count} replicates finished" +

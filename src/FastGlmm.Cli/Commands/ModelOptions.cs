@@ -51,7 +51,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
         bool verbose = r.GetValue(Verbose);
         var backends = spec.IsLinearMixedModel ? null : Backends.Cuda.BackendSelection.ResolveAll(choice, isExplicit || verbose, stderr.WriteLine);
         if (verbose && spec.IsLinearMixedModel) stderr.WriteLine("note: backend: the CPU (linear mixed models are fitted by profiled least squares)");
-        return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backends?.Glmm, ImportanceBackend = backends?.Importance });
+        return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backends?.Glmm, ImportanceBackend = backends?.Importance, RefitBatch = backends?.Refit });
     }
 
     /// <summary>Builds the model frame from the loaded table.</summary>

@@ -35,4 +35,10 @@ public sealed record FitOptions
 
     /// <summary>The backend Monte Carlo likelihood's importance weights run on (with <see cref="Mcml"/>); null for the CPU.</summary>
     public Backends.ImportanceBackendFactory? ImportanceBackend { get; init; }
+
+    /// <summary>
+    /// Makes the lockstep refit batches of a GLMM parametric bootstrap (<see cref="Inference.ParametricBootstrap.Run"/>);
+    /// null for the CPU's. Not used by a fit itself.
+    /// </summary>
+    public Backends.RefitBatchFactory? RefitBatch { get; init; }
 }

@@ -94,9 +94,18 @@ public sealed class AgqDeviance
         Pirls.RunWithColdRestart(_backend, _ll);
         _backend.LogDeterminants(_ld);
         _backend.AgqTerms(_nodes, _logWeights, _ll, _logM);
-        // Per block: devc(û) + log det A + c_b − 2 log M_b, with devc(û) = Σ d_i + ‖û‖² from PIRLS.
+        return Assemble(_ld, _ll, _sat, _logM);
+    }
+
+    /// <summary>
+    /// −2 log L from the per-block terms (all of length blocks): Σ_b [log det A_b + devc_b(û) + c_b − 2 log M_b], with
+    /// devc_b(û) = Σ_{i∈b} d_i + ‖û_b‖² from PIRLS, c_b the saturated constants and log M_b the node sums of
+    /// <see cref="IGlmmBackend.AgqTerms"/>. Every backend's value (one fit or one replicate of a refit batch) is this sum.
+    /// </summary>
+    public static double Assemble(ReadOnlySpan<double> logDet, ReadOnlySpan<double> pdev, ReadOnlySpan<double> saturated, ReadOnlySpan<double> logM)
+    {
         double d = 0;
-        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _ll[b] + _sat[b] - 2 * _logM[b];
+        for (int b = 0; b < logDet.Length; b++) d += logDet[b] + pdev[b] + saturated[b] - 2 * logM[b];
         return d;
     }
 }

@@ -52,19 +52,42 @@ public sealed class LaplaceDeviance
         Pirls.RunWithColdRestart(_backend, _pdev, PirlsTolerance);
         // At convergence the backend holds log det A_b at û, and pdev = Σ d_i + ‖û_b‖².
         _backend.LogDeterminants(_ld);
-        double d = 0;
-        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _pdev[b];
-        if (!_dispersion)
-        {
-            for (int b = 0; b < _ld.Length; b++) d += _sat[b];
-            return d;
-        }
+        if (!_dispersion) return Assemble(_ld, _pdev, _sat);
         _backend.LaplaceTerms(_ld, _uu, _dev);
-        d = 0;
-        for (int b = 0; b < _ld.Length; b++) d += _ld[b] + _uu[b];
-        // lme4 (R's Gamma()$aic): φ = Σ d_i / Σ w_i at μ̂, then −2 Σ w log dgamma(y; 1/φ, μφ) + 2.
-        double dev = _dev.Sum(), wsum = _backend.Problem.Weights.Sum();
-        _backend.LogLikelihoodTerms(dev / wsum, _ll);
-        return d + _ll.Sum() + 2;
+        _backend.LogLikelihoodTerms(Dispersion(_dev, _backend.Problem.Weights.Sum()), _ll);
+        return AssembleDispersed(_ld, _uu, _ll);
+    }
+
+    /// <summary>
+    /// D_L from the per-block terms at the modes, for families without a dispersion parameter:
+    /// Σ_b (log det A_b + pdev_b) + Σ_b c_b, with pdev_b = Σ_{i∈b} d_i + ‖û_b‖² and c_b the saturated constants
+    /// (all of length blocks). Every backend's value (one fit or one replicate of a refit batch) is this sum.
+    /// </summary>
+    public static double Assemble(ReadOnlySpan<double> logDet, ReadOnlySpan<double> pdev, ReadOnlySpan<double> saturated)
+    {
+        double d = 0;
+        for (int b = 0; b < logDet.Length; b++) d += logDet[b] + pdev[b];
+        for (int b = 0; b < logDet.Length; b++) d += saturated[b];
+        return d;
+    }
+
+    /// <summary>lme4's Gamma dispersion at μ̂: φ = Σ_b Σ_{i∈b} d_i / Σ_i w_i, from the per-block deviances (length blocks).</summary>
+    public static double Dispersion(ReadOnlySpan<double> deviance, double weightSum)
+    {
+        double dev = 0;
+        for (int b = 0; b < deviance.Length; b++) dev += deviance[b];
+        return dev / weightSum;
+    }
+
+    /// <summary>
+    /// D_L for the Gamma family (R's Gamma()$aic): Σ_b (log det A_b + ‖û_b‖²) + Σ_b (−2 Σ_{i∈b} w_i log p(y_i | μ̂_i, φ)) + 2,
+    /// with φ from <see cref="Dispersion"/> (all of length blocks).
+    /// </summary>
+    public static double AssembleDispersed(ReadOnlySpan<double> logDet, ReadOnlySpan<double> uSquared, ReadOnlySpan<double> minusTwoLogLik)
+    {
+        double d = 0, ll = 0;
+        for (int b = 0; b < logDet.Length; b++) d += logDet[b] + uSquared[b];
+        for (int b = 0; b < minusTwoLogLik.Length; b++) ll += minusTwoLogLik[b];
+        return d + ll + 2;
     }
 }

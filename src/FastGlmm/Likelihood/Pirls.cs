@@ -71,9 +71,22 @@ public static class Pirls
     /// </summary>
     public static void RunLockstep(IBatchedPirlsOperations ops, Span<double> pdev, double tolerance = DecreaseTolerance)
     {
-        int nb = pdev.Length;
-        var machines = new PirlsBlockMachine[nb];
-        for (int b = 0; b < nb; b++) machines[b] = new PirlsBlockMachine(b, tolerance);
+        var machines = new PirlsBlockMachine[pdev.Length];
+        for (int b = 0; b < machines.Length; b++) machines[b] = new PirlsBlockMachine(b, tolerance);
+        RunLockstep(ops, machines, pdev, null);
+    }
+
+    /// <summary>
+    /// As <see cref="RunLockstep(IBatchedPirlsOperations, Span{double}, double)"/> over caller-made machines (each with
+    /// its own block number, for messages, and tolerance), entry b of every batched call being <paramref name="machines"/>[b].
+    /// Without <paramref name="failures"/> the first failure is thrown. With it (length = machines), a failing
+    /// entry's <see cref="PirlsException"/> is stored in <paramref name="failures"/>[b], its <paramref name="pdev"/>[b]
+    /// is NaN, it takes no further action, and the others run on: independent problems batched together (the
+    /// replicates of a lockstep refit) fail one by one.
+    /// </summary>
+    public static void RunLockstep(IBatchedPirlsOperations ops, PirlsBlockMachine[] machines, Span<double> pdev, PirlsException?[]? failures)
+    {
+        int nb = machines.Length;
         var mask = new bool[nb];
         var values = new double[nb];
         var ok = new bool[nb];
@@ -82,13 +95,28 @@ public static class Pirls
             PirlsAction.EvaluateCurrent, PirlsAction.HalveThenEvaluateCandidate, PirlsAction.EvaluateCandidate,
             PirlsAction.AcceptThenSolve, PirlsAction.Solve,
         ];
+        void Report(int b, bool solved)
+        {
+            if (failures is null)
+            {
+                if (solved) machines[b].Solved(ok[b], values[b]);
+                else machines[b].Evaluated(values[b]);
+                return;
+            }
+            try
+            {
+                if (solved) machines[b].Solved(ok[b], values[b]);
+                else machines[b].Evaluated(values[b]);
+            }
+            catch (PirlsException e) { failures[b] = e; }
+        }
         while (true)
         {
             bool active = false;
             foreach (var action in order)
             {
                 bool any = false;
-                for (int b = 0; b < nb; b++) any |= mask[b] = machines[b].Next == action;
+                for (int b = 0; b < nb; b++) any |= mask[b] = machines[b].Next == action && failures?[b] is null;
                 if (!any) continue;
                 active = true;
                 switch (action)
@@ -98,18 +126,18 @@ public static class Pirls
                     case PirlsAction.HalveThenEvaluateCandidate:
                         if (action == PirlsAction.HalveThenEvaluateCandidate) ops.Halve(mask);
                         ops.Evaluate(action != PirlsAction.EvaluateCurrent, mask, values);
-                        for (int b = 0; b < nb; b++) if (mask[b]) machines[b].Evaluated(values[b]);
+                        for (int b = 0; b < nb; b++) if (mask[b]) Report(b, solved: false);
                         break;
                     default:
                         if (action == PirlsAction.AcceptThenSolve) ops.Accept(mask);
                         ops.Solve(mask, ok, values);
-                        for (int b = 0; b < nb; b++) if (mask[b]) machines[b].Solved(ok[b], values[b]);
+                        for (int b = 0; b < nb; b++) if (mask[b]) Report(b, solved: true);
                         break;
                 }
             }
             if (!active) break;
         }
-        for (int b = 0; b < nb; b++) pdev[b] = machines[b].PenalizedDeviance;
+        for (int b = 0; b < nb; b++) pdev[b] = failures?[b] is null ? machines[b].PenalizedDeviance : double.NaN;
     }
 
     /// <summary>
@@ -150,7 +178,7 @@ public interface IPirlsBlockOperations
 }
 
 /// <summary>
-/// The batched operations <see cref="Pirls.RunLockstep"/> issues: each acts on the flagged blocks at once.
+/// The batched operations <see cref="Pirls.RunLockstep(IBatchedPirlsOperations, Span{double}, double)"/> issues: each acts on the flagged blocks at once.
 /// </summary>
 public interface IBatchedPirlsOperations
 {

@@ -26,7 +26,7 @@ public enum PirlsAction : byte
 /// One block's penalized IRLS as a state machine, the single statement of the algorithm that every
 /// backend runs: a CPU thread drives one block's machine to the end while its rows are in cache
 /// (<see cref="Pirls.RunBlock{TOps}"/>), a GPU backend advances all blocks' machines in lockstep, one
-/// batched call per action (<see cref="Pirls.RunLockstep"/>). The algorithm: evaluate at u (assembling
+/// batched call per action (<see cref="Pirls.RunLockstep(IBatchedPirlsOperations, Span{double}, double)"/>). The algorithm: evaluate at u (assembling
 /// A = Λ'Z'WZΛ + I and r), then repeat {solve ũ = A⁻¹r; stop when the predicted decrease ‖L'(ũ − u)‖² is
 /// ≤ <see cref="Pirls.DecreaseTolerance"/> (or has stopped shrinking below 1e-18); otherwise evaluate at
 /// ũ, halve the step while the penalized deviance rises (at most 30 times) and accept}. Failures throw

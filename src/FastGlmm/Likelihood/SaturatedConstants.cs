@@ -11,9 +11,19 @@ namespace FastGlmm.Likelihood;
 public static class SaturatedConstants
 {
     /// <summary>c_b for every block of <paramref name="problem"/> (length: blocks).</summary>
-    public static double[] Compute(GlmmProblem problem) => FamilyDispatch.Run(problem.Family, new Op(problem));
+    public static double[] Compute(GlmmProblem problem) => Compute(problem, problem.Y);
 
-    private sealed class Op(GlmmProblem p) : IFamilyOperation<double[]>
+    /// <summary>
+    /// c_b for every block of <paramref name="problem"/> with the response <paramref name="y"/> (n, the problem's row
+    /// order) in place of its own: the constants of one replicate of a lockstep refit.
+    /// </summary>
+    public static double[] Compute(GlmmProblem problem, double[] y)
+    {
+        if (y.Length != problem.N) throw new ArgumentException($"expected {problem.N} responses, got {y.Length}", nameof(y));
+        return FamilyDispatch.Run(problem.Family, new Op(problem, y));
+    }
+
+    private sealed class Op(GlmmProblem p, double[] response) : IFamilyOperation<double[]>
     {
         public double[] Invoke<TLink, TDist>() where TLink : struct, ILink where TDist : struct, IDistribution
         {
@@ -23,7 +33,7 @@ public static class SaturatedConstants
                 double s = 0;
                 for (int i = p.RowOffsets[b]; i < p.RowOffsets[b + 1]; i++)
                 {
-                    double y = p.Y[i], wt = p.Weights[i], mu = TDist.InitialMu(y, wt);
+                    double y = response[i], wt = p.Weights[i], mu = TDist.InitialMu(y, wt);
                     s += -2 * TDist.LogDensity(y, mu, wt) - TDist.DevianceResidual(y, mu, wt);
                 }
                 c[b] = s;

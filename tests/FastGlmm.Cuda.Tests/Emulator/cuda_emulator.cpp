@@ -26,9 +26,9 @@ using std::fmin; using std::fmax; using std::rint; using std::lgamma;
 
 typedef void (*fg_launcher)(void**);
 #define ARG(T, i) (*(T*)args[i])
-static void L_linear_predictor(void** args) { fg_linear_predictor(ARG(fg_problem, 0)); }
+static void L_linear_predictor(void** args) { fg_linear_predictor(ARG(fg_problem, 0), ARG(const int*, 1), ARG(int, 2)); }
 static void L_pass(void** args) { fg_pass(ARG(fg_problem, 0), ARG(int, 1), ARG(int, 2), ARG(const unsigned char*, 3), ARG(double*, 4)); }
-static void L_loglik(void** args) { fg_loglik(ARG(fg_problem, 0), ARG(double, 1), ARG(double*, 2)); }
+static void L_loglik(void** args) { fg_loglik(ARG(fg_problem, 0), ARG(const double*, 1), ARG(double*, 2)); }
 static void L_agq(void** args) { fg_agq(ARG(fg_problem, 0), ARG(const double*, 1), ARG(const double*, 2), ARG(int, 3), ARG(const double*, 4), ARG(double*, 5)); }
 static void L_joint_pass(void** args) { fg_joint_pass(ARG(fg_problem, 0), ARG(int, 1), ARG(double*, 2)); }
 static void L_solve(void** args) { fg_solve(ARG(fg_problem, 0), ARG(const unsigned char*, 1), ARG(int, 2), ARG(double*, 3), ARG(unsigned char*, 4)); }

@@ -11,7 +11,8 @@ namespace FastGlmm.Tests.Likelihood;
 
 /// <summary>
 /// The lockstep PIRLS driver (what the GPU backend runs) reaches the same modes, penalized deviances and
-/// log-determinants as the per-block driver, and whole fits through it match the default fits.
+/// log-determinants as the per-block driver, and whole fits through it match the default fits; with a failure
+/// array, a failing block fails alone (what a stacked refit batch relies on).
 /// </summary>
 public class LockstepPirlsTests
 {
@@ -93,5 +94,38 @@ public class LockstepPirlsTests
         Assert.Equal(reference.LogLik, fit.LogLik, 1e-9);
         for (int j = 0; j < fit.Beta.Length; j++) Assert.Equal(reference.Beta[j], fit.Beta[j], 1e-7);
         for (int j = 0; j < fit.Theta.Length; j++) Assert.Equal(reference.Theta[j], fit.Theta[j], 1e-7);
+    }
+
+    [Fact]
+    public void Lockstep_WithFailures_IsolatesTheFailingBlock()
+    {
+        var frame = Frame("cbpp", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "binomial");
+        var y = frame.Response.Y.ToArray();
+        var clean = new GlmmProblem(frame);
+        y[clean.RowOffsets[3]] = double.NaN;
+        var broken = new GlmmProblem(frame.WithResponse(y));
+        int nb = clean.BlockCount;
+        var theta = clean.Layout.Initial.ToArray();
+        var beta = GlmIrls.Fit(frame);
+        using var a = CpuGlmmBackend.Create(clean);
+        using var b = CpuGlmmBackend.Create(broken);
+        a.SetParameters(theta, beta);
+        b.SetParameters(theta, beta);
+        double[] pa = new double[nb], pb = new double[nb];
+        a.RunPirls(pa, Pirls.CoarseDecreaseTolerance);
+        var machines = Enumerable.Range(0, nb).Select(k => new PirlsBlockMachine(k, Pirls.CoarseDecreaseTolerance)).ToArray();
+        var failures = new PirlsException?[nb];
+        Pirls.RunLockstep((IBatchedPirlsOperations)b, machines, pb, failures);
+        Assert.Equal("PIRLS failed in block 4: the penalized deviance is not finite at the start", failures[3]?.Message);
+        Assert.True(double.IsNaN(pb[3]));
+        for (int k = 0; k < nb; k++)
+            if (k != 3)
+            {
+                Assert.Null(failures[k]);
+                Assert.Equal(pa[k], pb[k]);
+            }
+        Assert.Throws<PirlsException>(() => Pirls.RunLockstep((IBatchedPirlsOperations)b, new double[nb]));
+        // The saturated constants of another response are those of the problem built with it.
+        Assert.Equal(SaturatedConstants.Compute(broken), SaturatedConstants.Compute(clean, y));
     }
 }
