@@ -46,9 +46,12 @@ public class CudaImportanceTests
         using var cpu = CpuImportanceBackend.Create(sample);
         using var gpu = new CudaImportanceBackend(sample, Device());
         int d = prob.P + prob.Layout.Count;
-        // Away from the centre: β shifted, every precision factor scaled by 0.85.
+        // Away from the centre: β shifted, every precision factor scaled by 0.85, at a θ off the boundary (a singular
+        // fit, e.g. bacteria's correlation of 1, has a zero diagonal, where the precision factor does not exist).
         var beta = fit.Beta.Select((b, j) => b + 0.05 * (j + 1)).ToArray();
-        var precision = PrecisionFactor.FromTheta(prob.Layout, fit.Theta).Select(v => 0.85 * v).ToArray();
+        var lower = prob.Layout.Lower.ToArray();
+        var theta = fit.Theta.Select((t, i) => lower[i] == 0 ? Math.Max(t, 0.1) : t).ToArray();
+        var precision = PrecisionFactor.FromTheta(prob.Layout, theta).Select(v => 0.85 * v).ToArray();
         var ec = Enumerable.Range(0, prob.BlockCount).Select(_ => new BlockEstimate(d)).ToArray();
         var eg = Enumerable.Range(0, prob.BlockCount).Select(_ => new BlockEstimate(d)).ToArray();
         cpu.Evaluate(beta, precision, ec);
