@@ -156,10 +156,27 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
             for (int b = 0; b < _p.BlockCount; b++) body(b);
             return;
         }
-        Parallel.For(0, _chunks.Length - 1, c =>
+        Unwrapped(() => Parallel.For(0, _chunks.Length - 1, c =>
         {
             for (int b = _chunks[c]; b < _chunks[c + 1]; b++) body(b);
-        });
+        }));
+    }
+
+    /// <summary>
+    /// Runs a parallel loop and rethrows what its bodies threw as the serial loop would have: the failure of the
+    /// lowest block (a <see cref="Likelihood.PirlsException"/>), else the first exception, not an
+    /// <see cref="AggregateException"/>, so that callers catching PIRLS failures (a cold restart, a refit's
+    /// failure report) see them on large problems too.
+    /// </summary>
+    private static void Unwrapped(Action loop)
+    {
+        try { loop(); }
+        catch (AggregateException e)
+        {
+            var inner = e.Flatten().InnerExceptions;
+            var first = inner.OfType<Likelihood.PirlsException>().OrderBy(x => x.Block).FirstOrDefault() ?? inner[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 
     /// <summary>
@@ -175,12 +192,12 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
             return [state];
         }
         var states = new TState[_chunks.Length - 1];
-        Parallel.For(0, _chunks.Length - 1, c =>
+        Unwrapped(() => Parallel.For(0, _chunks.Length - 1, c =>
         {
             var state = init();
             for (int b = _chunks[c]; b < _chunks[c + 1]; b++) body(b, state);
             states[c] = state;
-        });
+        }));
         return states;
     }
 
