@@ -20,16 +20,18 @@ internal static class FitCommand
         var model = new ModelOptions("Fit a linear mixed model by REML (the default for gaussian)", "Fit a linear mixed model by maximum likelihood");
         var json = new Option<string?>("--json") { Description = "Write the whole fit as JSON to this file (snake_case; NaN and infinities as null)" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
-        var confint = new Option<string?>("--confint") { Description = "Also print 95% confidence intervals as lme4's confint: profile (likelihood profile; for LMMs .sig01, …, .sigma and the fixed effects) or Wald" };
+        var confint = new Option<string?>("--confint") { Description = "Also print confidence intervals as lme4's confint: profile (likelihood profile: .sig01, … (.sigma for LMMs) and the fixed effects) or Wald (the fixed effects; NA for the variance parameters)" };
+        var confintLevel = new Option<string?>("--confint-level") { Description = "Confidence level of --confint, strictly between 0 and 1 (lme4's level) [default: 0.95]" };
         var methodOption = new Option<string>("--method") { Description = "laplace (Laplace, or AGQ with --nagq; the default) or mcml (Monte Carlo maximum likelihood: binomial(logit), poisson(log))", DefaultValueFactory = _ => "laplace" };
         var draws = new Option<int>("--m") { Description = "MCML: importance draws per independent block", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<ulong>("--seed") { Description = "MCML: seed of the importance draws", DefaultValueFactory = _ => 1234 };
         var cmd = new Command("fit", "Fit a (generalized) linear mixed model and print lme4's summary");
         data.AddTo(cmd);
         model.AddTo(cmd);
-        foreach (var opt in new Option[] { json, quiet, confint, methodOption, draws, seed }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { json, quiet, confint, confintLevel, methodOption, draws, seed }) cmd.Options.Add(opt);
         cmd.SetAction(r =>
         {
+            double level = ConfintLevel(r.GetValue(confintLevel), r.GetValue(confint) is not null);
             var (spec, options) = model.Resolve(r, stderr);
             options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
             var table = data.Load(r);
@@ -43,11 +45,24 @@ internal static class FitCommand
             {
                 if (fit.Method == "REML" && method.Equals("profile", StringComparison.OrdinalIgnoreCase))
                     stderr.WriteLine("note: profiling the ML deviance about the ML refit, as lme4's confint does for a REML fit");
-                ConfidenceIntervalWriter.Write(stdout, frame, fit, method);
+                ConfidenceIntervalWriter.Write(stdout, frame, fit, method, level);
             }
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// The --confint-level value: 0.95 when not given; otherwise a number strictly between 0 and 1, and only with --confint.
+    /// </summary>
+    private static double ConfintLevel(string? text, bool withConfint)
+    {
+        if (text is null) return 0.95;
+        if (!withConfint) throw new UserInputException($"--confint-level {text}: applies only with --confint profile or --confint Wald");
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double level)
+            || !(level > 0 && level < 1))
+            throw new UserInputException($"--confint-level {text}: the confidence level must be a number strictly between 0 and 1, e.g. 0.9");
+        return level;
     }
 
     /// <summary>

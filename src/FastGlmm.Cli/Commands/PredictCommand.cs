@@ -19,7 +19,8 @@ internal static class PredictCommand
         var newData = new Option<string?>("--newdata")
         {
             Description = "Predict for every row of this CSV (or built-in data set) instead of the fitted rows; factors are coded by the fitted " +
-                "data's levels, a grouping level the model was not fitted with gets random effects 0 (lme4's allow.new.levels = TRUE); no response needed",
+                "data's levels, a grouping level the model was not fitted with (or NA) gets random effects 0 (lme4's allow.new.levels = TRUE); " +
+                "a row with NA in a needed column gets NA; no response needed",
         };
         var level = new Option<string>("--level")
         {
@@ -56,12 +57,15 @@ internal static class PredictCommand
         return cmd;
     }
 
-    /// <summary>The CSV: header <c>row,prediction</c>, then the 1-based row and the value (shortest round-trip form).</summary>
+    /// <summary>The CSV: header <c>row,prediction</c>, then the 1-based row and the value (shortest round-trip form; NA for a
+    /// row without a prediction).</summary>
     public static void Write(TextWriter o, Predictions p)
     {
         o.WriteLine("row,prediction");
         for (int i = 0; i < p.Values.Length; i++)
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.InputRows[i] + 1},{p.Values[i]:R}"));
+            o.WriteLine(double.IsNaN(p.Values[i])
+                ? $"{p.InputRows[i] + 1},NA"
+                : string.Create(CultureInfo.InvariantCulture, $"{p.InputRows[i] + 1},{p.Values[i]:R}"));
     }
 
     private static PredictionLevel ParseLevel(string text) => text.Trim().ToLowerInvariant() switch

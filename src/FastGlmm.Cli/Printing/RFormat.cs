@@ -19,7 +19,16 @@ internal static class RFormat
     /// <paramref name="digits"/> significant digits (trailing zeros dropped), in one common width, right-justified;
     /// scientific notation when it is narrower. NaN, Inf and -Inf print as R prints them.
     /// </summary>
-    public static string[] Format(IReadOnlyList<double> x, int digits = 7, int nsmall = 0)
+    public static string[] Format(IReadOnlyList<double> x, int digits = 7, int nsmall = 0) => Format(x, digits, nsmall, scientific: true);
+
+    /// <summary>
+    /// <c>format(x, trim = TRUE, scientific = FALSE, digits = digits)</c>: as <see cref="Format(IReadOnlyList{double}, int, int)"/>,
+    /// always in fixed notation and without padding.
+    /// </summary>
+    public static string[] FormatFixedTrimmed(IReadOnlyList<double> x, int digits) =>
+        Format(x, digits, 0, scientific: false).Select(s => s.Trim()).ToArray();
+
+    private static string[] Format(IReadOnlyList<double> x, int digits, int nsmall, bool scientific)
     {
         digits = Math.Clamp(digits, 1, 22);
         bool any = false, neg = false;
@@ -54,7 +63,7 @@ internal static class RFormat
             int e = mxl > 100 || mnl <= -99 ? 2 : 1;
             int d = mxns - 1;
             int wE = (neg ? 1 : 0) + (d > 0 ? 1 : 0) + d + 4 + e;
-            if (wF <= wE)
+            if (wF <= wE || !scientific)
             {
                 if (nsmall > rgt) rgt = nsmall;
                 dec = rgt;

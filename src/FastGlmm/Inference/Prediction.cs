@@ -29,14 +29,15 @@ public enum PredictionScale
 /// <summary>Predictions for the rows a model was fitted to, or for the rows of a new table.</summary>
 /// <param name="InputRows">0-based data rows, ascending: for the fitted rows, as <see cref="FitResult.InputRows"/>; for new
 /// data, every row of the new table (0 … m−1).</param>
-/// <param name="Values">One prediction per row.</param>
+/// <param name="Values">One prediction per row; NaN (NA) for a row of new data with an NA in a column the prediction needs.</param>
 /// <param name="Level">The random effects used.</param>
 /// <param name="Scale">Link or response scale.</param>
 public sealed record Predictions(int[] InputRows, double[] Values, PredictionLevel Level, PredictionScale Scale)
 {
     /// <summary>
-    /// Notes for the user, one line each: for conditional predictions on new data, per random term, how many rows
-    /// hold a grouping level the model was not fitted with (their random effects are 0). Empty otherwise.
+    /// Notes for the user, one line each, for new data: how many rows have an NA in a needed column, naming the
+    /// columns (their predictions are NA); for conditional predictions, per random term, how many rows hold a
+    /// grouping level the model was not fitted with or an NA grouping value (their random effects are 0). Empty otherwise.
     /// </summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
@@ -77,11 +78,13 @@ public static class Prediction
     /// <see cref="ModelFrame.PredictorsFor"/>: factors coded by the levels and contrasts the model was fitted with, offsets
     /// included, the response and weights not read. Population predictions read only the fixed effects' and offsets'
     /// columns; marginal ones also the random terms' columns; conditional ones also the grouping factors, and a grouping
-    /// level the model was not fitted with gets random effects 0 (counted in <see cref="Predictions.Notes"/>).
+    /// level the model was not fitted with gets random effects 0 (counted in <see cref="Predictions.Notes"/>). Missing
+    /// values follow lme4's <c>na.action = na.pass</c>: a row with an NA in a needed variable or offset gets the
+    /// prediction NaN (NA); an NA grouping value counts as a level the model was not fitted with (random effects 0), as
+    /// lme4 1.1-31 treats it under <c>allow.new.levels = TRUE</c>. Both are counted in <see cref="Predictions.Notes"/>.
     /// </summary>
     /// <exception cref="UserInputException">The fit and the frame do not belong together; a needed column is missing; a
-    /// needed value is NA (naming the row and column); a factor holds a level the model was not fitted with (naming the
-    /// column and the level).</exception>
+    /// factor holds a level the model was not fitted with (naming the column and the level).</exception>
     public static Predictions Predict(ModelFrame frame, FitResult fit, DataTable newData, PredictionLevel level, PredictionScale scale)
     {
         CheckBelongs(frame, fit);
@@ -93,7 +96,9 @@ public static class Prediction
         };
         var rows = frame.PredictorsFor(newData, parts);
         var values = Evaluate(frame, fit, rows, level, scale);
-        var notes = level == PredictionLevel.Conditional ? NewLevelNotes(frame, rows, newData.Source) : [];
+        var missing = rows.Missing;
+        for (int i = 0; i < values.Length; i++) if (missing[i]) values[i] = double.NaN;
+        var notes = MissingNotes(rows, newData.Source).Concat(level == PredictionLevel.Conditional ? NewLevelNotes(frame, rows, newData.Source) : []).ToArray();
         return new Predictions(Enumerable.Range(0, rows.RowCount).ToArray(), values, level, scale) { Notes = notes };
     }
 
@@ -176,18 +181,42 @@ public static class Prediction
         return v;
     }
 
-    /// <summary>One line per random term that has rows at levels the model was not fitted with, counting them.</summary>
+    /// <summary>One line counting the rows with an NA in a needed column, naming the columns; none when there are none.</summary>
+    private static string[] MissingNotes(PredictorRows rows, string source)
+    {
+        int count = 0;
+        foreach (bool b in rows.Missing) if (b) count++;
+        if (count == 0) return [];
+        string columns = string.Join(", ", rows.MissingColumns.Select(c => $"'{c}'"));
+        return [$"{count} of {rows.RowCount} rows of {source} {(count == 1 ? "has" : "have")} NA in {(rows.MissingColumns.Count == 1 ? "the column" : "the columns")} " +
+            $"{columns}; {(count == 1 ? "its prediction is" : "their predictions are")} NA (lme4's na.action = na.pass)"];
+    }
+
+    /// <summary>
+    /// One line per random term that has rows (with a prediction) at levels the model was not fitted with or with an
+    /// NA grouping value, counting them.
+    /// </summary>
     private static string[] NewLevelNotes(ModelFrame frame, PredictorRows rows, string source)
     {
         var notes = new List<string>();
+        var missing = rows.Missing;
         for (int t = 0; t < rows.RandomTerms.Count; t++)
         {
             var level = rows.RandomTerms[t].LevelOfRow;
-            int count = 0;
-            for (int i = 0; i < level.Length; i++) if (level[i] < 0) count++;
+            var na = rows.RandomTerms[t].MissingGrouping;
+            int count = 0, naCount = 0;
+            for (int i = 0; i < level.Length; i++)
+            {
+                if (level[i] >= 0 || missing[i]) continue;
+                count++;
+                if (na.Length > 0 && na[i]) naCount++;
+            }
             if (count == 0) continue;
             var term = frame.RandomTerms[t];
-            notes.Add($"{term.Group}: {count} of {rows.RowCount} rows of {source} {(count == 1 ? "has" : "have")} a level the model was not fitted with; " +
+            string what = naCount == 0 ? "a level the model was not fitted with"
+                : naCount == count ? "an NA grouping value"
+                : $"a level the model was not fitted with ({naCount} of them NA)";
+            notes.Add($"{term.Group}: {count} of {rows.RowCount} rows of {source} {(count == 1 ? "has" : "have")} {what}; " +
                 $"their {term} effects are 0 (lme4's allow.new.levels = TRUE)");
         }
         return notes.ToArray();

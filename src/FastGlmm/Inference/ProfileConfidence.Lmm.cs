@@ -24,7 +24,7 @@ public static partial class ProfileConfidence
     /// 1e-6 below the ML fit's (the fit is not at the optimum; lme4 stops likewise).</exception>
     public static IReadOnlyList<ConfidenceInterval> ProfileLmm(ModelFrame frame, FitResult fit, double level = 0.95)
     {
-        if (!(level > 0 && level < 1)) throw new UserInputException($"the confidence level must lie in (0, 1), not {level}");
+        CheckLevel(level);
         var lp = new LmmProfile(frame, fit.Theta);
         double cut = ChiSquaredQuantile(level);
         var vhat = lp.Estimate;

@@ -38,7 +38,8 @@ public class ConfintOptionTests
             "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)");
         Assert.True(code == 0, err);
         Assert.Contains("Confidence intervals (profile, 95%):", o);
-        Assert.Contains("period4          -2.50", o);
+        Assert.Contains(".sig01       0.34", o);
+        Assert.Contains("period4     -2.50", o);
         var (bad, _, err2) = CliRunner.Run("fit", "--data", "cbpp", "--family", "binomial", "--quiet", "--confint", "bogus",
             "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)");
         Assert.Equal(1, bad);

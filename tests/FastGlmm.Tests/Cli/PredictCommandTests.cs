@@ -44,6 +44,24 @@ public class PredictCommandTests
     }
 
     [Fact]
+    public void NewData_WithNa_WritesNa_AndOneNoteNamingTheColumn()
+    {
+        // The cbpp rows of prediction_reference.json's "na" table as a user's CSV (NA and empty cells are NA).
+        string nd = CliRunner.WriteCsv("nd.csv", "herd,period\n1,1\nNA,2\n16,\n3,4\n,NA\n7,3\n");
+        var (code, o, err) = CliRunner.Run("predict", "--data", "cbpp", "--family", "binomial", "--formula", Formula, "--newdata", nd);
+        Assert.True(code == 0, err);
+        var lines = o.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["3,NA", "5,NA"], lines.Where(l => l.EndsWith(",NA", StringComparison.Ordinal)));
+        var (rows, values) = ParseCsv(string.Join("\n", lines.Where(l => !l.EndsWith(",NA", StringComparison.Ordinal))));
+        Assert.Equal([1, 2, 4, 6], rows);
+        // lme4 1.1-31 (na.pass; an NA herd is a new level): conditional_link of the "na" table.
+        double[] lme4 = [-0.808713427979033, -2.39026783944688, -2.5722224688892, -1.63759657893622];
+        for (int i = 0; i < 4; i++) Assert.Equal(lme4[i], values[i], 1e-3);
+        Assert.Contains($"note: 2 of 6 rows of {nd} have NA in the column 'period'; their predictions are NA (lme4's na.action = na.pass)", err);
+        Assert.Contains($"note: herd: 1 of 6 rows of {nd} has an NA grouping value;", err);
+    }
+
+    [Fact]
     public void FittedRows_ToAFile()
     {
         string outPath = Path.Combine(Path.GetDirectoryName(CliRunner.WriteCsv("x.csv", "a\n1\n"))!, "preds.csv");

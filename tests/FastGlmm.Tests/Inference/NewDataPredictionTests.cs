@@ -201,16 +201,16 @@ public class NewDataPredictionTests
     }
 
     [Fact]
-    public void NaInANeededColumn_IsAnErrorNamingRowAndColumn()
+    public void NaInANeededColumn_GivesNa_NaGroupingGivesThePopulationPrediction()
     {
+        // The lme4 reference cases are in NewDataMissingValueTests; here the two rules on one table.
         var (frame, fit) = Sleep.Value;
-        var nd = new DataTable([new NumericColumn("Days", [0, 1, double.NaN]), FactorColumn.FromLabels("Subject", ["308", "309", "310"])], "nd.csv");
-        var e = Assert.Throws<UserInputException>(() => Prediction.Predict(frame, fit, nd, PredictionLevel.Population, PredictionScale.Link));
-        Assert.Equal("nd.csv, row 3: column 'Days' is NA; the model needs it for its fixed effects, so this row has no prediction", e.Message);
-        var naSubject = new DataTable([new NumericColumn("Days", [0, 1]), FactorColumn.FromLabels("Subject", ["308", null])], "nd.csv");
-        Assert.Equal(2, Prediction.Predict(frame, fit, naSubject, PredictionLevel.Population, PredictionScale.Link).Values.Length);
-        e = Assert.Throws<UserInputException>(() => Prediction.Predict(frame, fit, naSubject, PredictionLevel.Conditional, PredictionScale.Link));
-        Assert.StartsWith("nd.csv, row 2: column 'Subject' is NA; the model needs it for the grouping factor of (1 + Days | Subject)", e.Message);
+        var nd = new DataTable([new NumericColumn("Days", [0, 1, double.NaN]), FactorColumn.FromLabels("Subject", ["308", null, "310"])], "nd.csv");
+        var pop = Prediction.Predict(frame, fit, nd, PredictionLevel.Population, PredictionScale.Link);
+        var cond = Prediction.Predict(frame, fit, nd, PredictionLevel.Conditional, PredictionScale.Link);
+        Assert.True(double.IsNaN(pop.Values[2]) && double.IsNaN(cond.Values[2]));
+        Assert.Equal(pop.Values[1], cond.Values[1]);
+        Assert.NotEqual(pop.Values[0], cond.Values[0]);
     }
 
     [Fact]

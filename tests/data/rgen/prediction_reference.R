@@ -17,6 +17,16 @@
 ##   marginal_response[i] = integrate(function(x) plogis(eta_i + s * x) * dnorm(x), -Inf, Inf,
 ##                                    rel.tol = 1e-13)$value,  eta_i = population_link[i], s = theta
 ## (lme4 has no marginal predictions; this is a plain numerical integral in R).
+## Missing values ("na", per model): a second new data set `nd_na` with NA in a fixed-effect column, in the
+## grouping column, in both, and complete rows. lme4's predict() keeps every row (na.action = na.pass):
+##   population_link, conditional_link, conditional_response   the same calls as above, made on the rows whose
+##       fixed-effect columns are complete (nd_na[ok, ]) and NA (null) elsewhere: the na.pass result. lme4 1.1-31 itself
+##       gives exactly this where it can (sleepstudy, a numeric Days), but stops with "non-conformable arguments" when a
+##       factor fixed effect is NA (cbpp's period), because model.matrix drops that row;
+##   lme4_direct_population_link, lme4_direct_conditional_link   predict() on all of nd_na as lme4 answers it: the
+##       predictions, or the text "error: <message>" when it stops.
+## An NA grouping value is a level the model was not fitted with: under allow.new.levels = TRUE its random effects are 0
+## (the row gets its population prediction), not NA.
 ##
 ## How to run (from anywhere; a few seconds):
 ##   Rscript tests/data/rgen/prediction_reference.R [OUT_JSON]
@@ -56,6 +66,25 @@ load_dataset <- function(name, dir = "src/FastGlmm/Datasets/data") {
   d
 }
 
+## The na.pass predictions of nd_na (see the header): fixed_cols are the columns the fixed effects read.
+na_predictions <- function(fm, nd, fixed_cols) {
+  ok <- complete.cases(nd[fixed_cols])
+  pass <- function(...) {
+    out <- rep(NA_real_, nrow(nd))
+    out[ok] <- unname(predict(fm, newdata = nd[ok, , drop = FALSE], ...))
+    out
+  }
+  direct <- function(...) tryCatch(unname(predict(fm, newdata = nd, ...)),
+                                   error = function(e) paste("error:", conditionMessage(e)))
+  list(
+    newdata = as.list(nd),
+    population_link = pass(re.form = NA),
+    conditional_link = pass(allow.new.levels = TRUE),
+    conditional_response = pass(allow.new.levels = TRUE, type = "response"),
+    lme4_direct_population_link = direct(re.form = NA),
+    lme4_direct_conditional_link = direct(allow.new.levels = TRUE))
+}
+
 ranef_rows <- function(fm) {
   lapply(ranef(fm), function(r) list(levels = rownames(r), columns = I(colnames(r)),
                                       values = as.numeric(t(as.matrix(r)))))
@@ -93,6 +122,11 @@ res$cbpp <- c(list(
   newdata = as.list(nd_cbpp),
   fixef = as.list(fixef(gm)), theta = I(unname(getME(gm, "theta"))), sigma = NA,
   ranef = ranef_rows(gm)), p_cbpp)
+nd_na_cbpp <- data.frame(
+  herd = c("1", NA, "16", "3", NA, "7"),
+  period = c("1", "2", NA, "4", NA, "3"),
+  stringsAsFactors = FALSE)
+res$cbpp$na <- na_predictions(gm, nd_na_cbpp, "period")
 
 ## ---- sleepstudy: a random slope, a new Subject -------------------------------
 sleep <- load_dataset("sleepstudy")
@@ -107,6 +141,11 @@ res$sleepstudy <- c(list(
   newdata = as.list(nd_sleep),
   fixef = as.list(fixef(fm)), theta = I(unname(getME(fm, "theta"))), sigma = sigma(fm),
   ranef = ranef_rows(fm)), predictions(fm, nd_sleep))
+nd_na_sleep <- data.frame(
+  Subject = c("308", NA, "308", "999", NA, "372"),
+  Days = c(1, 2, NA, 3, NA, 4.5),
+  stringsAsFactors = FALSE)
+res$sleepstudy$na <- na_predictions(fm, nd_na_sleep, "Days")
 
 write_json(res, out_json, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
 cat("wrote", out_json, "\n")

@@ -98,12 +98,12 @@ public sealed class ModelFrame
     /// levels and contrasts of the rows the model was built from, whatever the new table's own level sets are;
     /// each Z_t likewise; offsets from the formula's offset() terms; the response and weights are not read.
     /// <paramref name="parts"/> says how much is built, and only the columns those parts use must be present.
-    /// A grouping level that the frame does not have gets level −1 (its random effects are taken as 0:
-    /// lme4's <c>allow.new.levels = TRUE</c>).
+    /// A grouping level that the frame does not have, or an NA grouping value, gets level −1 (its random effects are
+    /// taken as 0: lme4's <c>allow.new.levels = TRUE</c>). A row with an NA in a needed variable or offset is flagged in
+    /// <see cref="PredictorRows.Missing"/> (lme4's <c>na.action = na.pass</c>: its prediction is NA).
     /// </summary>
-    /// <exception cref="UserInputException">A needed column is missing (naming it); a value of a needed column is NA
-    /// (naming the row and column); a factor holds a level the frame's rows do not have (naming the column and the
-    /// level); a column is a factor where the model has a number.</exception>
+    /// <exception cref="UserInputException">A needed column is missing (naming it); a factor holds a level the frame's
+    /// rows do not have (naming the column and the level); a column is a factor where the model has a number.</exception>
     public PredictorRows PredictorsFor(DataTable newData, PredictorParts parts) => PredictorRowsBuilder.Build(this, newData, parts);
 
     /// <summary>

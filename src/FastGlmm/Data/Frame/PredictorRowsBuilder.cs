@@ -6,7 +6,9 @@ namespace FastGlmm.Data.Frame;
 /// Evaluates a model frame's predictor on a new table (<see cref="ModelFrame.PredictorsFor"/>): checks that the
 /// needed columns exist, evaluates the formula's variables over every row, maps factors onto the frame's levels,
 /// and applies the frame's recipes of X and Z_t (<see cref="DesignMatrixBuilder"/>, the code that built the
-/// frame's own matrices) and its grouping levels.
+/// frame's own matrices) and its grouping levels. A row with an NA in a needed variable or offset is flagged as
+/// missing (its prediction is NA, lme4's <c>na.action = na.pass</c>) and gets placeholder values; an NA grouping value
+/// gives level −1 (random effects 0), as lme4's <c>allow.new.levels = TRUE</c> treats it.
 /// </summary>
 internal static class PredictorRowsBuilder
 {
@@ -35,8 +37,9 @@ internal static class PredictorRowsBuilder
         var eval = new ExprEvaluator(data, formula.Text);
         eval.CheckColumnsFinite(variables.Select(v => v.Coding.Variable.Expr).OfType<NameExpr>());
         int m = data.RowCount;
+        var missing = new MissingRows(m);
         var values = new Dictionary<string, FrameVariable>(StringComparer.Ordinal);
-        foreach (var (vc, role) in variables) values[vc.Variable.Label] = Value(eval, data, vc, role);
+        foreach (var (vc, _) in variables) values[vc.Variable.Label] = Value(eval, data, vc, missing);
         FrameVariable Get(Variable v) => values[v.Label];
 
         var x = ModelFrameBuilder.KeepColumns(DesignMatrixBuilder.Build(coding.Fixed, Get, m), coding.KeptFixedColumns);
@@ -44,10 +47,9 @@ internal static class PredictorRowsBuilder
         foreach (var o in formula.Offsets)
         {
             var arg = ((CallExpr)o).Args[0];
-            var v = eval.Evaluate(arg);
-            CheckComplete(eval, data, arg, v, "its offset");
+            missing.Mark(eval, arg, eval.Evaluate(arg));
             var num = eval.Numeric(arg);
-            for (int i = 0; i < m; i++) offset[i] += num[i];
+            for (int i = 0; i < m; i++) if (!double.IsNaN(num[i])) offset[i] += num[i];
         }
         var terms = new List<PredictorTermRows>();
         if (withZ)
@@ -55,11 +57,11 @@ internal static class PredictorRowsBuilder
             {
                 var term = frame.RandomTerms[t];
                 var z = DesignMatrixBuilder.Build(coding.Random[t], Get, m);
-                var levels = withLevels ? Levels(eval, data, term) : Filled(m, -1);
-                terms.Add(new PredictorTermRows(levels, z.Values, term.ColumnCount));
+                var (levels, naGrouping) = withLevels ? Levels(eval, data, term) : (Filled(m, -1), null);
+                terms.Add(new PredictorTermRows(levels, z.Values, term.ColumnCount, naGrouping));
             }
         var fixedDesign = new FixedDesign(x.Values, m, x.Names, frame.X.DroppedColumns.ToArray());
-        return new PredictorRows(m, offset, fixedDesign, terms);
+        return new PredictorRows(m, offset, fixedDesign, terms, missing.Rows, missing.Columns);
     }
 
     /// <summary>Every column <paramref name="e"/> reads must be in the table; the error names the first missing one.</summary>
@@ -74,34 +76,23 @@ internal static class PredictorRowsBuilder
         }
     }
 
-    /// <summary>No row may be NA; the error names the first such row and the column that is NA there.</summary>
-    private static void CheckComplete(ExprEvaluator eval, DataTable data, Expr e, VariableValue v, string role)
-    {
-        for (int i = 0; i < v.Length; i++)
-        {
-            if (!v.IsMissing(i)) continue;
-            var column = e.Names().Select(eval.Lookup).FirstOrDefault(c => c.IsMissing(i));
-            string what = column is not null ? $"column '{column.Name}'" : $"'{e.Deparse()}'";
-            throw new UserInputException($"{data.Source}, row {i + 1}: {what} is NA; the model needs it for {role}, so this row has no prediction");
-        }
-    }
-
     /// <summary>
     /// The variable over all rows, coded as the model codes it: numbers, or codes into the model's levels (a number
-    /// in a column the model treats as a factor becomes its label, 1 → "1", as R's factor() does).
+    /// in a column the model treats as a factor becomes its label, 1 → "1", as R's factor() does). Rows where it is NA
+    /// are marked in <paramref name="missing"/> and get 0 (a number) or the first level (a factor).
     /// </summary>
-    private static FrameVariable Value(ExprEvaluator eval, DataTable data, VariableCoding vc, string role)
+    private static FrameVariable Value(ExprEvaluator eval, DataTable data, VariableCoding vc, MissingRows missing)
     {
         var variable = vc.Variable;
         var v = eval.Evaluate(variable.Expr);
-        CheckComplete(eval, data, variable.Expr, v, role);
+        missing.Mark(eval, variable.Expr, v);
         string what = variable.IsColumn ? $"column '{((NameExpr)variable.Expr).Name}'" : $"'{variable.Label}'";
         if (!vc.IsCategorical)
         {
             if (v.Kind != ColumnKind.Numeric)
                 throw new UserInputException($"{data.Source}: {what} is {(v.Kind == ColumnKind.Factor ? "text (a factor)" : "logical")} here, " +
                     $"but numeric in the data the model was fitted to{eval.TextHint(variable.Expr)}");
-            return FrameVariable.OfNumbers(variable.Label, v.Numeric!);
+            return FrameVariable.OfNumbers(variable.Label, v.Numeric!.Select(x => double.IsNaN(x) ? 0 : x).ToArray());
         }
         var (codes, labels) = v.AsFactor();
         var levels = vc.Levels!;
@@ -111,6 +102,7 @@ internal static class PredictorRowsBuilder
         var mapped = new int[codes.Length];
         for (int i = 0; i < codes.Length; i++)
         {
+            if (codes[i] < 0) continue;   // NA: marked missing, placeholder level 0
             mapped[i] = map[codes[i]];
             if (mapped[i] < 0)
                 throw new UserInputException($"{data.Source}, row {i + 1}: {what} has the level '{labels[codes[i]]}', which the model was not " +
@@ -121,34 +113,32 @@ internal static class PredictorRowsBuilder
 
     /// <summary>
     /// Each row's index into the term's levels (the grouping factors' labels joined by ':', as the frame names an
-    /// interaction's levels), −1 for a combination the model does not have.
+    /// interaction's levels), −1 for a combination the model does not have or an NA grouping value (flagged in the
+    /// second array, null when there is none).
     /// </summary>
-    private static int[] Levels(ExprEvaluator eval, DataTable data, RandomEffectsTerm term)
+    private static (int[] Levels, bool[]? NaGrouping) Levels(ExprEvaluator eval, DataTable data, RandomEffectsTerm term)
     {
         var index = new Dictionary<string, int>(term.LevelCount, StringComparer.Ordinal);
         for (int k = 0; k < term.LevelCount; k++) index[term.Levels[k]] = k;
-        var factors = term.Source.Grouping.Select(g =>
-        {
-            var v = eval.Evaluate(g);
-            CheckComplete(eval, data, g, v, $"the grouping factor of {term}");
-            return v.AsFactor();
-        }).ToArray();
+        var factors = term.Source.Grouping.Select(g => eval.Evaluate(g).AsFactor()).ToArray();
         int m = data.RowCount;
         var level = new int[m];
-        if (factors.Length == 1)
-        {
-            var (codes, labels) = factors[0];
-            var map = labels.Select(l => index.TryGetValue(l, out int k) ? k : -1).ToArray();
-            for (int i = 0; i < m; i++) level[i] = map[codes[i]];
-            return level;
-        }
+        bool[]? na = null;
         var parts = new string[factors.Length];
+        var maps = factors.Select(f => f.Levels.Select(l => index.TryGetValue(l, out int k) ? k : -1).ToArray()).ToArray();
         for (int i = 0; i < m; i++)
         {
+            if (factors.Any(f => f.Codes[i] < 0))
+            {
+                (na ??= new bool[m])[i] = true;
+                level[i] = -1;
+                continue;
+            }
+            if (factors.Length == 1) { level[i] = maps[0][factors[0].Codes[i]]; continue; }
             for (int f = 0; f < factors.Length; f++) parts[f] = factors[f].Levels[factors[f].Codes[i]];
             level[i] = index.TryGetValue(string.Join(":", parts), out int k) ? k : -1;
         }
-        return level;
+        return (level, na);
     }
 
     private static int[] Filled(int m, int value)
