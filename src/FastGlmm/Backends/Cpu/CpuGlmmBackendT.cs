@@ -14,7 +14,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
     where TLink : struct, ILink where TDist : struct, IDistribution
 {
     private readonly GlmmProblem _p;
-    private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst, _logDet;
+    private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst;
+    private readonly bool[] _factored;
+    private readonly int[] _entryColumn, _entryWidth, _entryFactor;
     private readonly double[]? _entropy;
     private readonly long[] _aOffset;
     private readonly int[] _chunks;
@@ -34,7 +36,18 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
             _aOffset[b + 1] = _aOffset[b] + m * m;
         }
         _a = new double[_aOffset[nb]];
-        _logDet = new double[nb];
+        _factored = new bool[nb];
+        // Entry e of a row of ZΛ is Σ_{c ≥ col} Z[row, e − col + c]·Λ_t[col, c] (t its term, col its column, q = q_t).
+        _entryColumn = new int[problem.K];
+        _entryWidth = new int[problem.K];
+        _entryFactor = new int[problem.K];
+        for (int e = 0; e < problem.K; e++)
+        {
+            int term = problem.EntryTerm[e], col = problem.EntryColumn[e], q = problem.Layout.Columns(term);
+            _entryColumn[e] = col;
+            _entryWidth[e] = q;
+            _entryFactor[e] = problem.FactorOffsets[term] + col * q;
+        }
         _t = new double[problem.FactorOffsets[^1]];
         _zl = new double[(long)problem.N * problem.K];
         _satConst = Likelihood.SaturatedConstants.Compute(problem);
@@ -68,7 +81,22 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
             for (int j = 0; j < p; j++) e += x[(long)j * n + i] * beta[j];
             _eta0[i] = e;
         }
-        for (int i = lo; i < hi; i++) _p.ZLambdaRow(i, _t, _zl.AsSpan((int)((long)i * k), k));
+        // ZΛ row by row as GlmmProblem.ZLambdaRow, with each entry's column, width and factor offset looked up once.
+        var z = _p.Z;
+        var t = _t;
+        var zl = _zl;
+        for (int i = lo; i < hi; i++)
+        {
+            long o = (long)i * k;
+            for (int e = 0; e < k; e++)
+            {
+                int col = _entryColumn[e], q = _entryWidth[e], f = _entryFactor[e];
+                long first = o + e - col;
+                double v = 0;
+                for (int c = col; c < q; c++) v += z[first + c] * t[f + c];
+                zl[o + e] = v;
+            }
+        }
     }
 
     public void ResetModes() => Array.Clear(_u);
@@ -94,7 +122,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         }
     }
 
-    /// <summary>Factors A_b, stores its log-determinant, and sets ũ_b = A_b⁻¹r_b; returns false if A_b is not PD.</summary>
+    /// <summary>Factors A_b in place (its Cholesky factor stays for <see cref="LogDeterminants"/>) and sets ũ_b = A_b⁻¹r_b; returns false if A_b is not PD.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SolveBlock(int b, out double decrease)
     {
@@ -102,8 +130,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             var a = _a.AsSpan((int)_aOffset[b], m * m);
-            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) return false;
-            _logDet[b] = DenseCholesky.LogDeterminant(a, m);
+            _factored[b] = DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns);
+            if (!_factored[b]) return false;
             var c = _cand.AsSpan(lo, m);
             _rhs.AsSpan(lo, m).CopyTo(c);
             DenseCholesky.SolveLower(a, m, c);
@@ -121,7 +149,19 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         }
     }
 
-    public void LogDeterminants(Span<double> logDet) => _logDet.CopyTo(logDet);
+    /// <summary>
+    /// log det A_b from the factor the last <see cref="SolveBlock"/> left in place (PIRLS ends every block with one, at
+    /// û), taken here rather than at every solve: a PIRLS run solves each block two or three times. NaN for a block
+    /// whose last factorization failed.
+    /// </summary>
+    public void LogDeterminants(Span<double> logDet)
+    {
+        for (int b = 0; b < _p.BlockCount; b++)
+        {
+            int m = _p.UOffsets[b + 1] - _p.UOffsets[b];
+            logDet[b] = _factored[b] ? DenseCholesky.LogDeterminant(_a.AsSpan((int)_aOffset[b], m * m), m) : double.NaN;
+        }
+    }
 
     public void Dispose() { }
 
