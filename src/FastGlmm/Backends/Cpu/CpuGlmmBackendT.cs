@@ -129,6 +129,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         decrease = 0;
         {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
+            if (m == 1) return SolveScalarBlock(b, lo, out decrease);
             var a = _a.AsSpan((int)_aOffset[b], m * m);
             _factored[b] = DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns);
             if (!_factored[b]) return false;
@@ -147,6 +148,26 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
             decrease = d;
             return true;
         }
+    }
+
+    /// <summary>
+    /// <see cref="SolveBlock"/> for a block with one random effect, the same operations without the loops: L = √A,
+    /// ũ = (r/L)/L, decrease = (L(ũ − u))².
+    /// </summary>
+    private bool SolveScalarBlock(int b, int lo, out double decrease)
+    {
+        decrease = 0;
+        int at = (int)_aOffset[b];
+        double d = _a[at];
+        _factored[b] = d > 0;
+        if (!_factored[b]) return false;
+        double l = Math.Sqrt(d);
+        _a[at] = l;
+        double c = _rhs[lo] / l / l;
+        _cand[lo] = c;
+        double s = l * (c - _u[lo]);
+        decrease = s * s;
+        return true;
     }
 
     /// <summary>
