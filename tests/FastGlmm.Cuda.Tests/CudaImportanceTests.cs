@@ -26,7 +26,7 @@ public class CudaImportanceTests
         { "cbpp", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "binomial", 2048 },
     };
 
-    private static CudaDevice Device() => EmulatedDevice.Open(out var reason) ?? throw new InvalidOperationException(reason);
+    private static CudaDevice Device() => EmulatedDevice.Require();
 
     private static GlmmProblem Problem(string data, string formula, string family) =>
         new(ModelFrame.Build(BuiltInDatasets.Load(data), formula, new ModelFrameOptions { Family = FamilySpec.Parse(family) }));

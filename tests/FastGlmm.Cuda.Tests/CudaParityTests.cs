@@ -25,7 +25,7 @@ public class CudaParityTests
         { "bacteria", "y2 ~ trt + week + (week | ID)", "binomial" },
     };
 
-    private static CudaDevice Device() => EmulatedDevice.Open(out var reason) ?? throw new InvalidOperationException(reason);
+    private static CudaDevice Device() => EmulatedDevice.Require();
 
     private static ModelFrame Frame(string data, string formula, string family) =>
         ModelFrame.Build(BuiltInDatasets.Load(data), formula, new ModelFrameOptions { Family = FamilySpec.Parse(family) });

@@ -32,7 +32,7 @@ public class CudaRefitBatchTests(ITestOutputHelper output)
         { "sleepstudy", "Reaction ~ Days + (Days | Subject)", "Gamma(link = \"log\")", 1 },
     };
 
-    private static CudaDevice Device() => EmulatedDevice.Open(out var reason) ?? throw new InvalidOperationException(reason);
+    private static CudaDevice Device() => EmulatedDevice.Require();
 
     /// <summary>A built-in data set, or "slope": a small simulated binary (1 + x | g) design (240 rows, 16 clusters).</summary>
     private static ModelFrame Frame(string data, string formula, string family) =>

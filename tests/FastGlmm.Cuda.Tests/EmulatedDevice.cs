@@ -30,6 +30,9 @@ internal static class EmulatedDevice
         return d;
     }
 
+    /// <summary>A usable device, for tests that run only where one exists (<see cref="CudaFactAttribute"/>).</summary>
+    public static CudaDevice Require() => Open(out var reason) ?? throw new InvalidOperationException(reason);
+
     private static string Build()
     {
         if (Environment.GetEnvironmentVariable("FASTGLMM_LIBCUDA") is { Length: > 0 }) return "";

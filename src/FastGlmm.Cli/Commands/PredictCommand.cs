@@ -39,8 +39,7 @@ internal static class PredictCommand
             var lev = ParseLevel(r.GetValue(level)!);
             var sc = ParseScale(r.GetValue(scale)!);
             string? outPath = r.GetValue(output);
-            if (outPath is not null && Path.GetDirectoryName(Path.GetFullPath(outPath)) is { } dir && !Directory.Exists(dir))
-                throw new UserInputException($"--out {outPath}: the folder {dir} does not exist");
+            OutputFile.CheckFolder(outPath);
             var (spec, options) = model.Resolve(r, stderr);
             var table = data.Load(r);
             var nd = r.GetValue(newData) is { } path ? DataOptions.Open(path) : null;

@@ -38,8 +38,7 @@ internal static class SimulateCommand
             int k = r.GetValue(nsim);
             if (k < 1) throw new UserInputException($"--nsim {k}: the number of simulations must be at least 1");
             string? outPath = r.GetValue(output);
-            if (outPath is not null && Path.GetDirectoryName(Path.GetFullPath(outPath)) is { } dir && !Directory.Exists(dir))
-                throw new UserInputException($"--out {outPath}: the folder {dir} does not exist");
+            OutputFile.CheckFolder(outPath);
             var (spec, options) = model.Resolve(r, stderr);
             var table = data.Load(r);
             var frame = model.Frame(r, table, spec, stderr);

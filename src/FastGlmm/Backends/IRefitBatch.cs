@@ -23,7 +23,7 @@ public interface IRefitBatch : IDisposable
     void Evaluate(ReadOnlySpan<int> replicates, IReadOnlyList<double[]> points, ReadOnlySpan<StageObjective> on,
         Span<double> values, string?[] failures);
 
-    /// <summary>Replicate r has finished (or failed): whatever the batch holds for it may be freed.</summary>
+    /// <summary>Replicate r has finished (or failed): whatever the batch holds for it may be freed. Calling it again is harmless.</summary>
     void Release(int replicate);
 }
 

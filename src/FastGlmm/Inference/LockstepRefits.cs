@@ -1,5 +1,7 @@
 using FastGlmm.Backends;
+using FastGlmm.Data.Frame;
 using FastGlmm.Likelihood;
+using FastGlmm.Model;
 using FastGlmm.Optimization;
 
 namespace FastGlmm.Inference;
@@ -64,7 +66,7 @@ public static class LockstepRefits
                     if (failure[r] is not null) break;
                     run.Tell(value);
                 }
-                if (failure[r] is null) solo.Release(r);
+                solo.Release(r);
                 finished[r] = true;
                 retired?.Invoke(r);
             });
@@ -72,6 +74,19 @@ public static class LockstepRefits
         else RunInRounds(batch, runs, failure, asked, finished, NewRun, retired, cancel);
         rounds = count == 0 ? 0 : asked.Max();
         return Outcomes(runs, failure, finished, warm.Theta.Length);
+    }
+
+    /// <summary>
+    /// Refits the replicates of <paramref name="frame"/> with responses <paramref name="responses"/> (each n, frame
+    /// order) in one batch made by <paramref name="factory"/>, from <paramref name="warm"/>, with θ's bounds from the
+    /// frame's terms and <see cref="GlmmFitter.DefaultMaxEvaluations"/> per replicate; the batch is disposed after.
+    /// </summary>
+    public static RefitOutcome[] Run(ModelFrame frame, IReadOnlyList<double[]> responses, RefitBatchFactory factory, WarmStart warm,
+        int nagq, Action<int>? retired = null, CancellationToken cancel = default)
+    {
+        var lower = new ThetaLayout(frame.RandomTerms).Lower.ToArray();
+        using var batch = factory(frame, responses, nagq, warm.PirlsTolerance);
+        return Run(batch, warm, lower, nagq, GlmmFitter.DefaultMaxEvaluations, out _, retired, cancel);
     }
 
     /// <summary>The lockstep rounds: one batched call per round over every unfinished replicate.</summary>
@@ -107,10 +122,16 @@ public static class LockstepRefits
             Parallel.For(0, ids.Length, i =>
             {
                 int r = ids[i];
-                if (failed[i] is { } why) { failure[r] = why; finished[r] = true; retired?.Invoke(r); return; }
-                runs[r].Tell(values[i]);
-                next[r] = runs[r].Ask();
-                if (next[r] is null) { batch.Release(r); finished[r] = true; retired?.Invoke(r); }
+                if (failed[i] is { } why) failure[r] = why;
+                else
+                {
+                    runs[r].Tell(values[i]);
+                    next[r] = runs[r].Ask();
+                    if (next[r] is not null) return;
+                }
+                batch.Release(r);
+                finished[r] = true;
+                retired?.Invoke(r);
             });
         }
     }

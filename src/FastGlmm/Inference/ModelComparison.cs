@@ -88,8 +88,6 @@ public static class ModelComparison
         double scale = ResponseSimulator.ScaleOf(small, probS);
         var warmS = WarmStart.From(small);
         var warmL = WarmStart.From(large);
-        var lowerS = new ThetaLayout(smallFrame.RandomTerms).Lower.ToArray();
-        var lowerL = new ThetaLayout(largeFrame.RandomTerms).Lower.ToArray();
         int nagqS = Math.Max(1, small.Nagq), nagqL = Math.Max(1, large.Nagq);
         for (int b0 = 0; b0 < stats.Length; b0 += ParametricBootstrap.LockstepBatch)
         {
@@ -101,11 +99,8 @@ public static class ModelComparison
                 ys[k] = ResponseSimulator.Simulate(probS, small.Theta, small.Beta, scale, seed, b0 + k);
                 yl[k] = Reorder(ys[k], smallFrame, largeFrame);
             });
-            RefitOutcome[] os, ol;
-            using (var batch = refitBatch(smallFrame, ys, nagqS, warmS.PirlsTolerance))
-                os = LockstepRefits.Run(batch, warmS, lowerS, nagqS, GlmmFitter.DefaultMaxEvaluations, out _);
-            using (var batch = refitBatch(largeFrame, yl, nagqL, warmL.PirlsTolerance))
-                ol = LockstepRefits.Run(batch, warmL, lowerL, nagqL, GlmmFitter.DefaultMaxEvaluations, out _);
+            var os = LockstepRefits.Run(smallFrame, ys, refitBatch, warmS, nagqS);
+            var ol = LockstepRefits.Run(largeFrame, yl, refitBatch, warmL, nagqL);
             for (int k = 0; k < size; k++)
                 stats[b0 + k] = os[k].Theta.Length == 0 || ol[k].Theta.Length == 0 || !double.IsFinite(os[k].Deviance + ol[k].Deviance)
                     ? double.NaN

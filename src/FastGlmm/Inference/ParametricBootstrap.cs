@@ -78,16 +78,13 @@ public static class ParametricBootstrap
             return Finished(result);
         }
         // GLMMs: lockstep refits in batches (each replicate's result is that of refitting it alone).
-        var lowerTheta = new Model.ThetaLayout(frame.RandomTerms).Lower.ToArray();
         refitBatch ??= Backends.Cpu.CpuRefitBatch.Create;
         for (int b0 = 0; b0 < count && !cancel.IsCancellationRequested; b0 += LockstepBatch)
         {
             int size = Math.Min(LockstepBatch, count - b0);
             var ys = new double[size][];
             Parallel.For(0, size, k => ys[k] = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, first + b0 + k));
-            using var batch = refitBatch(frame, ys, nagq, warm.PirlsTolerance);
-            var outs = LockstepRefits.Run(batch, warm, lowerTheta, nagq, GlmmFitter.DefaultMaxEvaluations, out _,
-                _ => progress?.Report(Interlocked.Increment(ref done)), cancel);
+            var outs = LockstepRefits.Run(frame, ys, refitBatch, warm, nagq, _ => progress?.Report(Interlocked.Increment(ref done)), cancel);
             for (int k = 0; k < size; k++)
             {
                 var o = outs[k];

@@ -34,6 +34,14 @@ public sealed class GlmmProblem
         EntryColumn = new int[K];
         for (int t = 0, e = 0; t < terms.Count; t++)
             for (int c = 0; c < terms[t].ColumnCount; c++, e++) { EntryTerm[e] = t; EntryColumn[e] = c; }
+        _entryWidth = new int[K];
+        _entryFactor = new int[K];
+        for (int e = 0; e < K; e++)
+        {
+            int q = Layout.Columns(EntryTerm[e]);
+            _entryWidth[e] = q;
+            _entryFactor[e] = FactorOffsets[EntryTerm[e]] + EntryColumn[e] * q;
+        }
         Z = new double[(long)N * K];
         Slot = new int[(long)N * K];
         for (int t = 0, e0 = 0; t < terms.Count; t++)
@@ -104,18 +112,33 @@ public sealed class GlmmProblem
     /// Row i of ZΛ: (ZΛ)[i, e] = Σ_{c ≥ col(e)} Z[i, first(e) + c] T_t[c, col(e)] for the K entries e,
     /// with the factors packed by <see cref="FillFactors"/>.
     /// </summary>
+    public void ZLambdaRow(int i, ReadOnlySpan<double> factors, Span<double> zl) => ZLambdaRows(i, i + 1, factors, zl);
+
+    /// <summary>
+    /// Rows lo … hi − 1 of ZΛ as <see cref="ZLambdaRow"/> computes each, written row after row (K entries each) to
+    /// <paramref name="zl"/>, which starts at row lo.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void ZLambdaRow(int i, ReadOnlySpan<double> factors, Span<double> zl)
+    public void ZLambdaRows(int lo, int hi, ReadOnlySpan<double> factors, Span<double> zl)
     {
-        long o = (long)i * K;
-        for (int e = 0; e < K; e++)
+        var (width, factor) = (_entryWidth, _entryFactor);
+        var z = Z;
+        for (int i = lo, r = 0; i < hi; i++, r += K)
         {
-            int t = EntryTerm[e], col = EntryColumn[e], q = Layout.Columns(t), first = e - col, to = FactorOffsets[t];
-            double v = 0;
-            for (int c = col; c < q; c++) v += Z[o + first + c] * factors[to + col * q + c];
-            zl[e] = v;
+            long o = (long)i * K;
+            for (int e = 0; e < K; e++)
+            {
+                int col = EntryColumn[e], q = width[e], f = factor[e];
+                long first = o + e - col;
+                double v = 0;
+                for (int c = col; c < q; c++) v += z[first + c] * factors[f + c];
+                zl[r + e] = v;
+            }
         }
     }
+
+    /// <summary>Per entry e: its term's width q_t, and where its column of T_t starts in the packed factors (offset_t + col·q_t).</summary>
+    private readonly int[] _entryWidth, _entryFactor;
 
     /// <summary>The frame this problem was packed from.</summary>
     public ModelFrame Frame { get; }

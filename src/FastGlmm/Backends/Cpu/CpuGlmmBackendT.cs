@@ -16,7 +16,6 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
     private readonly GlmmProblem _p;
     private readonly double[] _eta0, _u, _cand, _rhs, _a, _t, _zl, _satConst;
     private readonly bool[] _factored;
-    private readonly int[] _entryColumn, _entryWidth, _entryFactor;
     private readonly double[]? _entropy;
     private readonly long[] _aOffset;
     private readonly int[] _chunks;
@@ -37,17 +36,6 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         }
         _a = new double[_aOffset[nb]];
         _factored = new bool[nb];
-        // Entry e of a row of ZΛ is Σ_{c ≥ col} Z[row, e − col + c]·Λ_t[col, c] (t its term, col its column, q = q_t).
-        _entryColumn = new int[problem.K];
-        _entryWidth = new int[problem.K];
-        _entryFactor = new int[problem.K];
-        for (int e = 0; e < problem.K; e++)
-        {
-            int term = problem.EntryTerm[e], col = problem.EntryColumn[e], q = problem.Layout.Columns(term);
-            _entryColumn[e] = col;
-            _entryWidth[e] = q;
-            _entryFactor[e] = problem.FactorOffsets[term] + col * q;
-        }
         _t = new double[problem.FactorOffsets[^1]];
         _zl = new double[(long)problem.N * problem.K];
         _satConst = Likelihood.SaturatedConstants.Compute(problem);
@@ -81,22 +69,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
             for (int j = 0; j < p; j++) e += x[(long)j * n + i] * beta[j];
             _eta0[i] = e;
         }
-        // ZΛ row by row as GlmmProblem.ZLambdaRow, with each entry's column, width and factor offset looked up once.
-        var z = _p.Z;
-        var t = _t;
-        var zl = _zl;
-        for (int i = lo; i < hi; i++)
-        {
-            long o = (long)i * k;
-            for (int e = 0; e < k; e++)
-            {
-                int col = _entryColumn[e], q = _entryWidth[e], f = _entryFactor[e];
-                long first = o + e - col;
-                double v = 0;
-                for (int c = col; c < q; c++) v += z[first + c] * t[f + c];
-                zl[o + e] = v;
-            }
-        }
+        _p.ZLambdaRows(lo, hi, _t, _zl.AsSpan((int)((long)lo * k), (hi - lo) * k));
     }
 
     public void ResetModes() => Array.Clear(_u);
