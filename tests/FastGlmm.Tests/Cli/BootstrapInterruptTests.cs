@@ -28,18 +28,9 @@ public class BootstrapInterruptTests
     public async Task Interrupted_Bootstrap_WritesTheFinishedReplicates()
     {
         if (OperatingSystem.IsWindows()) return;
-        string cli = typeof(FastGlmm.Cli.CliApp).Assembly.Location;
         string csv = Path.Combine(Path.GetDirectoryName(CliRunner.WriteCsv("unused.csv", ""))!, "interrupted.csv");
-        string host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { cli, "bootstrap", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)",
-                     "--family", "binomial", "-B", "1000000", "--seed", "3", "--out", csv, "--quiet" })
-            start.ArgumentList.Add(a);
+        var start = CliProcess.StartInfo(["bootstrap", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)",
+            "--family", "binomial", "-B", "1000000", "--seed", "3", "--out", csv, "--quiet"]);
         using var process = Process.Start(start)!;
         try
         {

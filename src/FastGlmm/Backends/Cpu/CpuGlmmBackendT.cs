@@ -40,7 +40,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         _zl = new double[(long)problem.N * problem.K];
         _satConst = Likelihood.SaturatedConstants.Compute(problem);
         if (IsBinomialLogit) _entropy = BinomialEntropy(problem);
-        _chunks = BlockChunks(problem, 8 * Environment.ProcessorCount);
+        _chunks = BlockChunks(problem, BlockRanges);
     }
 
     public string Name => "cpu";
@@ -180,7 +180,14 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
     /// </summary>
     internal const int ParallelRowThreshold = 20_000;
 
-    private bool Serial => _p.N < ParallelRowThreshold || Environment.ProcessorCount == 1;
+    /// <summary>
+    /// How many ranges of blocks a large problem is cut into: a constant, never a function of the core count, so
+    /// that the per-range partial sums, added in range order, are bit-identical on any number of threads.
+    /// </summary>
+    internal const int BlockRanges = 64;
+
+    /// <summary>Serial or range-parallel by the row count alone: the choice changes how sums are grouped.</summary>
+    private bool Serial => _p.N < ParallelRowThreshold;
 
     /// <summary>Runs <paramref name="body"/> for every block, ranges of blocks in parallel on large problems.</summary>
     private void ForBlocks(Action<int> body)
@@ -235,7 +242,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         return states;
     }
 
-    private static int Chunks(int n) => Math.Max(1, Math.Min(4 * Environment.ProcessorCount, n / 8192));
+    /// <summary>Row chunks of the linear-predictor pass (per-row work: the count changes no value, only the schedule).</summary>
+    private static int Chunks(int n) => Math.Max(1, Math.Min(64, n / 8192));
 
     private static (int, int) Range(int c, int n)
     {

@@ -23,7 +23,9 @@ internal static class RankCheck
     internal static double[] TriangularFactor(DesignMatrix x)
     {
         int n = x.Rows, p = x.Columns;
-        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, n / 4096));
+        // A chunk count set by n alone (never by the core count), so R, and so the columns dropped, are the same on
+        // any number of threads.
+        int chunks = Math.Max(1, Math.Min(16, n / 4096));
         var partial = new double[chunks][];
         Parallel.For(0, chunks, c =>
         {
