@@ -1,3 +1,4 @@
+using FastGlmm.Cli.Commands;
 using System.Globalization;
 using System.Text;
 
@@ -16,27 +17,73 @@ internal static class BootstrapCsv
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes the run to <paramref name="path"/>.</summary>
-    public static void Write(string path, BootstrapRun run)
+    /// <summary>The start of the last line of a complete file: <c># end: N replicates, fnv1a64 HEX</c>.</summary>
+    public const string EndKey = "# end:";
+
+    /// <summary>
+    /// Writes the run to <paramref name="path"/>, whole or not at all (<see cref="OutputFile.Write"/>), ending with the
+    /// <see cref="EndKey"/> line: the number of replicate rows and an FNV-1a 64 checksum of every line before it, so a
+    /// truncated or altered file is refused by <see cref="Read"/>.
+    /// </summary>
+    public static void Write(string path, BootstrapRun run) => OutputFile.Write(path, w =>
     {
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
-        var m = run.Metadata;
-        w.WriteLine(Magic);
-        foreach (var (k, v) in m.Identity()) w.WriteLine($"# {k}: {v}");
-        w.WriteLine($"# shard: {m.Shard}");
-        w.WriteLine($"# replicates: {BootstrapRun.Ranges(run.Rows.Select(r => r.Replicate))}");
-        w.WriteLine("# original: " + string.Join(",", run.Original.Select(Number)));
-        w.WriteLine(string.Join(",", new[] { "replicate", "status", "failure" }.Concat(run.Statistics).Select(Quote)));
-        foreach (var r in run.Rows)
-            w.WriteLine(string.Join(",", new[] { r.Replicate.ToString(Inv), r.Status, Quote(r.Failure ?? "") }.Concat(r.Values.Select(Number))));
+        ulong hash = FnvOffset;
+        void Line(string line)
+        {
+            w.Write(line);
+            w.Write('\n');
+            hash = Fnv(hash, line);
+        }
+        foreach (var line in Head(run.Metadata, run.Statistics, run.Original, run.Rows.Select(r => r.Replicate))) Line(line);
+        foreach (var r in run.Rows) Line(Row(r));
+        w.Write(FormattableString.Invariant($"{EndKey} {run.Rows.Count} replicates, fnv1a64 {hash:x16}\n"));
+    });
+
+    /// <summary>
+    /// The metadata lines and the header row; with <paramref name="replicates"/> null (a checkpoint, whose replicates
+    /// are not known yet) without the <c># replicates:</c> line.
+    /// </summary>
+    public static IEnumerable<string> Head(BootstrapMetadata m, IReadOnlyList<string> statistics, double[] original, IEnumerable<long>? replicates)
+    {
+        yield return Magic;
+        foreach (var (k, v) in m.Identity()) yield return $"# {k}: {v}";
+        yield return $"# shard: {m.Shard}";
+        if (replicates is not null) yield return $"# replicates: {BootstrapRun.Ranges(replicates)}";
+        yield return "# original: " + string.Join(",", original.Select(Number));
+        yield return string.Join(",", new[] { "replicate", "status", "failure" }.Concat(statistics).Select(Quote));
     }
 
-    /// <summary>Reads a bootstrap CSV; a malformed file is a <see cref="UserInputException"/> naming it.</summary>
-    public static BootstrapRun Read(string path)
+    /// <summary>One replicate's row.</summary>
+    public static string Row(BootstrapRow r) =>
+        string.Join(",", new[] { r.Replicate.ToString(Inv), r.Status, Quote(r.Failure ?? "") }.Concat(r.Values.Select(Number)));
+
+    private const ulong FnvOffset = 14695981039346656037UL;
+
+    /// <summary>FNV-1a 64 over the line's UTF-16 code units and a line feed.</summary>
+    private static ulong Fnv(ulong hash, string line)
     {
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0].TrimEnd() != Magic)
+        const ulong prime = 1099511628211UL;
+        foreach (char c in line) hash = (hash ^ c) * prime;
+        return (hash ^ '\n') * prime;
+    }
+
+    /// <summary>
+    /// Reads a bootstrap CSV; a malformed, truncated or altered file is a <see cref="UserInputException"/> naming it.
+    /// With <paramref name="checkpoint"/>, reads a checkpoint instead (<see cref="BootstrapCheckpoint"/>): no end line,
+    /// and a last line cut short by a kill is left out.
+    /// </summary>
+    public static BootstrapRun Read(string path, bool checkpoint = false)
+    {
+        var text = File.ReadAllText(path);
+        var lines = text.Split('\n');
+        int count = lines.Length;
+        if (count > 0 && lines[count - 1].Length == 0) count--;            // the final line feed
+        else if (checkpoint && count > 0) count--;                         // a line the kill cut short
+        for (int k = 0; k < count; k++) lines[k] = lines[k].TrimEnd('\r');
+        if (count == 0 || lines[0] != Magic)
             throw new UserInputException($"{path}: not a fastglmm bootstrap CSV (its first line is not '{Magic}')");
+        if (!checkpoint) count = CheckEnd(path, lines, count);
+        lines = lines[..count];
         var meta = new Dictionary<string, string>(StringComparer.Ordinal);
         int i = 1;
         for (; i < lines.Length && lines[i].StartsWith('#'); i++)
@@ -79,6 +126,32 @@ internal static class BootstrapCsv
             meta.GetValueOrDefault("weights", ""), seed, b, meta.GetValueOrDefault("shard", "all"));
         return new BootstrapRun(m, stats, original, rows);
     }
+
+    /// <summary>Verifies the end line of a complete file; returns the number of lines before it.</summary>
+    private static int CheckEnd(string path, string[] lines, int count)
+    {
+        string last = lines[count - 1];
+        string resume = $"; if a run was killed while writing it, finish the run with bootstrap --resume {path}";
+        if (!last.StartsWith(EndKey, StringComparison.Ordinal))
+            throw new UserInputException($"{path}: incomplete bootstrap file (no '{EndKey}' line at its end){resume}");
+        var parts = last[EndKey.Length..].Trim().Split(' ');
+        ulong hash = FnvOffset;
+        for (int k = 0; k < count - 1; k++) hash = Fnv(hash, lines[k]);
+        int rows = 0;
+        for (int k = 0; k < count - 1; k++) if (lines[k].Length > 0 && !lines[k].StartsWith('#')) rows++;
+        rows--; // the header row
+        if (parts.Length != 4 || parts[1] != "replicates," || parts[2] != "fnv1a64"
+            || !long.TryParse(parts[0], NumberStyles.None, Inv, out long n))
+            throw new UserInputException($"{path}: malformed end line '{Cut(last)}'");
+        if (n != rows)
+            throw new UserInputException($"{path}: the end line counts {n} replicates but the file has {rows}{resume}");
+        if (!parts[3].Equals(hash.ToString("x16", Inv), StringComparison.Ordinal))
+            throw new UserInputException($"{path}: the checksum does not match the contents (the file was altered or damaged)");
+        return count - 1;
+    }
+
+    /// <summary>At most 80 characters of <paramref name="s"/>, for an error message.</summary>
+    private static string Cut(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
     private static string Number(double v) => double.IsNaN(v) ? "NA" : v.ToString("R", Inv);
 

@@ -25,7 +25,7 @@ internal static class BootstrapJson
         var doc = new Document(Kind, m.Formula, m.Family, m.Method, m.Data, m.Weights, m.Seed, m.B, m.Shard, level,
             run.Statistics.ToArray(), run.Original, BootstrapSummary.Compute(run, level),
             run.Rows.Select(r => new ReplicateDto(r.Replicate, r.Status, r.Failure, r.Values)).ToArray());
-        File.WriteAllText(path, JsonSerializer.Serialize(doc, FitJson.Options) + Environment.NewLine);
+        OutputFile.WriteText(path, JsonSerializer.Serialize(doc, FitJson.Options) + Environment.NewLine);
     }
 
     /// <summary>Reads a bootstrap JSON file written by <see cref="Write"/>.</summary>

@@ -25,6 +25,17 @@ internal sealed record BootstrapMetadata(string Formula, string Family, string M
     /// <summary>Whether the file's run was stopped before it finished.</summary>
     public bool IsInterrupted => Shard.EndsWith(InterruptedSuffix, StringComparison.Ordinal);
 
+    /// <summary>The shard label without ", interrupted".</summary>
+    public string ShardPart => IsInterrupted ? Shard[..^InterruptedSuffix.Length] : Shard;
+
+    /// <summary>The first identity field (<see cref="Identity"/>) on which <paramref name="other"/> differs, or null.</summary>
+    public (string Key, string Mine, string Theirs)? FirstDifference(BootstrapMetadata other)
+    {
+        foreach (var ((key, a), (_, b)) in Identity().Zip(other.Identity()))
+            if (a != b) return (key, a, b);
+        return null;
+    }
+
     /// <summary>The fields shards must agree on, as (name, text) pairs.</summary>
     public IEnumerable<(string Key, string Value)> Identity()
     {

@@ -10,7 +10,7 @@ namespace FastGlmm.Cli.Commands;
 
 /// <summary>
 /// <c>fastglmm bootstrap</c>: lme4's parametric <c>bootMer</c>. Fits the model, runs the replicates of its
-/// shard (k of n: replicates ⌊(k−1)B/n⌋ … ⌊kB/n⌋−1) with <see cref="ParametricBootstrap.Run"/>, prints the
+/// shard (k of n: replicates ⌊(k−1)B/n⌋ … ⌊kB/n⌋−1) with <see cref="ParametricBootstrap"/>, prints the
 /// summary (<see cref="BootstrapSummary"/>) and writes the replicates to --out (CSV or JSON by extension).
 /// Interrupted (Ctrl-C or SIGTERM, <see cref="Interruption"/>), it stops, summarizes and writes the replicates
 /// finished so far, labelled as interrupted, and exits with <see cref="CliApp.Interrupted"/>.
@@ -26,13 +26,14 @@ internal static class BootstrapCommand
         var b = new Option<int>("-B", "--replicates") { Description = "Number of bootstrap replicates (lme4's nsim), over all shards", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Simulation seed; replicate r is reproducible from (seed, r) alone", Required = true };
         var shard = new Option<string?>("--shard") { Description = "Run only shard k of n (k/n, 1-based): replicates floor((k-1)B/n) .. floor(kB/n)-1" };
-        var output = new Option<string?>("--out") { Description = "Write the replicates to a .csv (one row each, metadata as # lines) or .json file" };
+        var output = new Option<string?>("--out") { Description = "Write the replicates to a .csv (one row each, metadata as # lines) or .json file; while running, finished replicates go to OUT.partial (flushed every 2 s)" };
+        var resume = new Option<string?>("--resume") { Description = "Finish an earlier run of the same bootstrap: read its --out file (or OUT.partial after a kill) and compute only the missing replicates; --out defaults to that file" };
         var level = BootstrapMergeCommand.LevelOption();
         var quiet = new Option<bool>("--quiet") { Description = "No summary and no live progress; the timing and failures still go to stderr" };
         var cmd = new Command("bootstrap", "Parametric bootstrap of a fitted model (lme4's bootMer): refit to simulated responses, summarize");
         data.AddTo(cmd);
         model.AddTo(cmd);
-        foreach (var opt in new Option[] { b, seed, shard, output, level, quiet }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { b, seed, shard, output, resume, level, quiet }) cmd.Options.Add(opt);
         cmd.Subcommands.Add(BootstrapMergeCommand.Create(stdout, stderr));
         cmd.SetAction(r =>
         {
@@ -40,8 +41,10 @@ internal static class BootstrapCommand
             int total = r.GetValue(b);
             if (total < 1) throw new UserInputException($"-B {total}: the number of replicates must be at least 1");
             var (first, count, shardText) = Shard(r.GetValue(shard), total);
-            string? outPath = r.GetValue(output);
+            string? resumeFrom = r.GetValue(resume);
+            string? outPath = r.GetValue(output) ?? (resumeFrom is null ? null : BootstrapResume.OutPathFor(resumeFrom));
             BootstrapMergeCommand.CheckOutPath(outPath);
+            if (outPath is not null) OutputFile.Check(BootstrapCheckpoint.PathFor(outPath));
             double lev = BootstrapMergeCommand.CheckLevel(r.GetValue(level));
             bool q = r.GetValue(quiet);
             var table = data.Load(r);
@@ -53,20 +56,29 @@ internal static class BootstrapCommand
                 stderr.WriteLine("note: the original fit did not converge; the bootstrap simulates from its estimates all the same");
 
             ulong s = r.GetValue(seed);
-            using var interruption = new Interruption();
-            var (reps, timing) = BootstrapProgress.Run(stderr, count, allowLive: !q,
-                p => ParametricBootstrap.Run(frame, fit, first, count, s, reml: options.Reml, nagq: options.Nagq, progress: p,
-                    refitBatch: options.RefitBatch, cancel: interruption.Token), x => x.Length);
-            bool interrupted = reps.Length < count;
-            if (interrupted)
-                stderr.WriteLine($"interrupted: {reps.Length} of {count} replicates finished" +
-                    (outPath is null ? "" : $"; writing them to {outPath}"));
             var stats = new BootstrapStatistics(frame);
-            var meta = new BootstrapMetadata(fit.Formula, fit.Family, fit.Method, table.Source, w ?? "", s, total,
-                interrupted ? BootstrapMetadata.Interrupted(shardText) : shardText);
-            var run = new BootstrapRun(meta, stats.Names, stats.Original(fit),
-                reps.OrderBy(x => x.Index).Select(x => new BootstrapRow(x.Index, x.Failure, stats.Of(x))).ToArray());
+            var original = stats.Original(fit);
+            var identity = new BootstrapMetadata(fit.Formula, fit.Family, fit.Method, table.Source, w ?? "", s, total, shardText);
+            var known = resumeFrom is null ? [] : BootstrapResume.Load(resumeFrom, identity, stats.Names, first, count);
+            var done = known.Select(x => x.Replicate).ToHashSet();
+            var missing = Enumerable.Range(0, count).Select(k => first + k).Where(i => !done.Contains(i)).ToArray();
+            if (resumeFrom is not null)
+                stderr.WriteLine($"resuming: {known.Count} of {count} replicates read from {resumeFrom}; computing the {missing.Length} missing");
+            using var checkpoint = outPath is null ? null : new BootstrapCheckpoint(BootstrapCheckpoint.PathFor(outPath), identity, stats.Names, original, known);
+            using var interruption = new Interruption();
+            var (reps, timing) = BootstrapProgress.Run(stderr, missing.Length, allowLive: !q,
+                p => ParametricBootstrap.Run(frame, fit, missing, s, reml: options.Reml, nagq: options.Nagq, progress: p,
+                    refitBatch: options.RefitBatch, cancel: interruption.Token,
+                    finished: checkpoint is null ? null : x => checkpoint.Add(new BootstrapRow(x.Index, x.Failure, stats.Of(x)))), x => x.Length);
+            var rows = known.Concat(reps.Select(x => new BootstrapRow(x.Index, x.Failure, stats.Of(x)))).OrderBy(x => x.Replicate).ToArray();
+            bool interrupted = rows.Length < count;
+            if (interrupted)
+                stderr.WriteLine($"interrupted: {rows.Length} of {count} replicates finished" +
+                    (outPath is null ? "" : $"; writing them to {outPath}"));
+            var meta = identity with { Shard = interrupted ? BootstrapMetadata.Interrupted(shardText) : shardText };
+            var run = new BootstrapRun(meta, stats.Names, original, rows);
             BootstrapMergeCommand.Finish(stdout, stderr, run, outPath, lev, q, timing);
+            checkpoint?.Complete();
             return interrupted ? CliApp.Interrupted : 0;
         });
         return cmd;

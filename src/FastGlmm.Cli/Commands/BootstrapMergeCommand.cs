@@ -48,6 +48,7 @@ internal static class BootstrapMergeCommand
     {
         if (path is not null && !IsCsv(path) && !IsJson(path))
             throw new UserInputException($"--out {path}: the file name must end in .csv or .json");
+        OutputFile.Check(path);
     }
 
     /// <summary>Writes --out, then the summary (stdout), or under --quiet only the failures (stderr).</summary>
@@ -71,9 +72,8 @@ internal static class BootstrapMergeCommand
         var rows = new List<BootstrapRow>();
         foreach (var (path, run) in runs)
         {
-            foreach (var ((key, a), (_, v)) in first.Metadata.Identity().Zip(run.Metadata.Identity()))
-                if (a != v)
-                    throw new UserInputException($"{path}: {key} '{v}' differs from {firstPath}'s '{a}'; shards of one bootstrap must agree on formula, family, method, data, weights, seed and B");
+            if (first.Metadata.FirstDifference(run.Metadata) is var (key, a, v))
+                throw new UserInputException($"{path}: {key} '{v}' differs from {firstPath}'s '{a}'; shards of one bootstrap must agree on formula, family, method, data, weights, seed and B");
             if (!run.Statistics.SequenceEqual(first.Statistics))
                 throw new UserInputException($"{path}: its statistics ({string.Join(", ", run.Statistics)}) differ from {firstPath}'s");
             if (!run.Original.Zip(first.Original).All(t => Close(t.First, t.Second)))
@@ -96,7 +96,8 @@ internal static class BootstrapMergeCommand
         return merged;
     }
 
-    private static BootstrapRun Read(string path)
+    /// <summary>Reads a complete bootstrap file, CSV or JSON by its extension.</summary>
+    public static BootstrapRun Read(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"{path}: file not found");
         return IsJson(path) ? BootstrapJson.Read(path) : BootstrapCsv.Read(path);
@@ -105,7 +106,7 @@ internal static class BootstrapMergeCommand
     private static bool Close(double a, double b) =>
         (double.IsNaN(a) && double.IsNaN(b)) || Math.Abs(a - b) <= 1e-6 * Math.Max(1, Math.Abs(a));
 
-    private static bool IsCsv(string p) => p.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCsv(string p) => p.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsJson(string p) => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 }

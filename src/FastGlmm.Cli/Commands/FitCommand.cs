@@ -32,12 +32,13 @@ internal static class FitCommand
         cmd.SetAction(r =>
         {
             double level = ConfintLevel(r.GetValue(confintLevel), r.GetValue(confint) is not null);
+            OutputFile.Check(r.GetValue(json), "--json");
             var (spec, options) = model.Resolve(r, stderr);
             options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
             var table = data.Load(r);
             var frame = model.Frame(r, table, spec, stderr);
             var fit = MixedModel.Fit(frame, options);
-            if (r.GetValue(json) is { } path) File.WriteAllText(path, FitJson.Serialize(fit, table.Source) + Environment.NewLine);
+            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, table.Source) + Environment.NewLine);
             bool q = r.GetValue(quiet);
             if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(table.Source, spec, r.GetValue(model.Weights)));
             WriteMessages(q ? stderr : stdout, fit, blankLineFirst: !q);

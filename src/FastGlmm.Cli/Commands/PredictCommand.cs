@@ -39,7 +39,7 @@ internal static class PredictCommand
             var lev = ParseLevel(r.GetValue(level)!);
             var sc = ParseScale(r.GetValue(scale)!);
             string? outPath = r.GetValue(output);
-            OutputFile.CheckFolder(outPath);
+            OutputFile.Check(outPath);
             var (spec, options) = model.Resolve(r, stderr);
             var table = data.Load(r);
             var nd = r.GetValue(newData) is { } path ? DataOptions.Open(path) : null;
@@ -49,7 +49,7 @@ internal static class PredictCommand
             var predictions = nd is null ? Prediction.Predict(frame, fit, lev, sc) : Prediction.Predict(frame, fit, nd, lev, sc);
             foreach (var note in predictions.Notes) stderr.WriteLine("note: " + note);
             if (outPath is null) { Write(stdout, predictions); return 0; }
-            using (var w = new StreamWriter(outPath)) Write(w, predictions);
+            OutputFile.Write(outPath, w => Write(w, predictions));
             stdout.WriteLine($"{predictions.Values.Length} predictions ({Name(lev)}, {Name(sc)} scale) of {(nd ?? table).Source} written to {outPath}");
             return 0;
         });

@@ -38,19 +38,32 @@ internal static class SimulateCommand
             int k = r.GetValue(nsim);
             if (k < 1) throw new UserInputException($"--nsim {k}: the number of simulations must be at least 1");
             string? outPath = r.GetValue(output);
-            OutputFile.CheckFolder(outPath);
+            OutputFile.Check(outPath);
             var (spec, options) = model.Resolve(r, stderr);
             var table = data.Load(r);
             var frame = model.Frame(r, table, spec, stderr);
+            CheckSize(k, frame.RowCount);
             var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             var sims = Simulate(frame, fit, k, r.GetValue(seed), r.GetValue(conditional));
             if (outPath is null) { Write(stdout, frame, sims); return 0; }
-            using (var w = new StreamWriter(outPath)) Write(w, frame, sims);
+            OutputFile.Write(outPath, w => Write(w, frame, sims));
             stdout.WriteLine($"{k} simulated response vector{(k == 1 ? "" : "s")} of {frame.RowCount} rows written to {outPath}");
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The most simulated values one run holds in memory: 2²⁷ doubles, 1 GiB.</summary>
+    public const long MaxValues = 1L << 27;
+
+    /// <summary>Refuses, before the fit, a run whose K × n simulated values would not fit in <see cref="MaxValues"/>.</summary>
+    public static void CheckSize(int count, int rows)
+    {
+        long values = (long)count * rows;
+        if (values > MaxValues)
+            throw new UserInputException(FormattableString.Invariant(
+                $"--nsim {count}: {count} simulations × {rows} rows = {values:N0} values ({values * 8.0 / (1L << 30):F1} GiB); one run holds at most {MaxValues:N0} (1 GiB): use --nsim {Math.Max(1, MaxValues / rows)} or fewer per run, with other seeds"));
     }
 
     /// <summary>K simulated responses (each n, frame order), on the scale the response was given.</summary>

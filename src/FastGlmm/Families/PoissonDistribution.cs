@@ -29,12 +29,21 @@ public readonly struct PoissonDistribution : IDistribution
     public static double DevianceResidual(double y, double mu, double wt) =>
         y > 0 ? 2.0 * (wt * (y * Math.Log(y / mu) - (y - mu))) : 2.0 * (mu * wt);
 
-    /// <summary>wt·log dpois(y; μ); a non-integer y gives −∞ (R: a warning and −∞).</summary>
+    /// <summary>
+    /// wt·log dpois(y; μ). A non-integer y ≥ 0 takes the continuous extension y log μ − μ − log Γ(y + 1)
+    /// (<see cref="LogDensities.PoissonRaw"/>, what glmmTMB's dpois and the CUDA kernel compute), not R's −∞, so that
+    /// the log-likelihood of such data stays finite; the model frame warns about the non-integer counts.
+    /// </summary>
     /// <param name="y">Count.</param>
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double LogDensity(double y, double mu, double wt) => LogDensities.Poisson(y, mu) * wt;
+    public static double LogDensity(double y, double mu, double wt)
+    {
+        double ld = LogDensities.Poisson(y, mu);
+        if (double.IsNegativeInfinity(ld) && y > 0 && double.IsFinite(y)) ld = LogDensities.PoissonRaw(y, mu);
+        return ld * wt;
+    }
 
     /// <summary>As the three-argument overload; the dispersion is ignored.</summary>
     /// <param name="y">Count.</param>

@@ -37,7 +37,7 @@ public sealed record FitOptions
     public Backends.ImportanceBackendFactory? ImportanceBackend { get; init; }
 
     /// <summary>
-    /// Makes the lockstep refit batches of a GLMM parametric bootstrap (<see cref="Inference.ParametricBootstrap.Run"/>);
+    /// Makes the lockstep refit batches of a GLMM parametric bootstrap (<see cref="Inference.ParametricBootstrap"/>);
     /// null for the CPU's. Not used by a fit itself.
     /// </summary>
     public Backends.RefitBatchFactory? RefitBatch { get; init; }

@@ -26,15 +26,30 @@ public static partial class MixedModel
             throw new UserInputException("the formula has no random-effects terms; add one such as (1 | group)");
         if (options.Nagq < 0 || options.Nagq > 100)
             throw new UserInputException($"nAGQ must be between 0 and 100 (got {options.Nagq})");
-        var sw = Stopwatch.StartNew();
         if (options.Mcml is { } mcml)
         {
             if (options.Nagq != 1) throw new UserInputException($"nAGQ = {options.Nagq} and Monte Carlo likelihood exclude each other; leave nAGQ at 1");
             MonteCarlo.ConditionalLogLikelihood.CheckSupported(frame.Family);
             mcml.Check();
-            return FitMcml(frame, options, mcml, sw);
         }
-        return frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
+        FrameChecks.Check(frame);
+        FitResult fit;
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            fit = options.Mcml is { } m ? FitMcml(frame, options, m, sw)
+                : frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
+        }
+        catch (PirlsException e)
+        {
+            throw FitFailure.Explain(frame, e);
+        }
+        catch (NumericalFailureException e)
+        {
+            throw FitFailure.Explain(frame, e);
+        }
+        FitFailure.CheckFinite(frame, fit);
+        return fit;
     }
 
     private static bool WantHessian(ModelFrame frame, FitOptions o, int parameters) =>

@@ -40,12 +40,14 @@ public static class LockstepRefits
     /// <param name="maxEvaluations">Evaluations allowed per replicate.</param>
     /// <param name="rounds">Receives the number of rounds: the batched calls made, i.e. the longest replicate's
     /// number of evaluations (the same when run free).</param>
-    /// <param name="retired">Called (from any thread) with each replicate's index as it finishes or fails.</param>
+    /// <param name="retired">Called (from any thread) with each replicate's index and outcome as it finishes or fails
+    /// (a checkpoint can write it at once).</param>
     /// <param name="cancel">Stops the run: replicates not finished by then come back <see cref="RefitOutcome.Interrupted"/>.</param>
     public static RefitOutcome[] Run(IRefitBatch batch, WarmStart warm, double[] lowerTheta, int nagq, int maxEvaluations,
-        out int rounds, Action<int>? retired = null, CancellationToken cancel = default)
+        out int rounds, Action<int, RefitOutcome>? retired = null, CancellationToken cancel = default)
     {
         int count = batch.Count;
+        int nt = warm.Theta.Length;
         var runs = new StageTwoRun[count];
         var failure = new string?[count];
         var asked = new int[count];
@@ -68,12 +70,14 @@ public static class LockstepRefits
                 }
                 solo.Release(r);
                 finished[r] = true;
-                retired?.Invoke(r);
+                retired?.Invoke(r, Outcome(runs[r], failure[r], true, nt));
             });
         }
-        else RunInRounds(batch, runs, failure, asked, finished, NewRun, retired, cancel);
+        else RunInRounds(batch, runs, failure, asked, finished, NewRun, retired is null ? null : r => retired(r, Outcome(runs[r], failure[r], true, nt)), cancel);
         rounds = count == 0 ? 0 : asked.Max();
-        return Outcomes(runs, failure, finished, warm.Theta.Length);
+        var result = new RefitOutcome[count];
+        for (int r = 0; r < count; r++) result[r] = Outcome(runs[r], failure[r], finished[r], nt);
+        return result;
     }
 
     /// <summary>
@@ -82,7 +86,7 @@ public static class LockstepRefits
     /// frame's terms and <see cref="GlmmFitter.DefaultMaxEvaluations"/> per replicate; the batch is disposed after.
     /// </summary>
     public static RefitOutcome[] Run(ModelFrame frame, IReadOnlyList<double[]> responses, RefitBatchFactory factory, WarmStart warm,
-        int nagq, Action<int>? retired = null, CancellationToken cancel = default)
+        int nagq, Action<int, RefitOutcome>? retired = null, CancellationToken cancel = default)
     {
         var lower = new ThetaLayout(frame.RandomTerms).Lower.ToArray();
         using var batch = factory(frame, responses, nagq, warm.PirlsTolerance);
@@ -136,24 +140,12 @@ public static class LockstepRefits
         }
     }
 
-    private static RefitOutcome[] Outcomes(StageTwoRun[] runs, string?[] failure, bool[] finished, int nt)
+    /// <summary>A replicate's outcome from its optimizer run, failure reason and whether it finished.</summary>
+    private static RefitOutcome Outcome(StageTwoRun? run, string? failure, bool finished, int nt)
     {
-        var result = new RefitOutcome[runs.Length];
-        for (int r = 0; r < runs.Length; r++)
-        {
-            if (!finished[r])
-            {
-                result[r] = new RefitOutcome([], [], double.NaN, 0, false, "interrupted", Interrupted: true);
-                continue;
-            }
-            if (failure[r] is { } why)
-            {
-                result[r] = new RefitOutcome([], [], double.NaN, 0, false, why);
-                continue;
-            }
-            var o = runs[r].Result;
-            result[r] = new RefitOutcome(o.X[..nt], o.X[nt..], o.F, o.Evaluations, o.Converged, o.Converged ? null : o.Message);
-        }
-        return result;
+        if (!finished) return new RefitOutcome([], [], double.NaN, 0, false, "interrupted", Interrupted: true);
+        if (failure is not null) return new RefitOutcome([], [], double.NaN, 0, false, failure);
+        var o = run!.Result;
+        return new RefitOutcome(o.X[..nt], o.X[nt..], o.F, o.Evaluations, o.Converged, o.Converged ? null : o.Message);
     }
 }

@@ -32,8 +32,7 @@ public static class ModelComparison
     public static LikelihoodRatioTest Compare(ModelFrame smallFrame, FitResult small, ModelFrame largeFrame, FitResult large,
         int pbReplicates = 0, ulong seed = 1, RefitBatchFactory? refitBatch = null)
     {
-        if (small.Nobs != large.Nobs)
-            throw new UserInputException($"the models use different observations ({small.Nobs} and {large.Nobs} rows); compare models fitted to the same rows");
+        ModelNesting.Check(smallFrame, largeFrame);
         if (small.Method.StartsWith("REML") || large.Method.StartsWith("REML"))
             throw new UserInputException("likelihood-ratio tests need ML fits; refit with --ml (lme4's anova refits REML fits by ML)");
         int df = large.Df - small.Df;

@@ -42,11 +42,26 @@ public static class ParametricBootstrap
     /// <param name="progress">Receives the number of replicates finished so far (from any thread, in any order).</param>
     /// <param name="refitBatch">Makes the GLMM lockstep batches (the CPU's by default).</param>
     /// <param name="cancel">Stops the run early: the replicates finished by then are returned, the others are not.</param>
+    /// <param name="finished">Called (from any thread, in any order) with each replicate as it finishes: a checkpoint.</param>
     /// <returns>The finished replicates in index order: all <paramref name="count"/> unless cancelled.</returns>
     public static BootstrapReplicate[] Run(ModelFrame frame, FitResult fit, long first, int count, ulong seed,
         bool reml = true, int nagq = 1, IProgress<int>? progress = null, RefitBatchFactory? refitBatch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Action<BootstrapReplicate>? finished = null)
     {
+        var indices = new long[count];
+        for (int k = 0; k < count; k++) indices[k] = first + k;
+        return Run(frame, fit, indices, seed, reml, nagq, progress, refitBatch, cancel, finished);
+    }
+
+    /// <summary>
+    /// Runs the replicates <paramref name="indices"/> (any set, e.g. the ones an interrupted run did not finish); each
+    /// is the same as in a run of a contiguous range. Parameters as the contiguous overload.
+    /// </summary>
+    public static BootstrapReplicate[] Run(ModelFrame frame, FitResult fit, IReadOnlyList<long> indices, ulong seed,
+        bool reml = true, int nagq = 1, IProgress<int>? progress = null, RefitBatchFactory? refitBatch = null,
+        CancellationToken cancel = default, Action<BootstrapReplicate>? finished = null)
+    {
+        int count = indices.Count;
         var prob = new GlmmProblem(frame);
         double scale = ResponseSimulator.ScaleOf(fit, prob);
         // Replicates are refitted to 2e-2 standard errors: their spread is about 1 standard error, so this adds at
@@ -61,7 +76,7 @@ public static class ParametricBootstrap
             Parallel.For(0, count, k =>
             {
                 if (cancel.IsCancellationRequested) return;
-                long r = first + k;
+                long r = indices[k];
                 try
                 {
                     var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r);
@@ -73,6 +88,7 @@ public static class ParametricBootstrap
                 {
                     result[k] = new BootstrapReplicate(r, [], [], double.NaN, double.NaN, e.Message.Split('\n')[0]);
                 }
+                finished?.Invoke(result[k]!);
                 progress?.Report(Interlocked.Increment(ref done));
             });
             return Finished(result);
@@ -83,14 +99,14 @@ public static class ParametricBootstrap
         {
             int size = Math.Min(LockstepBatch, count - b0);
             var ys = new double[size][];
-            Parallel.For(0, size, k => ys[k] = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, first + b0 + k));
-            var outs = LockstepRefits.Run(frame, ys, refitBatch, warm, nagq, _ => progress?.Report(Interlocked.Increment(ref done)), cancel);
-            for (int k = 0; k < size; k++)
+            int start = b0;
+            Parallel.For(0, size, k => ys[k] = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, indices[start + k]));
+            LockstepRefits.Run(frame, ys, refitBatch, warm, nagq, (k, o) =>
             {
-                var o = outs[k];
-                if (o.Interrupted) continue;
-                result[b0 + k] = new BootstrapReplicate(first + b0 + k, o.Theta, o.Beta, -o.Deviance / 2, double.NaN, o.Failure);
-            }
+                var rep = result[start + k] = new BootstrapReplicate(indices[start + k], o.Theta, o.Beta, -o.Deviance / 2, double.NaN, o.Failure);
+                finished?.Invoke(rep);
+                progress?.Report(Interlocked.Increment(ref done));
+            }, cancel);
         }
         return Finished(result);
     }

@@ -86,7 +86,7 @@ internal static class FinalState
                 }
             }
             for (int j = 0; j < m; j++) a[j * m + j] += 1;
-            if (!DenseCholesky.Factor(a, m)) throw new InvalidOperationException($"block {b + 1}: Λ'Z'WZΛ + I is not positive definite at the optimum");
+            if (!DenseCholesky.Factor(a, m)) throw new NumericalFailureException($"block {b + 1}: Λ'Z'WZΛ + I is not positive definite at the optimum");
             for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
             for (int j = 0; j < p; j++)
                 for (int l = 0; l <= j; l++)

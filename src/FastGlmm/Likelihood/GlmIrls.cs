@@ -70,7 +70,7 @@ public static class GlmIrls
                 for (int j = 0; j < p * p; j++) a[j] += pa[c][j];
                 for (int j = 0; j < p; j++) r[j] += pr[c][j];
             }
-            if (!DenseCholesky.Factor(a, p)) throw new InvalidOperationException("GLM start: X'WX is singular");
+            if (!DenseCholesky.Factor(a, p)) throw new NumericalFailureException("GLM start: X'WX is singular");
             DenseCholesky.SolveLower(a, p, r);
             DenseCholesky.SolveUpperTransposed(a, p, r);
             beta = (double[])r.Clone();

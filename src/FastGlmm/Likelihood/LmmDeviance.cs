@@ -85,7 +85,7 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
             for (int i = 0; i < m; i++) a[i * m + i] += 1;
             int q0 = layout.Columns(0), lead = 0;
             foreach (int t in blk.SlotTerm) if (t == 0) lead += q0;
-            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, lead, q0)) throw new InvalidOperationException("Λ'Z'ZΛ + I is not positive definite");
+            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, lead, q0)) throw new NumericalFailureException("Λ'Z'ZΛ + I is not positive definite");
             acc.Item3[0] += DenseCholesky.LogDeterminant(a, m);
             DenseCholesky.SolveLower(a, m, r);
             for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
@@ -115,7 +115,7 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         }
         var rx = new double[p * p];
         for (int j = 0; j < p; j++) for (int k = j; k < p; k++) rx[j * p + k] = cp.XtX[j * p + k] - sXX[j * p + k];
-        if (!DenseCholesky.Factor(rx, p)) throw new InvalidOperationException("X'WX − R_ZX'R_ZX is not positive definite");
+        if (!DenseCholesky.Factor(rx, p)) throw new NumericalFailureException("X'WX − R_ZX'R_ZX is not positive definite");
         var z = new double[p];
         for (int j = 0; j < p; j++) z[j] = cp.Xty[j] - sXy[j];
         DenseCholesky.SolveLower(rx, p, z);

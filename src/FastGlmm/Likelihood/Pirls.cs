@@ -208,3 +208,9 @@ public sealed class PirlsException(int block, string reason)
     /// <summary>The 0-based block.</summary>
     public int Block { get; } = block;
 }
+
+/// <summary>
+/// A factorization or iteration outside PIRLS failed numerically (the GLM start's X'WX, an LMM's Λ'Z'ZΛ + I or its
+/// fixed-effects system, the final state's factors, an importance density's precision).
+/// </summary>
+public sealed class NumericalFailureException(string message) : InvalidOperationException(message);

@@ -88,7 +88,7 @@ public static class ProposalBuilder
             }
         }
         if (!DenseCholesky.Factor(a, q))
-            throw new InvalidOperationException($"block {block + 1}: the conditional precision of the random effects is not positive definite");
+            throw new Likelihood.NumericalFailureException($"block {block + 1}: the conditional precision of the random effects is not positive definite");
         for (int c = 0; c < q; c++) for (int r = 0; r < c; r++) a[c * q + r] = 0;
         return new BlockProposal(mean, a, prior, weights);
     }

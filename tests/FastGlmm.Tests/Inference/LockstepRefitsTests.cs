@@ -52,7 +52,7 @@ public class LockstepRefitsTests
         using IRefitBatch batch = inRounds ? rounded : cpu;
         var lower = new ThetaLayout(frame.RandomTerms).Lower.ToArray();
         var retired = new List<int>();
-        var outs = LockstepRefits.Run(batch, warm, lower, nagq, 20_000, out int rounds, r => { lock (retired) retired.Add(r); });
+        var outs = LockstepRefits.Run(batch, warm, lower, nagq, 20_000, out int rounds, (r, _) => { lock (retired) retired.Add(r); });
         Assert.Equal(Enumerable.Range(0, ys.Length), retired.Order());
         Assert.Equal(inRounds ? rounds : 0, rounded.Calls);
         for (int r = 0; r < ys.Length; r++)
@@ -125,7 +125,7 @@ public class LockstepRefitsTests
             using var cts = new CancellationTokenSource();
             int done = 0;
             var outs = LockstepRefits.Run(batch, warm, lower, 1, 20_000, out _,
-                _ => { if (Interlocked.Increment(ref done) == 3) cts.Cancel(); }, cts.Token);
+                (_, _) => { if (Interlocked.Increment(ref done) == 3) cts.Cancel(); }, cts.Token);
             int finished = outs.Count(o => !o.Interrupted);
             Assert.InRange(finished, 3, ys.Length - 1);
             Assert.Equal(done, finished);

@@ -12,6 +12,8 @@ internal static class ModelFrameBuilder
 {
     public static ModelFrame Build(DataTable data, ModelFormula formula, ModelFrameOptions options)
     {
+        var messages = new List<string>();
+        formula = WithoutResponseOnRight(formula, messages);
         var eval = new ExprEvaluator(data, formula.Text);
         var response = new ResponseReader(eval, formula, options.Family, data.Source);
         var (y, trials, responseParts) = response.Read();
@@ -56,7 +58,6 @@ internal static class ModelFrameBuilder
         }
         var rows = keep.ToArray();
         int n = rows.Length;
-        var messages = new List<string>();
         if (n < nIn) messages.Add($"{nIn - n} of {nIn} rows dropped because a variable in the formula is NA there");
         if (n == 0) throw new UserInputException($"{data.Source}: no complete rows remain for the variables in the formula");
 
@@ -67,6 +68,8 @@ internal static class ModelFrameBuilder
                 if (!(priorWeights[i] >= 0) || !double.IsFinite(priorWeights[i]))
                     throw new UserInputException($"{data.Source}, row {i + 1}: weight {options.WeightsColumn} = {priorWeights[i]}; weights must be finite and ≥ 0");
         messages.AddRange(response.Validate(y, trials, weights, rows));
+        rows = WithoutZeroWeights(rows, weights, data.Source, options.WeightsColumn, trials is not null, messages);
+        n = rows.Length;
 
         // Fixed effects.
         var frameVars = new Dictionary<string, FrameVariable>(StringComparer.Ordinal);
@@ -103,6 +106,37 @@ internal static class ModelFrameBuilder
         return new ModelFrame(formula, options.Family, nIn, inputRow,
             new ResponseData(formula.Response!.Deparse(), response.Description, yOut, wOut), offset,
             new FixedDesign(xs, n, x.Names, droppedNames), reTerms, blocks, messages, coding);
+    }
+
+    /// <summary>
+    /// The formula without fixed-effect terms that use the response itself, as R's <c>model.matrix</c> drops them
+    /// ("the response appeared on the right-hand side and was dropped"), with that warning in <paramref name="messages"/>.
+    /// </summary>
+    private static ModelFormula WithoutResponseOnRight(ModelFormula formula, List<string> messages)
+    {
+        if (formula.Response is not { } r) return formula;
+        string label = r.Deparse();
+        var kept = formula.Fixed.Terms.Where(t => t.Variables.All(v => v.Label != label)).ToList();
+        if (kept.Count == formula.Fixed.Terms.Count) return formula;
+        var dropped = formula.Fixed.Terms.Except(kept).Select(t => t.Label);
+        messages.Add($"warning: the response appeared on the right-hand side and was dropped (term{(formula.Fixed.Terms.Count - kept.Count == 1 ? "" : "s")} {string.Join(", ", dropped)})");
+        return formula with { Fixed = formula.Fixed with { Terms = kept } };
+    }
+
+    /// <summary>
+    /// The rows whose weight (prior weight × binomial trials) is positive. A row of weight 0 adds nothing to the
+    /// likelihood but −∞ to a linear mixed model's Σ log w (lme4 then reports logLik −Inf), so it is left out, as
+    /// R's <c>glm</c> leaves such rows out of its degrees of freedom; a note says how many. No positive weight is an error.
+    /// </summary>
+    private static int[] WithoutZeroWeights(int[] rows, double[] weights, string source, string? column, bool binomialTotals, List<string> messages)
+    {
+        var kept = rows.Where(i => weights[i] > 0).ToArray();
+        if (kept.Length == rows.Length) return rows;
+        string what = column is null ? "binomial totals" : binomialTotals ? $"weight ({column} × binomial totals)" : $"weight {column}";
+        if (kept.Length == 0)
+            throw new UserInputException($"{source}: every row has {what} 0; the model has no information to fit");
+        messages.Add($"{rows.Length - kept.Length} of {rows.Length} rows have {what} 0 and were left out (they carry no information)");
+        return kept;
     }
 
     /// <summary>The columns <paramref name="keep"/> of <paramref name="x"/>, in that order.</summary>

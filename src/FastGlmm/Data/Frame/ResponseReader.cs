@@ -13,6 +13,9 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
 {
     public string Description { get; private set; } = "";
 
+    /// <summary>The successes of a cbind response (all input rows), kept for <see cref="Validate"/>: a row with 0 trials has y = 0.</summary>
+    private double[]? _successes;
+
     /// <summary>Returns y and the trials multiplier (null = 1) over all input rows.</summary>
     public (double[] Y, double[]? Trials, VariableValue[] Parts) Read()
     {
@@ -31,6 +34,7 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                 y[i] = n[i] == 0 ? 0 : s[i] / n[i];
                 if (double.IsNaN(n[i])) y[i] = double.NaN;
             }
+            _successes = s;
             Description = "successes / trials, weights = trials";
             return (y, n, [eval.Evaluate(c.Args[0]), eval.Evaluate(c.Args[1])]);
         }
@@ -70,7 +74,7 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                 case FamilyId.Binomial:
                     if (trials is not null)
                     {
-                        double s = v * trials[i], f = trials[i] - s;
+                        double s = _successes?[i] ?? v * trials[i], f = trials[i] - s;
                         if (s < 0 || f < 0)
                             throw new UserInputException($"{at} has {(s < 0 ? "successes" : "failures")} < 0 (successes = {s}, failures = {f})");
                         if (!IsInteger(v * trials[i]) && firstNonInteger < 0) firstNonInteger = i;
@@ -94,7 +98,7 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
         if (firstNonInteger >= 0)
             notes.Add(family.Family == FamilyId.Binomial
                 ? $"warning: non-integer number of successes in a binomial model (first at row {firstNonInteger + 1})"
-                : $"warning: non-integer counts in a poisson model (first at row {firstNonInteger + 1}: {y[firstNonInteger]})");
+                : $"warning: non-integer counts in a poisson model (first at row {firstNonInteger + 1}: {y[firstNonInteger]}); the log-likelihood uses the continuous extension y log μ − μ − log Γ(y + 1), as glmmTMB does (R's dpois gives −Inf)");
         return notes;
     }
 
