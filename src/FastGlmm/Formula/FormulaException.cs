@@ -33,7 +33,14 @@ public sealed class FormulaException : UserInputException
     {
         start = Math.Clamp(start, 0, formula.Length);
         end = Math.Clamp(Math.Max(end, start), start, formula.Length);
-        string marked = formula[..start] + ">>" + formula[start..end] + "<<" + formula[end..];
+        string marked = Cut(formula[..start], fromEnd: true) + ">>" + Cut(formula[start..end], fromEnd: false) + "<<" + Cut(formula[end..], fromEnd: false);
         return $"formula error at position {start + 1}: {problem} in: {marked}";
     }
+
+    /// <summary>The most characters of a formula shown on each side of the marked text, and in it.</summary>
+    public const int Context = 60;
+
+    /// <summary>At most <see cref="Context"/> characters of <paramref name="s"/>, the cut marked with "…".</summary>
+    private static string Cut(string s, bool fromEnd) =>
+        s.Length <= Context ? s : fromEnd ? "…" + s[^Context..] : s[..Context] + "…";
 }

@@ -12,10 +12,21 @@ internal sealed class Parser
     private readonly List<Token> _tokens;
     private int _pos;
 
+    /// <summary>The deepest nesting of sub-expressions accepted (the parser recurses once per level).</summary>
+    public const int MaxDepth = 200;
+
+    /// <summary>The most tokens a formula may have (keeps every tree walk over it far from the stack's limit).</summary>
+    public const int MaxTokens = 5000;
+
+    private int _depth;
+
     private Parser(string text)
     {
         _text = text;
         _tokens = Lexer.Tokenize(text);
+        if (_tokens.Count > MaxTokens)
+            throw new FormulaException(text, 0, Math.Min(text.Length, 40),
+                $"the formula has {_tokens.Count} tokens; at most {MaxTokens} are accepted");
     }
 
     /// <summary>Parses the whole text as one expression; trailing tokens are an error.</summary>
@@ -51,6 +62,17 @@ internal sealed class Parser
     };
 
     private Expr ParseExpr(int minPrec)
+    {
+        if (++_depth > MaxDepth)
+        {
+            var t = Peek;
+            throw new FormulaException(_text, t.Start, t.End, $"the formula nests more than {MaxDepth} levels deep");
+        }
+        try { return ParseExprAt(minPrec); }
+        finally { _depth--; }
+    }
+
+    private Expr ParseExprAt(int minPrec)
     {
         var left = ParsePrefix();
         while (true)

@@ -135,7 +135,9 @@ internal sealed class TermExpander
                     throw Error(b.Right, "the power of a term group must be a positive whole number, as in (a + b + c)^2");
                 var basis = Encode(b.Left, false);
                 var result = basis;
-                for (int i = 1; i < (int)n.Value; i++) result = Union(result, Interact(result, basis));
+                // Powers beyond the number of variables add no terms (a:a = a), so at most that many rounds.
+                double rounds = Math.Min(n.Value, basis.SelectMany(t => t.Variables).Select(v => v.Order).Distinct().Count());
+                for (int i = 1; i < rounds; i++) result = Union(result, Interact(result, basis));
                 return result;
             }
             case "|" or "||":
