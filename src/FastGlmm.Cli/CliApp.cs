@@ -44,22 +44,22 @@ public static class CliApp
         }
         catch (UserInputException e)
         {
-            stderr.WriteLine("error: " + e.Message);
+            stderr.WriteLine("error: " + UserText.OneLine(e.Message));
             return UserError;
         }
         catch (Backends.Cuda.CudaException e)
         {
-            stderr.WriteLine("error: " + e.Message);
+            stderr.WriteLine("error: " + UserText.OneLine(e.Message));
             return DeviceError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine("error: " + e.Message);
+            stderr.WriteLine("error: " + UserText.OneLine(e.Message));
             return UserError;
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"internal error ({e.GetType().Name}): {e.Message}");
+            stderr.WriteLine($"internal error ({e.GetType().Name}): {UserText.OneLine(e.Message)}");
             if (Environment.GetEnvironmentVariable("FASTGLMM_DEBUG") == "1") stderr.WriteLine(e);
             return InternalError;
         }

@@ -41,6 +41,9 @@ internal static class BootstrapCommand
             int total = r.GetValue(b);
             if (total < 1) throw new UserInputException($"-B {total}: the number of replicates must be at least 1");
             var (first, count, shardText) = Shard(r.GetValue(shard), total);
+            if (count > ParametricBootstrap.MaxReplicatesPerRun)
+                throw new UserInputException($"-B {total}: {count} replicates in one run; at most {ParametricBootstrap.MaxReplicatesPerRun} " +
+                    $"(split the bootstrap with --shard k/n, n ≥ {(total + (long)ParametricBootstrap.MaxReplicatesPerRun - 1) / ParametricBootstrap.MaxReplicatesPerRun})");
             string? resumeFrom = r.GetValue(resume);
             string? outPath = r.GetValue(output) ?? (resumeFrom is null ? null : BootstrapResume.OutPathFor(resumeFrom));
             BootstrapMergeCommand.CheckOutPath(outPath);

@@ -33,6 +33,8 @@ internal static class CompareCommand
             var spec = FamilySpec.Parse(r.GetValue(family)!);
             int b = r.GetValue(pb);
             if (b < 0) throw new UserInputException($"--pb {b}: the number of replicates must be 0 or more");
+            if (b > ParametricBootstrap.MaxReplicatesPerRun)
+                throw new UserInputException($"--pb {b}: at most {ParametricBootstrap.MaxReplicatesPerRun} replicates in one run");
             var table = data.Load(r);
             var options = new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(weights) };
             var sf = ModelFrame.Build(table, r.GetValue(small)!, options);

@@ -3,6 +3,7 @@ using FastGlmm.Cli.Printing;
 using FastGlmm.Data.Frame;
 using FastGlmm.Families;
 using FastGlmm.Fitting;
+using FastGlmm.Inference;
 using FastGlmm.Model;
 
 namespace FastGlmm.Cli.Commands;
@@ -46,7 +47,7 @@ internal static class FitCommand
             {
                 if (fit.Method == "REML" && method.Equals("profile", StringComparison.OrdinalIgnoreCase))
                     stderr.WriteLine("note: profiling the ML deviance about the ML refit, as lme4's confint does for a REML fit");
-                ConfidenceIntervalWriter.Write(stdout, frame, fit, method, level);
+                ConfidenceIntervalWriter.Write(stdout, stderr, frame, fit, method, level);
             }
             return 0;
         });
@@ -63,6 +64,8 @@ internal static class FitCommand
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double level)
             || !(level > 0 && level < 1))
             throw new UserInputException($"--confint-level {text}: the confidence level must be a number strictly between 0 and 1, e.g. 0.9");
+        if (!ProfileConfidence.IsUsableLevel(level))
+            throw new UserInputException($"--confint-level {text}: too close to 1, its normal quantile is infinite in double precision (use at most 0.9999999999999998)");
         return level;
     }
 

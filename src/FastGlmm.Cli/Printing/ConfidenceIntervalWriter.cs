@@ -12,8 +12,12 @@ namespace FastGlmm.Cli.Printing;
 /// </summary>
 internal static class ConfidenceIntervalWriter
 {
-    /// <summary>Computes the <paramref name="method"/> intervals ("profile" or "Wald", any case) at <paramref name="level"/> and prints them.</summary>
-    public static void Write(TextWriter o, ModelFrame frame, FitResult fit, string method, double level)
+    /// <summary>
+    /// Computes the <paramref name="method"/> intervals ("profile" or "Wald", any case) at <paramref name="level"/> and
+    /// prints them on <paramref name="o"/>; a profile limit that could not be computed is NA, with a warning on
+    /// <paramref name="warnings"/>.
+    /// </summary>
+    public static void Write(TextWriter o, TextWriter warnings, ModelFrame frame, FitResult fit, string method, double level)
     {
         IReadOnlyList<ConfidenceInterval> ci = method.ToLowerInvariant() switch
         {
@@ -30,6 +34,12 @@ internal static class ConfidenceIntervalWriter
         int wl = Math.Max(left.Length, lo.Max(s => s.Length)), wh = Math.Max(right.Length, hi.Max(s => s.Length));
         o.WriteLine($"{"".PadRight(w)} {left.PadLeft(wl)} {right.PadLeft(wh)}");
         for (int i = 0; i < ci.Count; i++) o.WriteLine($"{ci[i].Parameter.PadRight(w)} {lo[i].PadLeft(wl)} {hi[i].PadLeft(wh)}");
+        if (ci[0].Method != "profile") return;
+        foreach (var c in ci)
+            foreach (var (limit, side) in new[] { (c.Lower, "lower"), (c.Upper, "upper") })
+                if (double.IsNaN(limit))
+                    warnings.WriteLine($"warning: the profile of {c.Parameter} failed numerically before reaching its {side} limit " +
+                        $"at level {level.ToString(CultureInfo.InvariantCulture)}; that limit is NA (a lower level may be computable)");
     }
 
     /// <summary>

@@ -22,10 +22,10 @@ public sealed class DataTable
         for (int j = 0; j < _columns.Length; j++)
         {
             if (!_index.TryAdd(_columns[j].Name, j))
-                throw new UserInputException($"{source}: column name '{_columns[j].Name}' appears twice");
+                throw new UserInputException($"{source}: column name '{UserText.Clip(_columns[j].Name)}' appears twice");
             if (_columns[j].Length != RowCount)
                 throw new UserInputException(
-                    $"{source}: column '{_columns[j].Name}' has {_columns[j].Length} rows, but '{_columns[0].Name}' has {RowCount}");
+                    $"{source}: column '{UserText.Clip(_columns[j].Name)}' has {_columns[j].Length} rows, but '{UserText.Clip(_columns[0].Name)}' has {RowCount}");
         }
     }
 
@@ -43,7 +43,7 @@ public sealed class DataTable
 
     /// <summary>The column called <paramref name="name"/>; throws <see cref="UserInputException"/> if absent.</summary>
     public Column this[string name] => TryGetColumn(name, out var c)
-        ? c : throw new UserInputException($"{Source}: no column '{name}'");
+        ? c : throw new UserInputException($"{Source}: no column '{UserText.Clip(name)}'");
 
     /// <summary>Looks a column up by exact name.</summary>
     public bool TryGetColumn(string name, out Column column)
@@ -72,7 +72,7 @@ public sealed class DataTable
         foreach (var (name, lv) in levels)
         {
             if (!TryGetColumn(name, out var c))
-                throw new UserInputException($"{Source}: levels were given for column '{name}', which the data do not have");
+                throw new UserInputException($"{Source}: levels were given for column '{UserText.Clip(name)}', which the data do not have");
             try { t = t.WithColumn(FactorColumn.From(c, lv)); }
             catch (UserInputException e) { throw new UserInputException($"{Source}: {e.Message}", e); }
         }

@@ -27,7 +27,7 @@ public sealed class FactorColumn : Column
         _levels = levels ?? throw new ArgumentNullException(nameof(levels));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var l in levels)
-            if (!seen.Add(l)) throw new UserInputException($"column '{name}': level '{l}' is listed twice");
+            if (!seen.Add(l)) throw new UserInputException($"column '{name}': level '{UserText.Clip(l)}' is listed twice");
         foreach (var c in codes)
             if (c < -1 || c >= levels.Length) throw new ArgumentException($"Factor '{name}' has code {c} outside [-1, {levels.Length}).");
     }
@@ -71,7 +71,7 @@ public sealed class FactorColumn : Column
             : levels.ToArray();
         var index = new Dictionary<string, int>(lv.Length, StringComparer.Ordinal);
         for (int k = 0; k < lv.Length; k++)
-            if (!index.TryAdd(lv[k], k)) throw new UserInputException($"column '{name}': level '{lv[k]}' is listed twice");
+            if (!index.TryAdd(lv[k], k)) throw new UserInputException($"column '{name}': level '{UserText.Clip(lv[k])}' is listed twice");
         var codes = new int[labels.Count];
         for (int i = 0; i < codes.Length; i++)
         {
@@ -79,7 +79,7 @@ public sealed class FactorColumn : Column
             if (l is null) { codes[i] = -1; continue; }
             if (!index.TryGetValue(l, out codes[i]))
                 throw new UserInputException(
-                    $"column '{name}', row {i + 1}: value '{l}' is not among the given levels ({Preview(lv)})");
+                    $"column '{name}', row {i + 1}: value '{UserText.Clip(l)}' is not among the given levels ({Preview(lv)})");
         }
         return new FactorColumn(name, codes, lv, levels is not null);
     }
@@ -121,5 +121,6 @@ public sealed class FactorColumn : Column
     }
 
     private static string Preview(string[] lv) =>
-        lv.Length <= 8 ? string.Join(", ", lv) : string.Join(", ", lv.Take(8)) + $", … {lv.Length} in all";
+        lv.Length <= 8 ? string.Join(", ", lv.Select(l => UserText.Clip(l)))
+            : string.Join(", ", lv.Take(8).Select(l => UserText.Clip(l))) + $", … {lv.Length} in all";
 }

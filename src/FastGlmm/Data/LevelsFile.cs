@@ -33,7 +33,7 @@ public static class LevelsFile
             foreach (var prop in root.EnumerateObject())
             {
                 if (prop.Value.ValueKind != JsonValueKind.Array)
-                    throw new UserInputException($"{source}: levels of '{prop.Name}' must be an array of strings");
+                    throw new UserInputException($"{source}: levels of '{UserText.Clip(prop.Name)}' must be an array of strings");
                 result[prop.Name] = prop.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String
                     ? e.GetString()! : e.GetRawText()).ToArray();
             }
@@ -46,9 +46,9 @@ public static class LevelsFile
     {
         int eq = spec.IndexOf('=');
         if (eq <= 0 || eq == spec.Length - 1)
-            throw new UserInputException($"--levels '{spec}': expected column=level1,level2,…");
+            throw new UserInputException($"--levels '{UserText.Clip(spec)}': expected column=level1,level2,…");
         var levels = spec[(eq + 1)..].Split(',').Select(s => s.Trim()).ToArray();
-        if (levels.Any(l => l.Length == 0)) throw new UserInputException($"--levels '{spec}': empty level name");
+        if (levels.Any(l => l.Length == 0)) throw new UserInputException($"--levels '{UserText.Clip(spec)}': empty level name");
         return (spec[..eq].Trim(), levels);
     }
 }

@@ -30,7 +30,7 @@ public static class BuiltInDatasets
     public static DataTable Load(string name)
     {
         if (!Contains(name))
-            throw new UserInputException($"no built-in data set '{name}' (available: {string.Join(", ", All.Select(d => d.Name))})");
+            throw new UserInputException($"no built-in data set '{UserText.Clip(name)}' (available: {string.Join(", ", All.Select(d => d.Name))})");
         var asm = typeof(BuiltInDatasets).Assembly;
         using var csv = asm.GetManifestResourceStream($"FastGlmm.Datasets.{name}.csv")
             ?? throw new InvalidOperationException($"resource for data set {name} is missing");

@@ -3,7 +3,7 @@ namespace FastGlmm.Formula;
 /// <summary>
 /// A formula that cannot be parsed or does not fit the data. The one-line message names the
 /// 1-based character position and shows the formula with the offending text marked as
-/// <c>&gt;&gt;text&lt;&lt;</c>.
+/// <c>&gt;&gt;text&lt;&lt;</c>; control characters in it (a line break in the formula) are shown as escapes such as \n.
 /// </summary>
 public sealed class FormulaException : UserInputException
 {
@@ -34,7 +34,7 @@ public sealed class FormulaException : UserInputException
         start = Math.Clamp(start, 0, formula.Length);
         end = Math.Clamp(Math.Max(end, start), start, formula.Length);
         string marked = Cut(formula[..start], fromEnd: true) + ">>" + Cut(formula[start..end], fromEnd: false) + "<<" + Cut(formula[end..], fromEnd: false);
-        return $"formula error at position {start + 1}: {problem} in: {marked}";
+        return $"formula error at position {start + 1}: {UserText.Escape(problem)} in: {UserText.Escape(marked)}";
     }
 
     /// <summary>The most characters of a formula shown on each side of the marked text, and in it.</summary>

@@ -31,6 +31,12 @@ public static class ParametricBootstrap
     /// <summary>Replicates refitted together in one lockstep batch.</summary>
     public const int LockstepBatch = 256;
 
+    /// <summary>
+    /// The most replicates one run computes (10^7): their statistics are held in memory, and more would take days on
+    /// any machine. A larger bootstrap is split into shards, each a run of its own.
+    /// </summary>
+    public const int MaxReplicatesPerRun = 10_000_000;
+
     /// <summary>Runs replicates first, first+1, …, first+count−1 of the bootstrap of <paramref name="fit"/>.</summary>
     /// <param name="frame">The model frame the fit was made on.</param>
     /// <param name="fit">The fitted model replicates are simulated from and refitted from.</param>

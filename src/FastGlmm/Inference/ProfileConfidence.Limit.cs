@@ -24,9 +24,24 @@ public static partial class ProfileConfidence
     /// 0.75 scale, then a linear extrapolation of ζ to 1.2 times the remaining distance, between 0.1 scale and four
     /// times the last step, at most 20 steps), then solves ζ(c) = √cut on the bracket by regula falsi with the
     /// Illinois modification (the retained end's value halved when the same end is kept twice). Returns the bound
-    /// when the profile stays below the cut up to it, and ±∞ when it stays below the cut for 20 steps.
+    /// when the profile stays below the cut up to it, ±∞ when it stays below the cut for 20 steps, and NaN (lme4's
+    /// NA) when the deviance cannot be computed on the way (a <see cref="Likelihood.NumericalFailureException"/> far
+    /// from the estimate, as at a level such as 1 − 1e-16).
     /// </summary>
     internal static double Limit(ProfileAt profile, double[] vhat, double dhat, double cut, int j, int dir,
+        double scale, double lower, double upper, RootSettings settings)
+    {
+        try
+        {
+            return Search(profile, vhat, dhat, cut, j, dir, scale, lower, upper, settings);
+        }
+        catch (Likelihood.NumericalFailureException)
+        {
+            return double.NaN;
+        }
+    }
+
+    private static double Search(ProfileAt profile, double[] vhat, double dhat, double cut, int j, int dir,
         double scale, double lower, double upper, RootSettings settings)
     {
         double target = Math.Sqrt(cut);

@@ -73,10 +73,18 @@ public static partial class ProfileConfidence
         return [.. v];
     }
 
-    /// <summary>The level must lie strictly between 0 and 1.</summary>
+    /// <summary>
+    /// The level must lie strictly between 0 and 1, and its two-sided normal quantile Φ⁻¹((1 + level)/2) must be finite
+    /// in fp64: (1 + level)/2 &lt; 1, which holds up to level = 1 − 2⁻⁵² (0.9999999999999998).
+    /// </summary>
+    public static bool IsUsableLevel(double level) => level > 0 && level < 1 && (1 + level) / 2 < 1;
+
     private static void CheckLevel(double level)
     {
-        if (!(level > 0 && level < 1)) throw new UserInputException($"the confidence level must lie in (0, 1), not {level}");
+        if (!IsUsableLevel(level))
+            throw new UserInputException(level > 0 && level < 1
+                ? $"the confidence level {level.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is too close to 1: its normal quantile is infinite in double precision (use at most 0.9999999999999998)"
+                : $"the confidence level must lie in (0, 1), not {level.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>

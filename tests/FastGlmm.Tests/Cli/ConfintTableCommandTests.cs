@@ -92,7 +92,7 @@ public class ConfintTableCommandTests
             BetaSe = fit.BetaNames.Select(n => m.GetProperty("se").GetProperty(n).GetDouble()).ToArray(),
         };
         var o = new StringWriter();
-        ConfidenceIntervalWriter.Write(o, frame, fit, "Wald", 0.9);
+        ConfidenceIntervalWriter.Write(o, TextWriter.Null, frame, fit, "Wald", 0.9);
         Assert.Equal(["", "Confidence intervals (Wald, 90%):", .. r], o.ToString().Replace("\r", "").TrimEnd('\n').Split('\n'));
     }
 

@@ -43,7 +43,7 @@ public static class CsvReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new UserInputException($"{path}: cannot open the file ({OneLine(e.Message)})", e);
+            throw new UserInputException($"{path}: cannot open the file ({UserText.OneLine(e.Message)})", e);
         }
         using (stream) return Read(stream, path, options);
     }
@@ -74,7 +74,7 @@ public static class CsvReader
         }
         catch (IOException e)
         {
-            throw new UserInputException($"{sourceName}: cannot read the data ({OneLine(e.Message)})", e);
+            throw new UserInputException($"{sourceName}: cannot read the data ({UserText.OneLine(e.Message)})", e);
         }
 
         string[] names = ReadHeader(input, delimiter, out int[] bodyStart);
@@ -134,7 +134,7 @@ public static class CsvReader
                 string name = f.IsEmpty ? "X" : Encoding.UTF8.GetString(f);
                 if (!seen.Add(name))
                     throw new UserInputException(
-                        $"{input.Source}, line {input.LineOf(s, headerStart)}: column name '{name}' appears twice in the header");
+                        $"{input.Source}, line {input.LineOf(s, headerStart)}: column name '{UserText.Clip(name)}' appears twice in the header");
                 names.Add(name);
                 if (end == CsvFieldEnd.Record) break;
             }
@@ -149,10 +149,9 @@ public static class CsvReader
         long line = input.LineOf(segment, err.Offset);
         if (!err.Unterminated)
             return new UserInputException($"{input.Source}, line {line}: expected {names.Length} fields, found {err.Found}");
-        string where = err.Field < names.Length ? $"column '{names[err.Field]}'" : $"field {err.Field + 1}";
+        string where = err.Field < names.Length ? $"column '{UserText.Clip(names[err.Field])}'" : $"field {err.Field + 1}";
         return new UserInputException(
             $"{input.Source}, line {line}: unterminated quote in {where} (the quote opened on this line is never closed)");
     }
 
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
 }

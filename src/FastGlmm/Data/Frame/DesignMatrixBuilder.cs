@@ -54,7 +54,7 @@ internal static class DesignMatrixBuilder
                 var levels = fv.Levels!;
                 if (!full && levels.Length < 2)
                     throw new FormulaException(formula, v.Expr.Start, v.Expr.End,
-                        $"factor '{v.Label}' has a single level ('{(levels.Length > 0 ? levels[0] : "")}') in the rows used; contrasts need at least two levels");
+                        $"factor '{v.Label}' has a single level ('{(levels.Length > 0 ? UserText.Clip(levels[0]) : "")}') in the rows used; contrasts need at least two levels");
                 vars.Add(new VariableCoding(v, levels, full));
             }
             result.Add(new TermCoding(vars));

@@ -26,8 +26,8 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
     {
         if (data.TryGetColumn(n.Name, out var c)) return c;
         var near = NameSuggester.Closest(n.Name, data.ColumnNames);
-        string hint = near.Count > 0 ? $"; did you mean {string.Join(" or ", near.Select(s => $"'{s}'"))}?" : "";
-        throw new FormulaException(formula, n.Start, n.End, $"unknown column '{n.Name}' in {data.Source}{hint}");
+        string hint = near.Count > 0 ? $"; did you mean {string.Join(" or ", near.Select(s => $"'{UserText.Clip(s)}'"))}?" : "";
+        throw new FormulaException(formula, n.Start, n.End, $"unknown column '{UserText.Clip(n.Name)}' in {data.Source}{hint}");
     }
 
     /// <summary>Columns read directly (not through an expression) must not hold ±Inf; the error names the row and column.</summary>
@@ -37,7 +37,7 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
             if (Lookup(n) is NumericColumn c)
                 for (int i = 0; i < c.Length; i++)
                     if (double.IsInfinity(c.Values[i]))
-                        throw new UserInputException($"{data.Source}, row {i + 1}, column '{c.Name}': value is infinite");
+                        throw new UserInputException($"{data.Source}, row {i + 1}, column '{UserText.Clip(c.Name)}': value is infinite");
     }
 
     private VariableValue EvaluateCore(Expr e)
@@ -142,7 +142,7 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
         if (numeric.All(x => x) || numeric.Count(x => x) * 2 <= numeric.Length) return "";
         for (int i = 0; i < f.Length; i++)
             if (f.Codes[i] >= 0 && !numeric[f.Codes[i]])
-                return $" (column '{f.Name}' holds the non-numeric value '{f.Levels[f.Codes[i]]}' at row {i + 1} of {data.Source}, so it was read as text)";
+                return $" (column '{f.Name}' holds the non-numeric value '{UserText.Clip(f.Levels[f.Codes[i]])}' at row {i + 1} of {data.Source}, so it was read as text)";
         return "";
     }
 

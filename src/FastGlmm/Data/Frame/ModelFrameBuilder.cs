@@ -41,8 +41,8 @@ internal static class ModelFrameBuilder
         {
             if (!data.TryGetColumn(wname, out var wc) || wc is not NumericColumn wn)
                 throw new UserInputException(data.TryGetColumn(wname, out _)
-                    ? $"{data.Source}: weights column '{wname}' is not numeric"
-                    : $"{data.Source}: no weights column '{wname}'");
+                    ? $"{data.Source}: weights column '{UserText.Clip(wname)}' is not numeric"
+                    : $"{data.Source}: no weights column '{UserText.Clip(wname)}'");
             priorWeights = wn.Values.ToArray();
             used.Add(VariableValue.FromNumeric(priorWeights));
         }

@@ -10,8 +10,12 @@ public static class NameSuggester
     public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int max = 3)
     {
         int limit = Math.Max(2, name.Length / 3);
+        string lower = name.ToLowerInvariant();
+        // The distance is at least the difference in length: skip hopeless candidates (a 200 MB header field)
+        // without the quadratic Levenshtein table.
         return candidates
-            .Select(c => (c, d: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
+            .Where(c => Math.Abs(c.Length - name.Length) <= limit || c.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+            .Select(c => (c, d: Math.Abs(c.Length - name.Length) <= limit ? Distance(lower, c.ToLowerInvariant()) : int.MaxValue))
             .Where(x => x.d <= limit || x.c.StartsWith(name, StringComparison.OrdinalIgnoreCase))
             .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
             .Take(max).Select(x => x.c).ToList();

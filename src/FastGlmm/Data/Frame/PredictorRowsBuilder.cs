@@ -71,8 +71,8 @@ internal static class PredictorRowsBuilder
         {
             if (data.TryGetColumn(n.Name, out _)) continue;
             var near = NameSuggester.Closest(n.Name, data.ColumnNames);
-            string hint = near.Count > 0 ? $"; did you mean {string.Join(" or ", near.Select(s => $"'{s}'"))}?" : "";
-            throw new UserInputException($"{data.Source}: no column '{n.Name}'; the model needs it for {role}{hint}");
+            string hint = near.Count > 0 ? $"; did you mean {string.Join(" or ", near.Select(s => $"'{UserText.Clip(s)}'"))}?" : "";
+            throw new UserInputException($"{data.Source}: no column '{UserText.Clip(n.Name)}'; the model needs it for {role}{hint}");
         }
     }
 
@@ -86,7 +86,7 @@ internal static class PredictorRowsBuilder
         var variable = vc.Variable;
         var v = eval.Evaluate(variable.Expr);
         missing.Mark(eval, variable.Expr, v);
-        string what = variable.IsColumn ? $"column '{((NameExpr)variable.Expr).Name}'" : $"'{variable.Label}'";
+        string what = variable.IsColumn ? $"column '{UserText.Clip(((NameExpr)variable.Expr).Name)}'" : $"'{UserText.Clip(variable.Label)}'";
         if (!vc.IsCategorical)
         {
             if (v.Kind != ColumnKind.Numeric)
@@ -105,7 +105,7 @@ internal static class PredictorRowsBuilder
             if (codes[i] < 0) continue;   // NA: marked missing, placeholder level 0
             mapped[i] = map[codes[i]];
             if (mapped[i] < 0)
-                throw new UserInputException($"{data.Source}, row {i + 1}: {what} has the level '{labels[codes[i]]}', which the model was not " +
+                throw new UserInputException($"{data.Source}, row {i + 1}: {what} has the level '{UserText.Clip(labels[codes[i]])}', which the model was not " +
                     $"fitted with (its levels: {Preview(levels)})");
         }
         return FrameVariable.OfCodes(variable.Label, mapped, levels);

@@ -26,7 +26,7 @@ internal static class RandomTermBuilder
             var (levels, levelOfRow) = GroupingFactor(rt, groups, rows);
             if (levels.Length < 2)
                 throw new FormulaException(formula.Text, rt.Start, rt.End,
-                    $"grouping factor '{rt.GroupLabel}' has a single level ('{levels[0]}') in the {n} rows used; a random effect needs at least two levels");
+                    $"grouping factor '{rt.GroupLabel}' has a single level ('{UserText.Clip(levels[0])}') in the {n} rows used; a random effect needs at least two levels");
             var (z, coding) = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text);
             long effects = (long)levels.Length * z.Columns;
             bool lmm = family.IsLinearMixedModel;

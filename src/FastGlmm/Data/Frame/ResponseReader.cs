@@ -45,10 +45,10 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                 throw new FormulaException(formula.Text, e.Start, e.End, $"the response '{e.Deparse()}' is a factor; the {FamilySpec.Name(family.Family)} family needs numbers{eval.TextHint(e)}");
             if (v.Levels!.Length != 2)
                 throw new FormulaException(formula.Text, e.Start, e.End,
-                    $"the binomial response factor '{e.Deparse()}' has {v.Levels.Length} levels ({string.Join(", ", v.Levels.Take(5))}); it needs exactly two (first = failure)");
+                    $"the binomial response factor '{e.Deparse()}' has {v.Levels.Length} levels ({string.Join(", ", v.Levels.Take(5).Select(l => UserText.Clip(l)))}); it needs exactly two (first = failure)");
             var y = new double[v.Codes!.Length];
             for (int i = 0; i < y.Length; i++) y[i] = v.Codes[i] < 0 ? double.NaN : v.Codes[i];
-            Description = $"factor: '{v.Levels[0]}' = failure (0), '{v.Levels[1]}' = success (1)";
+            Description = $"factor: '{UserText.Clip(v.Levels[0])}' = failure (0), '{UserText.Clip(v.Levels[1])}' = success (1)";
             return (y, null, [v]);
         }
         Description = v.Kind == ColumnKind.Logical ? "logical: TRUE = success" : "numeric";
