@@ -1,4 +1,5 @@
 using System.Text;
+using FastGlmm.Cli.Commands;
 
 namespace FastGlmm.Cli.Bootstrap;
 
@@ -36,24 +37,44 @@ internal sealed class BootstrapCheckpoint : IDisposable
         string fresh = path + ".new";
         _stream = new FileStream(fresh, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
         _writer = new StreamWriter(_stream, new UTF8Encoding(false), 1 << 16);
-        foreach (var line in BootstrapCsv.Head(metadata, statistics, original, null)) Line(line);
-        foreach (var row in known) Line(BootstrapCsv.Row(row));
-        Flush();
-        File.Move(fresh, path, overwrite: true);
+        try
+        {
+            foreach (var line in BootstrapCsv.Head(metadata, statistics, original, null)) Line(line);
+            foreach (var row in known) Line(BootstrapCsv.Row(row));
+            _writer.Flush();
+            _stream.Flush(flushToDisk: true);
+            File.Move(fresh, path, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            Close(); // the buffered bytes that could not be written go with it
+            try { File.Delete(fresh); } catch (IOException) { }
+            throw new IOException($"{path}: the bootstrap checkpoint could not be written ({OutputFile.Reason(e)}); nothing was computed", e);
+        }
         _timer = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
     /// <summary>The checkpoint file.</summary>
     public string Path { get; }
 
-    /// <summary>Appends a finished replicate (any thread); it reaches the disk within <see cref="FlushInterval"/>.</summary>
+    /// <summary>
+    /// Why the checkpoint stopped being written during the run (a full disk, say), or null. The run goes on in memory;
+    /// the checkpoint keeps what reached the disk before, which <c>--resume</c> can read.
+    /// </summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>
+    /// Appends a finished replicate (any thread); it reaches the disk within <see cref="FlushInterval"/>. A failed write
+    /// stops the checkpoint (<see cref="Failure"/>) and never throws.
+    /// </summary>
     public void Add(BootstrapRow row)
     {
         string line = BootstrapCsv.Row(row);
         lock (_gate)
         {
             if (_closed) return;
-            Line(line);
+            try { Line(line); }
+            catch (IOException e) { Stop(e); }
         }
     }
 
@@ -63,22 +84,37 @@ internal sealed class BootstrapCheckpoint : IDisposable
         _writer.Write('\n');
     }
 
-    /// <summary>Writes what is buffered and flushes it to the disk.</summary>
+    /// <summary>
+    /// Writes what is buffered and flushes it to the disk. A write that fails (a full disk) stops the checkpoint and
+    /// sets <see cref="Failure"/>; it never throws, since it runs on a timer thread.
+    /// </summary>
     public void Flush()
     {
         lock (_gate)
         {
             if (_closed) return;
-            _writer.Flush();
-            _stream.Flush(flushToDisk: true);
+            try
+            {
+                _writer.Flush();
+                _stream.Flush(flushToDisk: true);
+            }
+            catch (IOException e) { Stop(e); }
         }
+    }
+
+    /// <summary>Stops the checkpoint after a failed write (under the lock), keeping what reached the disk.</summary>
+    private void Stop(IOException e)
+    {
+        Failure = OutputFile.Reason(e);
+        _closed = true;
+        Close();
     }
 
     /// <summary>Closes the checkpoint and deletes it: the --out file now holds everything it held.</summary>
     public void Complete()
     {
         Dispose();
-        File.Delete(Path);
+        try { File.Delete(Path); } catch (IOException) { }
     }
 
     /// <summary>Flushes and closes the checkpoint, leaving the file.</summary>
@@ -93,9 +129,16 @@ internal sealed class BootstrapCheckpoint : IDisposable
                 _writer.Flush();
                 _stream.Flush(flushToDisk: true);
             }
-            catch (IOException) { }
+            catch (IOException e) { Failure = OutputFile.Reason(e); }
             _closed = true;
-            _writer.Dispose();
+            Close();
         }
+    }
+
+    /// <summary>Closes the file; bytes still buffered after a failed write are dropped.</summary>
+    private void Close()
+    {
+        try { _stream.Dispose(); }
+        catch (IOException) { }
     }
 }

@@ -73,6 +73,8 @@ internal static class BootstrapCommand
                 p => ParametricBootstrap.Run(frame, fit, missing, s, reml: options.Reml, nagq: options.Nagq, progress: p,
                     refitBatch: options.RefitBatch, cancel: interruption.Token,
                     finished: checkpoint is null ? null : x => checkpoint.Add(new BootstrapRow(x.Index, x.Failure, stats.Of(x)))), x => x.Length);
+            if (checkpoint?.Failure is { } why)
+                stderr.WriteLine($"warning: the checkpoint {checkpoint.Path} stopped being written ({why}); the run went on in memory");
             var rows = known.Concat(reps.Select(x => new BootstrapRow(x.Index, x.Failure, stats.Of(x)))).OrderBy(x => x.Replicate).ToArray();
             bool interrupted = rows.Length < count;
             if (interrupted)

@@ -30,11 +30,15 @@ internal static class OutputFile
         string probe = TemporaryName(full);
         try
         {
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            // One byte written through to the disk: a folder that is not writable, or a disk that is already full.
+            using var f = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            f.WriteByte(0);
+            f.Flush(flushToDisk: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"{option} {path}: cannot write in the folder {dir} ({e.Message.TrimEnd('.')})");
+            TryDelete(probe);
+            throw new UserInputException($"{option} {path}: cannot write in the folder {dir} ({Reason(e)})");
         }
     }
 
@@ -53,11 +57,30 @@ internal static class OutputFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            bool kept = File.Exists(full);
+            throw new IOException($"{path}: could not be written ({Reason(e)}); " +
+                (kept ? "the existing file is unchanged" : "no file was left"), e);
+        }
         catch
         {
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The operating system's reason in an I/O exception's message, without the path .NET appends
+    /// ("No space left on device : '/x/.f.tmp-…'" → "No space left on device").
+    /// </summary>
+    public static string Reason(Exception e)
+    {
+        string m = e.Message;
+        int at = m.IndexOf(" : '", StringComparison.Ordinal);
+        if (at > 0) m = m[..at];
+        return m.Trim().TrimEnd('.');
     }
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
