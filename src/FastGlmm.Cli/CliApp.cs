@@ -40,7 +40,13 @@ public static class CliApp
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try
         {
-            return root.Parse(args).Invoke(config);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0 && args.Length > 0)
+            {
+                stderr.WriteLine("error: " + UserText.OneLine(ParseErrors(parsed)));
+                return UserError;
+            }
+            return parsed.Invoke(config);
         }
         catch (UserInputException e)
         {
@@ -64,4 +70,25 @@ public static class CliApp
             return InternalError;
         }
     }
+
+    /// <summary>
+    /// The parser's errors as one line, e.g. "Option '--formula' is required (fastglmm fit --help lists the options)";
+    /// the help text itself is not printed, so that a script's log keeps one line per failure.
+    /// </summary>
+    private static string ParseErrors(ParseResult parsed)
+    {
+        var messages = parsed.Errors.Select(e => Plain(e.Message.Trim().TrimEnd('.'))).Distinct().ToList();
+        var names = new List<string>();
+        for (var c = parsed.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, c.Command.Name);
+        string what = names.Count > 1 ? "options" : "commands";
+        return string.Join("; ", messages) + $" ({string.Join(' ', names)} --help lists the {what})";
+    }
+
+    /// <summary>The parser's .NET type names in words.</summary>
+    private static string Plain(string message) => message
+        .Replace("expected type 'System.Int32'", "an integer")
+        .Replace("expected type 'System.Int64'", "an integer")
+        .Replace("expected type 'System.UInt64'", "a non-negative integer")
+        .Replace("expected type 'System.Double'", "a number");
 }

@@ -75,4 +75,21 @@ public class CliErrorTests
             "--levels", "period=1,2,3"], "column 'period', row 4", "'4' is not among the given levels");
         Assert.Contains("cbpp", line);
     }
+
+    [Fact]
+    public void MissingRequiredOption_OneLineNamingTheCommandsHelp()
+    {
+        var (_, o, _) = CliRunner.Run(["fit", "--data", "cbpp"]);
+        Assert.Equal("", o); // no help text dumped
+        AssertOneLineError(["fit", "--data", "cbpp"], "Option '--formula' is required", "(fastglmm fit --help lists the options)");
+    }
+
+    [Fact]
+    public void UnparsableOptionValue_SaysWhatWasExpected() =>
+        AssertOneLineError(["bootstrap", "--data", "cbpp", "--formula", "y ~ 1", "-B", "3", "--seed", "-1"],
+            "'-1' for option '--seed' as a non-negative integer", "fastglmm bootstrap --help");
+
+    [Fact]
+    public void UnknownCommand_OneLine() =>
+        AssertOneLineError(["fitt"], "Unrecognized command or argument 'fitt'", "(fastglmm --help lists the commands)");
 }
