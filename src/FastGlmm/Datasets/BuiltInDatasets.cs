@@ -18,6 +18,7 @@ public static class BuiltInDatasets
         new("bacteria", 220, "H. influenzae in children, MASS (binary, 50 children)", "y2 ~ trt + I(week > 2) + (1 | ID)", "binomial"),
         new("cbpp", 56, "Contagious bovine pleuropneumonia, lme4 (binomial counts, 15 herds)", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "binomial"),
         new("epil", 236, "Epileptic seizure counts, MASS (Thall & Vail 1990)", "y ~ lbase * trt + lage + V4 + (1 | subject)", "poisson"),
+        new("insteval", 73421, "University lecture evaluations, lme4 InstEval (crossed students × lecturers × departments)", "y ~ service + (1 | s) + (1 | d) + (1 | dept)", "gaussian"),
         new("penicillin", 144, "Penicillin assay, lme4 (crossed plate × sample)", "diameter ~ 1 + (1 | plate) + (1 | sample)", "gaussian"),
         new("salamander", 360, "Salamander mating, McCullagh & Nelder (crossed, binary)", "Mate ~ 0 + Cross + (1 | Female) + (1 | Male)", "binomial"),
         new("sleepstudy", 180, "Reaction times under sleep deprivation, lme4", "Reaction ~ Days + (Days | Subject)", "gaussian"),

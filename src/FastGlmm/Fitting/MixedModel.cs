@@ -63,7 +63,7 @@ public static partial class MixedModel
         var dev = new LmmDeviance(new LmmCrossProducts(frame), layout);
         double F(double[] t) => dev.Evaluate(t, o.Reml).Deviance;
         var (g, h, ev) = FiniteDifferences.Derivatives(F, fit.Theta, fit.Deviance, withHessian: true);
-        var u = Modes(prob, fit.Theta, fit.Beta);
+        var u = dev.Modes(fit.Theta, fit.Beta);
         var fs = FinalState.Compute(prob, fit.Theta, fit.Beta, u, fit.Sigma * fit.Sigma);
         var checks = Checks(fit.Optimizer, g, h, fit.Singular);
         int n = frame.RowCount;

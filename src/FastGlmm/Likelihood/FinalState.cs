@@ -67,11 +67,16 @@ internal static class FinalState
                 double xw = prob.X[(long)j * n + i] * w[i];
                 for (int c = 0; c <= j; c++) xtx[c * p + j] += xw * prob.X[(long)c * n + i];
             }
-        var uVar = new List<(int Block, double[] AInverse)>(nb);
+        var uVar = new List<(int Block, double[]? AInverse, BlockedCholesky? Blocked)>(nb);
         var sXX = new double[p * p];
         for (int b = 0; b < nb; b++)
         {
             int lo = prob.UOffsets[b], m = prob.UOffsets[b + 1] - lo;
+            if (CrossedBlock.Applies(prob, b))
+            {
+                uVar.Add((b, null, CrossedFinal(prob, b, zlAll, w, sXX)));
+                continue;
+            }
             var a = new double[m * m];
             var c = new double[m * p];
             for (int i = prob.RowOffsets[b]; i < prob.RowOffsets[b + 1]; i++)
@@ -104,7 +109,7 @@ internal static class FinalState
                 DenseCholesky.SolveLower(a, m, col);
                 DenseCholesky.SolveUpperTransposed(a, m, col);
             }
-            uVar.Add((b, ainv));
+            uVar.Add((b, ainv, null));
         }
         var rx = new double[p * p];
         for (int j = 0; j < p; j++) for (int l = j; l < p; l++) rx[j * p + l] = xtx[j * p + l] - sXX[j * p + l];
@@ -122,8 +127,40 @@ internal static class FinalState
         return new FinalStateResult(vcov, RandomEffects(prob, factors, u, uVar, sigma2), fitted, resp, pearson, devRes, devSum);
     }
 
+    /// <summary>
+    /// A large crossed block (<see cref="CrossedBlock"/>): its blocked factor at the final weights, with
+    /// R_ZX'R_ZX added into <paramref name="sXX"/>; the factor then gives the diagonal blocks of A⁻¹.
+    /// </summary>
+    private static BlockedCholesky CrossedFinal(GlmmProblem prob, int b, double[] zlAll, double[] w, double[] sXX)
+    {
+        int n = prob.N, p = prob.P, k = prob.K, r0 = prob.RowOffsets[b], r1 = prob.RowOffsets[b + 1];
+        int m = prob.UOffsets[b + 1] - prob.UOffsets[b];
+        var layout = CrossedBlock.Pattern(prob, b);
+        var f = layout.Pattern;
+        var zl = zlAll.AsSpan((int)((long)r0 * k), (r1 - r0) * k);
+        CrossedBlock.Assemble(prob, b, zl, w.AsSpan(r0, r1 - r0), layout, f);
+        var c = new double[m * p];
+        for (int i = r0; i < r1; i++)
+            for (int e = 0; e < k; e++)
+            {
+                double we = w[i] * zlAll[(long)i * k + e];
+                int se = prob.Slot[(long)i * k + e];
+                for (int j = 0; j < p; j++) c[j * m + se] += we * prob.X[(long)j * n + i];
+            }
+        if (!f.Factor()) throw new NumericalFailureException($"block {b + 1}: Λ'Z'WZΛ + I is not positive definite at the optimum");
+        for (int j = 0; j < p; j++) f.SolveLower(c.AsSpan(j * m, m));
+        for (int j = 0; j < p; j++)
+            for (int l = 0; l <= j; l++)
+            {
+                double s = 0;
+                for (int i = 0; i < m; i++) s += c[j * m + i] * c[l * m + i];
+                sXX[l * p + j] += s;
+            }
+        return f;
+    }
+
     private static List<RandomEffectEstimates> RandomEffects(GlmmProblem prob, double[] factors, double[] u,
-        List<(int Block, double[] AInverse)> uVar, double sigma2)
+        List<(int Block, double[]? AInverse, BlockedCholesky? Blocked)> uVar, double sigma2)
     {
         var frame = prob.Frame;
         var terms = frame.RandomTerms;
@@ -140,6 +177,14 @@ internal static class FinalState
                 int id = design.TermLevelOffset[t] + l;
                 int b = blocks.BlockOf(t, l), lo = prob.UOffsets[b], m = prob.UOffsets[b + 1] - lo, o = design.LocalOffset[id];
                 var ainv = uVar[b].AInverse;
+                int stride = m, at = o;
+                if (uVar[b].Blocked is { } blocked)
+                {
+                    // The q × q diagonal block of A⁻¹ at this slot, indexed from 0.
+                    ainv = new double[q * q];
+                    blocked.InverseBlock(o, q, ainv);
+                    stride = q; at = 0;
+                }
                 for (int c = 0; c < q; c++)
                 {
                     // b = T u;  Var(b) = σ² T A⁻¹ T'.
@@ -147,7 +192,7 @@ internal static class FinalState
                     for (int r = 0; r <= c; r++) v += factors[to + r * q + c] * u[lo + o + r];
                     for (int r = 0; r <= c; r++)
                         for (int s = 0; s <= c; s++)
-                            var += factors[to + r * q + c] * ainv[(o + s) * m + o + r] * factors[to + s * q + c];
+                            var += factors[to + r * q + c] * ainv![(at + s) * stride + at + r] * factors[to + s * q + c];
                     modes[l * q + c] = v;
                     sd[l * q + c] = Math.Sqrt(sigma2 * var);
                 }

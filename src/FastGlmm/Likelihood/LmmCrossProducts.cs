@@ -13,8 +13,12 @@ public sealed class LmmCrossProducts
     /// <summary>One block's products and the layout of its random effects.</summary>
     public sealed record Block(int Size, int[] SlotTerm, int[] SlotOffset, double[] ZtZ, double[] ZtX, double[] Zty);
 
-    /// <summary>Computes the products for a frame (any family; the response is used as is).</summary>
-    public LmmCrossProducts(ModelFrame frame)
+    /// <summary>
+    /// Computes the products for a frame (any family; the response is used as is). Blocks of at least
+    /// <paramref name="crossedMinSize"/> random effects with a leading term are factored blocked
+    /// (<see cref="CrossedBlock"/>); tests lower it to run the blocked path on small designs.
+    /// </summary>
+    public LmmCrossProducts(ModelFrame frame, int crossedMinSize = CrossedBlock.MinSize)
     {
         int n = frame.RowCount, p = frame.X.Columns;
         var terms = frame.RandomTerms;
@@ -55,6 +59,7 @@ public sealed class LmmCrossProducts
         var termOfId = new int[totalLevels];
         for (int t = 0; t < terms.Count; t++) for (int l = tlo[t]; l < tlo[t + 1]; l++) termOfId[l] = t;
         var result = new Block[blocks.Count];
+        var crossed = new bool[blocks.Count];
         var ids = blocks.LevelIds;
         var lvOff = blocks.LevelOffsets;
         for (int b = 0; b < blocks.Count; b++)
@@ -70,10 +75,21 @@ public sealed class LmmCrossProducts
                 slotOffset[s - s0 + 1] = slotOffset[s - s0] + terms[termOfId[id]].ColumnCount;
             }
             int m = slotOffset[^1];
-            result[b] = new Block(m, slotTerm, slotOffset, new double[m * m], new double[m * p], new double[m]);
+            int lead = terms.Count == 0 ? 0 : slotTerm.Count(t => t == 0) * terms[0].ColumnCount;
+            crossed[b] = m >= crossedMinSize && lead > 0;
+            result[b] = crossed[b] ? new Block(m, slotTerm, slotOffset, [], [], [])
+                : new Block(m, slotTerm, slotOffset, new double[m * m], new double[m * p], new double[m]);
         }
+        var patterns = new CrossedLayout?[blocks.Count];
+        if (crossed.Any(x => x))
+        {
+            Problem = new Model.GlmmProblem(frame);
+            for (int b = 0; b < blocks.Count; b++) if (crossed[b]) patterns[b] = CrossedBlock.Pattern(Problem, b);
+        }
+        Patterns = patterns;
         Parallel.For(0, blocks.Count, b =>
         {
+            if (crossed[b]) return;
             var blk = result[b];
             int m = blk.Size;
             Span<int> idx = stackalloc int[64];
@@ -101,6 +117,16 @@ public sealed class LmmCrossProducts
         });
         Blocks = result;
     }
+
+    /// <summary>
+    /// Per block, the empty blocked factor (its pattern) when the block is large and crossed
+    /// (<see cref="CrossedBlock"/>): its products are then formed from rows of ZΛ at each θ, and
+    /// <see cref="Block.ZtZ"/>, <see cref="Block.ZtX"/> and <see cref="Block.Zty"/> are empty. Null otherwise.
+    /// </summary>
+    public IReadOnlyList<CrossedLayout?> Patterns { get; }
+
+    /// <summary>The packed problem the crossed blocks read their rows from; null when there are none.</summary>
+    public Model.GlmmProblem? Problem { get; }
 
     /// <summary>Rows n.</summary>
     public int N { get; }

@@ -67,6 +67,7 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
     {
         int p = cp.P;
         var th = theta.ToArray();
+        var factors = Factors(th);
         double ldL = 0, syy = 0;
         var sXX = new double[p * p];
         var sXy = new double[p];
@@ -76,19 +77,10 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         Parallel.For(0, nb, b =>
         {
             var acc = (new double[p * p], new double[p], new double[2]);
-            var blk = cp.Blocks[b];
-            int m = blk.Size;
-            var a = (double[])blk.ZtZ.Clone();
-            var c = (double[])blk.ZtX.Clone();
-            var r = (double[])blk.Zty.Clone();
-            ApplyLambda(th, blk, a, c, r, m, p);
-            for (int i = 0; i < m; i++) a[i * m + i] += 1;
-            int q0 = layout.Columns(0), lead = 0;
-            foreach (int t in blk.SlotTerm) if (t == 0) lead += q0;
-            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, lead, q0)) throw new NumericalFailureException("Λ'Z'ZΛ + I is not positive definite");
-            acc.Item3[0] += DenseCholesky.LogDeterminant(a, m);
-            DenseCholesky.SolveLower(a, m, r);
-            for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
+            var (ld, r, c, _, release) = Solve(b, th, factors);
+            release();
+            int m = r.Length;
+            acc.Item3[0] += ld;
             for (int i = 0; i < m; i++) acc.Item3[1] += r[i] * r[i];
             for (int j = 0; j < p; j++)
             {
@@ -129,6 +121,99 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
             ? ldL + ldRX - cp.LogWeightSum + (n - p) * (1 + Math.Log(2 * Math.PI * rss / (n - p)))
             : ldL - cp.LogWeightSum + n * (1 + Math.Log(2 * Math.PI * rss / n));
         return new LmmEvaluation(dev, ldL, ldRX, rss, beta, rx);
+    }
+
+    /// <summary>
+    /// The conditional modes û(θ, β) = L⁻ᵀ(L⁻¹Λ'Z'W(y − offset − Xβ)) of every block, laid out as
+    /// <see cref="GlmmProblem.UOffsets"/> (block after block): for an LMM the penalized least-squares solution.
+    /// </summary>
+    public double[] Modes(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
+    {
+        int p = cp.P;
+        var th = theta.ToArray();
+        var be = beta.ToArray();
+        var factors = Factors(th);
+        var parts = new double[cp.Blocks.Count][];
+        Parallel.For(0, cp.Blocks.Count, b =>
+        {
+            var (_, r, c, upper, release) = Solve(b, th, factors);
+            int m = r.Length;
+            for (int j = 0; j < p; j++) for (int i = 0; i < m; i++) r[i] -= c[j * m + i] * be[j];
+            upper(r);
+            release();
+            parts[b] = r;
+        });
+        return [.. parts.SelectMany(x => x)];
+    }
+
+    private double[]? Factors(double[] th)
+    {
+        if (cp.Problem is not { } prob) return null;
+        var f = new double[prob.FactorOffsets[^1]];
+        prob.FillFactors(th, f);
+        return f;
+    }
+
+    /// <summary>
+    /// Block b at θ: log det(L_bL_b'), r̃ = L_b⁻¹Λ'Z'Wy, C̃ = L_b⁻¹Λ'Z'WX (m × p, column-major), and a solve with L_b'.
+    /// A large crossed block is assembled from rows of ZΛ and factored blocked (<see cref="CrossedBlock"/>); the
+    /// others densely from the θ-free products.
+    /// </summary>
+    private (double LogDet, double[] R, double[] C, Action<double[]> Upper, Action Release) Solve(int b, double[] th, double[]? factors)
+    {
+        int p = cp.P;
+        var blk = cp.Blocks[b];
+        int m = blk.Size;
+        if (cp.Patterns[b] is { } pattern) return SolveCrossed(b, m, pattern, factors!);
+        var a = (double[])blk.ZtZ.Clone();
+        var c = (double[])blk.ZtX.Clone();
+        var r = (double[])blk.Zty.Clone();
+        ApplyLambda(th, blk, a, c, r, m, p);
+        for (int i = 0; i < m; i++) a[i * m + i] += 1;
+        int q0 = layout.Columns(0), lead = 0;
+        foreach (int t in blk.SlotTerm) if (t == 0) lead += q0;
+        if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, lead, q0)) throw new NumericalFailureException("Λ'Z'ZΛ + I is not positive definite");
+        DenseCholesky.SolveLower(a, m, r);
+        for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
+        return (DenseCholesky.LogDeterminant(a, m), r, c, x => DenseCholesky.SolveUpperTransposed(a, m, x), () => { });
+    }
+
+    /// <summary>Factors of crossed blocks kept between evaluations (their values are rewritten each time).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, System.Collections.Concurrent.ConcurrentBag<BlockedCholesky>> _spare = new();
+
+    private (double, double[], double[], Action<double[]>, Action) SolveCrossed(int b, int m, CrossedLayout pattern, double[] factors)
+    {
+        var prob = cp.Problem!;
+        int p = cp.P, n = prob.N, k = prob.K, r0 = prob.RowOffsets[b], r1 = prob.RowOffsets[b + 1];
+        var zl = new double[(long)(r1 - r0) * k];
+        prob.ZLambdaRows(r0, r1, factors, zl);
+        var w = prob.Weights.AsSpan(r0, r1 - r0);
+        var spare = _spare.GetOrAdd(b, _ => []);
+        if (spare.TryTake(out var f)) f.Clear();
+        else f = pattern.Pattern.CloneEmpty();
+        CrossedBlock.Assemble(prob, b, zl, w, pattern, f);
+        var r = new double[m];
+        var c = new double[m * p];
+        for (int i = r0; i < r1; i++)
+        {
+            double wi = w[i - r0], yi = prob.Y[i] - prob.Offset[i];
+            for (int e = 0; e < k; e++)
+            {
+                double v = wi * zl[(i - r0) * k + e];
+                if (v == 0) continue;
+                int s = prob.Slot[(long)i * k + e];
+                r[s] += v * yi;
+                for (int j = 0; j < p; j++) c[j * m + s] += v * prob.X[(long)j * n + i];
+            }
+        }
+        if (!f.Factor())
+        {
+            spare.Add(f);
+            throw new NumericalFailureException("Λ'Z'ZΛ + I is not positive definite");
+        }
+        f.SolveLower(r);
+        for (int j = 0; j < p; j++) f.SolveLower(c.AsSpan(j * m, m));
+        return (f.LogDeterminant(), r, c, x => f.SolveUpperTransposed(x), () => spare.Add(f));
     }
 
     /// <summary>A ← Λ'AΛ, C ← Λ'C, r ← Λ'r, with Λ block diagonal (one T_t per slot).</summary>
