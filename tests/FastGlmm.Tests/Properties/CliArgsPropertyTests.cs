@@ -6,8 +6,10 @@ namespace FastGlmm.Tests.Properties;
 /// <summary>
 /// Property-based test of option parsing and of every command behind it (CsCheck generator, fixed seed): over
 /// 10,000 generated command lines, fastglmm exits 0, 1 or 2 (never 70, an internal error), prints no stack trace,
-/// prints no NaN after a success, and leaves no temporary file behind.
+/// prints no NaN after a success, and leaves no temporary file behind. It runs in a temporary working directory,
+/// alone (an option without its value takes the next token as a relative file name).
 /// </summary>
+[Collection(WorkingDirectoryCollection.Name)]
 public class CliArgsPropertyTests(ITestOutputHelper output)
 {
     [Fact]
@@ -20,6 +22,8 @@ public class CliArgsPropertyTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(dir, "bad.json"), "{\"factor_levels\": [1, 2");
         int succeeded = 0;
         var codes = new Dictionary<int, int>();
+        string cwd = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = dir;
         try
         {
             PropertyCheck.ForAll(CliArgsGen.CommandLine, 10_000, seed: 1202, args =>
@@ -45,9 +49,18 @@ public class CliArgsPropertyTests(ITestOutputHelper output)
         }
         finally
         {
+            Environment.CurrentDirectory = cwd;
             Directory.Delete(dir, recursive: true);
         }
         output.WriteLine($"{succeeded} succeeded; exit codes {string.Join(", ", codes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}"))}");
         Assert.True(succeeded > 1500, $"only {succeeded} command lines succeeded; exit codes {string.Join(", ", codes.Select(kv => $"{kv.Key}: {kv.Value}"))}");
     }
+}
+
+/// <summary>Tests that change the process's working directory: run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkingDirectoryCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "working directory";
 }
