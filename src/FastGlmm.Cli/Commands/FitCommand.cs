@@ -11,7 +11,8 @@ namespace FastGlmm.Cli.Commands;
 /// <summary>
 /// <c>fastglmm fit</c>: builds the model frame, fits it with <see cref="MixedModel.Fit"/>, prints lme4's
 /// summary, then the frame's and the optimizer's messages (to stderr under --quiet), and with --json writes
-/// the whole <see cref="FitResult"/> (see <see cref="FitJson"/>).
+/// the <see cref="FitResult"/>'s summary (see <see cref="FitJson"/>); --fitted and --ranef stream the per-row and
+/// per-level values to CSV (see <see cref="FitRowOutputs"/>).
 /// </summary>
 internal static class FitCommand
 {
@@ -19,7 +20,10 @@ internal static class FitCommand
     {
         var data = new DataOptions();
         var model = new ModelOptions("Fit a linear mixed model by REML (the default for gaussian)", "Fit a linear mixed model by maximum likelihood");
-        var json = new Option<string?>("--json") { Description = "Write the whole fit as JSON to this file (snake_case; NaN and infinities as null)" };
+        var json = new Option<string?>("--json") { Description = "Write the fit's summary as JSON to this file (snake_case; NaN and infinities as null); per-row values go to --fitted and --ranef" };
+        var jsonRows = new Option<bool>("--json-rows") { Description = "Also put the per-row arrays (fitted values, residuals, input rows) and the conditional modes in the --json file (for small data)" };
+        var fitted = new Option<string?>("--fitted") { Description = "Write row,fitted,residual_response,residual_pearson,residual_deviance (lme4's fitted() and residuals()) to this CSV file" };
+        var ranef = new Option<string?>("--ranef") { Description = "Write grpvar,term,grp,condval,condsd (lme4's as.data.frame(ranef(fit, condVar = TRUE))) to this CSV file" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
         var confint = new Option<string?>("--confint") { Description = "Also print confidence intervals as lme4's confint: profile (likelihood profile: .sig01, … (.sigma for LMMs) and the fixed effects) or Wald (the fixed effects; NA for the variance parameters)" };
         var confintLevel = new Option<string?>("--confint-level") { Description = "Confidence level of --confint, strictly between 0 and 1 (lme4's level) [default: 0.95]" };
@@ -29,17 +33,22 @@ internal static class FitCommand
         var cmd = new Command("fit", "Fit a (generalized) linear mixed model and print lme4's summary");
         data.AddTo(cmd);
         model.AddTo(cmd);
-        foreach (var opt in new Option[] { json, quiet, confint, confintLevel, methodOption, draws, seed }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { json, jsonRows, fitted, ranef, quiet, confint, confintLevel, methodOption, draws, seed }) cmd.Options.Add(opt);
         cmd.SetAction(r =>
         {
             double level = ConfintLevel(r.GetValue(confintLevel), r.GetValue(confint) is not null);
             OutputFile.Check(r.GetValue(json), "--json");
+            OutputFile.Check(r.GetValue(fitted), "--fitted");
+            OutputFile.Check(r.GetValue(ranef), "--ranef");
+            if (r.GetValue(jsonRows) && r.GetValue(json) is null) throw new UserInputException("--json-rows: applies only with --json FILE");
             var (spec, options) = model.Resolve(r, stderr);
             options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
             var table = data.Load(r);
             var frame = model.Frame(r, table, spec, stderr);
             var fit = MixedModel.Fit(frame, options);
-            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, table.Source) + Environment.NewLine);
+            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, table.Source, r.GetValue(jsonRows)) + Environment.NewLine);
+            if (r.GetValue(fitted) is { } fittedPath) OutputFile.Write(fittedPath, w => FitRowOutputs.WriteFitted(w, fit));
+            if (r.GetValue(ranef) is { } ranefPath) OutputFile.Write(ranefPath, w => FitRowOutputs.WriteRanef(w, fit));
             bool q = r.GetValue(quiet);
             if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(table.Source, spec, r.GetValue(model.Weights)));
             WriteMessages(q ? stderr : stdout, fit, blankLineFirst: !q);

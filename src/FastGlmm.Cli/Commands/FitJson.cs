@@ -5,7 +5,8 @@ using FastGlmm.Model;
 namespace FastGlmm.Cli.Commands;
 
 /// <summary>
-/// The JSON that <c>fit --json</c> writes: <c>{"data": source, ...every FitResult property in snake_case}</c>.
+/// The JSON that <c>fit --json</c> writes: <c>{"data": source, ...every FitResult property in snake_case}</c>, the
+/// per-row and per-level arrays only with <c>--json-rows</c>.
 /// Non-finite numbers (NaN, ±Infinity, e.g. a standard error that could not be computed) are written as
 /// <c>null</c>, so every standard JSON reader accepts the file; finite numbers round-trip exactly.
 /// </summary>
@@ -14,10 +15,23 @@ internal static class FitJson
     /// <summary>CliJson's settings plus the null-for-non-finite rule.</summary>
     public static readonly JsonSerializerOptions Options = new(CliJson.Options) { Converters = { new NonFiniteAsNull() } };
 
-    /// <summary>Serializes the fit with the data source as its first property.</summary>
-    public static string Serialize(FitResult fit, string dataSource)
+    /// <summary>The properties that hold one value per fitted row or per random-effect level.</summary>
+    public static readonly string[] RowProperties =
+        ["input_rows", "fitted", "residuals_response", "residuals_pearson", "residuals_deviance", "random_effects"];
+
+    /// <summary>
+    /// Serializes the fit with the data source as its first property. Without <paramref name="rows"/> (the default of
+    /// <c>fit --json</c>) the per-row and per-level arrays (<see cref="RowProperties"/>) are left out, so that the
+    /// file's size does not grow with the data; <c>--fitted</c> and <c>--ranef</c> stream them to CSV instead.
+    /// </summary>
+    public static string Serialize(FitResult fit, string dataSource, bool rows = false)
     {
-        var node = JsonSerializer.SerializeToNode(fit, Options)!.AsObject();
+        var summary = rows ? fit : fit with
+        {
+            InputRows = [], Fitted = [], ResidualsResponse = [], ResidualsPearson = [], ResidualsDeviance = [], RandomEffects = [],
+        };
+        var node = JsonSerializer.SerializeToNode(summary, Options)!.AsObject();
+        if (!rows) foreach (var name in RowProperties) node.Remove(name);
         node.Insert(0, "data", dataSource);
         return node.ToJsonString(Options);
     }
