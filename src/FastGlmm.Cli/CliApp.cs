@@ -36,6 +36,7 @@ public static class CliApp
         root.Subcommands.Add(PredictCommand.Create(stdout, stderr));
         root.Subcommands.Add(BootstrapCommand.Create(stdout, stderr));
         root.Subcommands.Add(SimulateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SimulateDataCommand.Create(stdout));
         root.Subcommands.Add(SelfCheckCommand.Create(stdout));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try

@@ -26,37 +26,74 @@ public static class SyntheticData
     public static DataTable Generate(int rows, int clusters, SyntheticResponse response, ulong seed,
         double beta0 = -0.5, double beta1 = 1.0, double sdIntercept = 1.0, double sdSlope = 0.0, double sigma = 1.0)
     {
-        if (rows < 1 || clusters < 1 || clusters > rows) throw new ArgumentOutOfRangeException(nameof(clusters), "need 1 ≤ clusters ≤ rows");
-        var xs = new PhiloxStream(seed, 1);
-        var es = new PhiloxStream(seed, 2);
-        var ys = new PhiloxStream(seed, 3);
-        var bs = new PhiloxStream(seed, 4);
-        var b0 = new double[clusters];
-        var b1 = new double[clusters];
-        for (int g = 0; g < clusters; g++)
-        {
-            b0[g] = sdIntercept * bs.Normal((ulong)(2 * g));
-            b1[g] = sdSlope * bs.Normal((ulong)(2 * g + 1));
-        }
+        var model = new SyntheticModel(rows, clusters, response, seed, beta0, beta1, sdIntercept, sdSlope, sigma);
         var y = new double[rows];
         var x = new double[rows];
         var codes = new int[rows];
-        Parallel.For(0, rows, i =>
-        {
-            int g = (int)((long)i * clusters / rows);
-            codes[i] = g;
-            double xi = xs.Normal((ulong)i);
-            x[i] = xi;
-            double eta = beta0 + beta1 * xi + b0[g] + b1[g] * xi;
-            y[i] = response switch
-            {
-                SyntheticResponse.Binary => ys.Uniform((ulong)i) < 1 / (1 + Math.Exp(-eta)) ? 1 : 0,
-                SyntheticResponse.Poisson => ys.Poisson(Math.Exp(eta), (ulong)i),
-                _ => eta + sigma * es.Normal((ulong)i),
-            };
-        });
+        Parallel.For(0, rows, i => (y[i], x[i], codes[i]) = model.Row(i));
         var levels = new string[clusters];
-        for (int g = 0; g < clusters; g++) levels[g] = "g" + (g + 1);
+        for (int g = 0; g < clusters; g++) levels[g] = SyntheticModel.Level(g);
         return new DataTable([new NumericColumn("y", y), new NumericColumn("x", x), new FactorColumn("g", codes, levels)], "synthetic");
+    }
+}
+
+/// <summary>
+/// The model behind <see cref="SyntheticData"/>, row by row: the cluster effects are drawn once (G pairs), and row i's
+/// (y, x, g) is a pure function of (seed, i), so rows can be produced in any order, in parallel or streamed to a file,
+/// always with the same values.
+/// </summary>
+public sealed class SyntheticModel
+{
+    private readonly PhiloxStream _xs, _es, _ys;
+    private readonly double[] _b0, _b1;
+    private readonly SyntheticResponse _response;
+    private readonly double _beta0, _beta1, _sigma;
+
+    /// <summary>Draws the cluster effects b₀[g] ~ N(0, σ₀²) and b₁[g] ~ N(0, σ₁²).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not 1 ≤ clusters ≤ rows.</exception>
+    public SyntheticModel(int rows, int clusters, SyntheticResponse response, ulong seed,
+        double beta0 = -0.5, double beta1 = 1.0, double sdIntercept = 1.0, double sdSlope = 0.0, double sigma = 1.0)
+    {
+        if (rows < 1 || clusters < 1 || clusters > rows) throw new ArgumentOutOfRangeException(nameof(clusters), "need 1 ≤ clusters ≤ rows");
+        Rows = rows; Clusters = clusters;
+        _response = response; _beta0 = beta0; _beta1 = beta1; _sigma = sigma;
+        _xs = new PhiloxStream(seed, 1);
+        _es = new PhiloxStream(seed, 2);
+        _ys = new PhiloxStream(seed, 3);
+        var bs = new PhiloxStream(seed, 4);
+        _b0 = new double[clusters];
+        _b1 = new double[clusters];
+        for (int g = 0; g < clusters; g++)
+        {
+            _b0[g] = sdIntercept * bs.Normal((ulong)(2 * g));
+            _b1[g] = sdSlope * bs.Normal((ulong)(2 * g + 1));
+        }
+    }
+
+    /// <summary>Rows N.</summary>
+    public int Rows { get; }
+
+    /// <summary>Clusters G.</summary>
+    public int Clusters { get; }
+
+    /// <summary>The label of cluster g (0-based): "g1" … "gG".</summary>
+    public static string Level(int g) => "g" + (g + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Row i: its cluster g = ⌊iG/N⌋ (clusters of equal size, in order), x ~ N(0, 1),
+    /// η = β₀ + β₁x + b₀[g] + b₁[g]x, and y drawn from the response distribution.
+    /// </summary>
+    public (double Y, double X, int Cluster) Row(int i)
+    {
+        int g = (int)((long)i * Clusters / Rows);
+        double xi = _xs.Normal((ulong)i);
+        double eta = _beta0 + _beta1 * xi + _b0[g] + _b1[g] * xi;
+        double y = _response switch
+        {
+            SyntheticResponse.Binary => _ys.Uniform((ulong)i) < 1 / (1 + Math.Exp(-eta)) ? 1 : 0,
+            SyntheticResponse.Poisson => _ys.Poisson(Math.Exp(eta), (ulong)i),
+            _ => eta + _sigma * _es.Normal((ulong)i),
+        };
+        return (y, xi, g);
     }
 }

@@ -13,7 +13,7 @@ internal static class CliArgsGen
 
     private static readonly Gen<string[]> Commands = Gen.Frequency<string[]>(
         (8, ["fit"]), (4, ["predict"]), (5, ["bootstrap"]), (2, ["bootstrap", "merge"]), (4, ["simulate"]), (5, ["compare"]),
-        (2, ["describe"]), (1, ["datasets"]), (1, []), (1, ["fitt"]), (1, ["--help"]), (1, ["--version"]));
+        (2, ["describe"]), (2, ["simulate-data"]), (1, ["datasets"]), (1, []), (1, ["fitt"]), (1, ["--help"]), (1, ["--version"]));
 
     private static readonly string[] Formulas =
     [
@@ -51,7 +51,15 @@ internal static class CliArgsGen
         ("--pb", ["0", "1", "2", "-1", "2147483647"]),
         ("--scale", ["response", "link", "x"]),
         ("--resume", [$"{Dir}/out.csv", $"{Dir}/out.csv.partial", $"{Dir}/missing.csv", $"{Dir}/data.csv"]),
-        ("--conditional", []), ("--quiet", []), ("--verbose", []), ("--reml", []), ("--ml", []), ("--json", []),
+        ("--fitted", [$"{Dir}/fitted.csv", $"{Dir}/missing/f.csv", Dir, ""]),
+        ("--ranef", [$"{Dir}/ranef.csv", $"{Dir}/missing/r.csv", Dir]),
+        ("--rows", ["1", "200", "1000", "0", "-5", "x", "2147483648"]),
+        ("--clusters", ["1", "10", "0", "2000", "-1"]),
+        ("--model", ["intercept", "slope", "cubic"]),
+        ("--response", ["binary", "poisson", "gaussian", "gamma"]),
+        ("--sd", ["0", "1", "-1", "NaN", "1e308"]),
+        ("--beta0", ["0", "-0.5", "Infinity", "1e308"]),
+        ("--json-rows", []), ("--conditional", []), ("--quiet", []), ("--verbose", []), ("--reml", []), ("--ml", []), ("--json", []),
         ("extra", []), ("--", []), ("-", []), ("--unknown", []), ("-h", []),
     ];
 
@@ -63,12 +71,13 @@ internal static class CliArgsGen
     // The options each command takes (as its --help lists them); other options are drawn now and then too.
     private static readonly Dictionary<string, string[]> Own = new()
     {
-        ["fit"] = [.. Model, "--json", "--quiet", "--confint", "--confint-level", "--method", "--m", "--seed"],
+        ["fit"] = [.. Model, "--json", "--json-rows", "--fitted", "--ranef", "--quiet", "--confint", "--confint-level", "--method", "--m", "--seed"],
         ["predict"] = [.. Model, "--newdata", "--level", "--scale", "--out"],
         ["bootstrap"] = [.. Model, "-B", "--seed", "--shard", "--out", "--resume", "--level", "--quiet"],
         ["merge"] = ["--out", "--level", "--quiet", "{dir}/out.csv", "{dir}/out.json", "{dir}/out.csv.partial", "{dir}/data.csv"],
         ["simulate"] = [.. Model, "--nsim", "--seed", "--conditional", "--out"],
         ["compare"] = ["--data", "--factor", "--levels", "--levels-file", "--small", "--large", "--family", "--nagq", "--weights", "--pb", "--seed"],
+        ["simulate-data"] = ["--rows", "--clusters", "--model", "--response", "--seed", "--sd", "--beta0", "--out"],
         ["describe"] = ["--data", "--factor", "--levels", "--levels-file", "--formula", "--family", "--weights", "--json"],
     };
 
@@ -96,7 +105,9 @@ internal static class CliArgsGen
                 var line = new List<string>(cmd);
                 // Most lines carry a data set and a model that fits it, so that they reach the model.
                 bool glmm = core % 2 == 0;
-                if (core > 0 && cmd is ["compare"])
+                if (core > 0 && cmd is ["simulate-data"])
+                    line.AddRange(["--rows", "300", "--clusters", "12", "--seed", "3", "--out", "{dir}/sim.csv"]);
+                else if (core > 0 && cmd is ["compare"])
                     line.AddRange(glmm
                         ? ["--data", "cbpp", "--family", "binomial", "--small", "cbind(incidence, size - incidence) ~ 1 + (1 | herd)", "--large", Formulas[3]]
                         : ["--data", "sleepstudy", "--small", "Reaction ~ 1 + (1 | Subject)", "--large", Formulas[0]]);
