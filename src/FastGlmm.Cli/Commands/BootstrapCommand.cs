@@ -47,7 +47,7 @@ internal static class BootstrapCommand
             string? resumeFrom = r.GetValue(resume);
             string? outPath = r.GetValue(output) ?? (resumeFrom is null ? null : BootstrapResume.OutPathFor(resumeFrom));
             BootstrapMergeCommand.CheckOutPath(outPath);
-            if (outPath is not null) OutputFile.Check(BootstrapCheckpoint.PathFor(outPath));
+            if (outPath is not null) OutputFile.Check(BootstrapCheckpoint.PathFor(outPath) + ".new"); // the checkpoint is written under this name first
             double lev = BootstrapMergeCommand.CheckLevel(r.GetValue(level));
             bool q = r.GetValue(quiet);
             var table = data.Load(r);

@@ -24,6 +24,8 @@ internal static class OutputFile
             throw new UserInputException($"{option} {path}: not a valid file name");
         }
         if (Directory.Exists(full)) throw new UserInputException($"{option} {path}: is a folder; give a file name");
+        int bytes = Encoding.UTF8.GetByteCount(Path.GetFileName(full));
+        if (bytes > MaxNameBytes) throw new UserInputException($"{option} {UserText.Clip(path)}: the file name is too long ({bytes} bytes; at most {MaxNameBytes})");
         string dir = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(dir)) throw new UserInputException($"{option} {path}: the folder {dir} does not exist");
         if (File.Exists(full) && new FileInfo(full).IsReadOnly) throw new UserInputException($"{option} {path}: the file is read-only");
@@ -86,10 +88,19 @@ internal static class OutputFile
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
     public static void WriteText(string path, string text) => Write(path, w => w.Write(text));
 
-    /// <summary>A fresh hidden name beside <paramref name="full"/>: ".name.tmp-&lt;pid&gt;-&lt;random&gt;".</summary>
-    private static string TemporaryName(string full) =>
-        Path.Combine(Path.GetDirectoryName(full) ?? ".",
-            $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+    /// <summary>The longest file name most file systems take, in bytes.</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>
+    /// A fresh hidden name beside <paramref name="full"/>: ".name.tmp-&lt;pid&gt;-&lt;random&gt;", with the name cut to
+    /// 100 characters so that the temporary name stays within the file-name limit.
+    /// </summary>
+    private static string TemporaryName(string full)
+    {
+        string name = Path.GetFileName(full);
+        if (name.Length > 100) name = name[..100];
+        return Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{name}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+    }
 
     private static void TryDelete(string path)
     {

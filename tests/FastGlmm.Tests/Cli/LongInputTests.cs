@@ -95,4 +95,24 @@ public class LongInputTests
         Assert.Equal(na, warnings);
         Assert.Contains("Days", o);
     }
+
+    [Fact]
+    public void OutputNamesNearTheFileNameLimit()
+    {
+        string dir = Path.GetDirectoryName(CliRunner.WriteCsv("x.csv", "a\n"))!;
+        // 240 characters: accepted (the temporary name is cut, not this one), and the file is written whole.
+        string ok = Path.Combine(dir, new string('p', 236) + ".csv");
+        var (code, o, e) = CliRunner.Run(["predict", "--data", "cbpp", "--formula", Cbpp, "--family", "binomial", "--out", ok]);
+        Assert.True(code == 0, e);
+        Assert.Equal(57, File.ReadAllLines(ok).Length);
+        Assert.DoesNotContain(Directory.GetFiles(dir), f => f.Contains(".tmp-"));
+        // 300 bytes: refused before any work, naming the limit.
+        string tooLong = Path.Combine(dir, new string('q', 296) + ".csv");
+        string line = OneLineError(["predict", "--data", "cbpp", "--formula", Cbpp, "--family", "binomial", "--out", tooLong]);
+        Assert.Contains("the file name is too long (300 bytes; at most 255)", line);
+        // A bootstrap's checkpoint (OUT.partial.new) must fit too.
+        string boot = Path.Combine(dir, new string('b', 245) + ".csv");
+        line = OneLineError(["bootstrap", "--data", "cbpp", "--formula", Cbpp, "--family", "binomial", "-B", "2", "--seed", "1", "--out", boot]);
+        Assert.Contains("the file name is too long", line);
+    }
 }
