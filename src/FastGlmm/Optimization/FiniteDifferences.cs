@@ -39,7 +39,7 @@ public static class FiniteDifferences
     }
 
     /// <summary>
-    /// lme4's convergence statistic: max_i min(|(L⁻¹g)_i|, |g_i|) with LL' = H, or max|g| when H is not
+    /// lme4's convergence statistic (checkConv): max_i min(|(R⁻¹g)_i|, |g_i|) with R'R = H (R = chol(H), upper), or max|g| when H is not
     /// positive definite or absent. Also says whether H is positive definite (null when absent).
     /// </summary>
     public static (double MaxGradient, bool? PositiveDefinite) ScaledGradient(double[] g, double[]? h)
@@ -49,8 +49,9 @@ public static class FiniteDifferences
         int n = g.Length;
         var l = (double[])h.Clone();
         if (!DenseCholesky.Factor(l, n)) return (raw, false);
+        // R's solve(chol(H), g): chol gives the upper factor R = L' (R'R = H), so the scaled gradient is R⁻¹g.
         var s = (double[])g.Clone();
-        DenseCholesky.SolveLower(l, n, s);
+        DenseCholesky.SolveUpperTransposed(l, n, s);
         double m = 0;
         for (int i = 0; i < n; i++) m = Math.Max(m, Math.Min(Math.Abs(s[i]), Math.Abs(g[i])));
         return (m, true);
