@@ -25,9 +25,10 @@ internal static class SimulateDataCommand
         var beta0 = new Option<double>("--beta0") { Description = "Intercept β₀", DefaultValueFactory = _ => -0.5 };
         var beta1 = new Option<double>("--beta1") { Description = "Slope β₁ of x", DefaultValueFactory = _ => 1.0 };
         var sd = new Option<double>("--sd") { Description = "SD of the random intercepts b₀", DefaultValueFactory = _ => 1.0 };
-        var output = new Option<string>("--out") { Description = "The CSV file to write (y,x,g)", Required = true };
+        var items = new Option<int>("--items") { Description = "Levels of a crossed second factor h (h1 … hH, drawn uniformly per row; item effects with SD 0.5); 0 = none", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "The CSV file to write (y,x,g, and h with --items)", Required = true };
         var cmd = new Command("simulate-data", "Write a seeded synthetic mixed-model data set (y, x, g) to a CSV file, for benchmarks");
-        foreach (var o in new Option[] { rows, clusters, model, response, seed, beta0, beta1, sd, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { rows, clusters, items, model, response, seed, beta0, beta1, sd, output }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             int n = r.GetValue(rows), g = r.GetValue(clusters);
@@ -52,22 +53,24 @@ internal static class SimulateDataCommand
             if (!(sdi >= 0) || !double.IsFinite(sdi)) throw new UserInputException($"--sd {sdi}: must be a finite number ≥ 0");
             foreach (var (name, v) in new[] { ("--beta0", r.GetValue(beta0)), ("--beta1", r.GetValue(beta1)) })
                 if (!double.IsFinite(v)) throw new UserInputException($"{name} {v}: must be a finite number");
+            int h = r.GetValue(items);
+            if (h < 0 || h > n) throw new UserInputException($"--items {h}: must lie between 0 and --rows ({n})");
             string path = r.GetValue(output)!;
             if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 throw new UserInputException($"--out {path}: simulate-data writes CSV; give a file name ending in .csv");
             OutputFile.Check(path);
-            var sim = new SyntheticModel(n, g, kind, r.GetValue(seed), r.GetValue(beta0), r.GetValue(beta1), sdi, sdSlope);
+            var sim = new SyntheticModel(n, g, kind, r.GetValue(seed), r.GetValue(beta0), r.GetValue(beta1), sdi, sdSlope, items: h);
             OutputFile.Write(path, w => Write(w, sim));
-            stdout.WriteLine($"{n} rows, {g} clusters ({m}, {resp}) written to {path}");
+            stdout.WriteLine($"{n} rows, {g} clusters{(h > 0 ? $" × {h} items" : "")} ({m}, {resp}) written to {path}");
             return 0;
         });
         return cmd;
     }
 
-    /// <summary>The header <c>y,x,g</c>, then row after row (x in the shortest round-trip form).</summary>
+    /// <summary>The header <c>y,x,g</c> (and <c>h</c> with items), then row after row (x in the shortest round-trip form).</summary>
     public static void Write(TextWriter w, SyntheticModel sim)
     {
-        w.Write("y,x,g\n");
+        w.Write(sim.Items > 0 ? "y,x,g,h\n" : "y,x,g\n");
         int n = sim.Rows, chunks = (n + Chunk - 1) / Chunk;
         // Eight chunks formatted in parallel, then written in order.
         const int Window = 8;
@@ -92,7 +95,13 @@ internal static class SimulateDataCommand
             x.TryFormat(buf, out k, "R", CultureInfo.InvariantCulture);
             sb.Append(buf[..k]).Append(",g");
             (g + 1).TryFormat(buf, out k, default, CultureInfo.InvariantCulture);
-            sb.Append(buf[..k]).Append('\n');
+            sb.Append(buf[..k]);
+            if (sim.Items > 0)
+            {
+                (sim.Item(i) + 1).TryFormat(buf, out k, default, CultureInfo.InvariantCulture);
+                sb.Append(",h").Append(buf[..k]);
+            }
+            sb.Append('\n');
         }
         return sb.ToString();
     }

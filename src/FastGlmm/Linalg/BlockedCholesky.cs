@@ -205,6 +205,35 @@ public sealed class BlockedCholesky
         }
     }
 
+    /// <summary>y = L'x (m entries each): y₂ = L₂₂'x₂ and y_j = L_j'x_j + V_j'x₂[R_j] for each leading slot j.</summary>
+    public void MultiplyTransposed(ReadOnlySpan<double> x, Span<double> y)
+    {
+        int q = Q, lead = Lead, t = Trailing;
+        var xt = x.Slice(lead, t);
+        var yt = y.Slice(lead, t);
+        for (int i = 0; i < t; i++)
+        {
+            double sum = 0;
+            long col = (long)i * t;
+            for (int k = i; k < t; k++) sum += Dense[col + k] * xt[k];
+            yt[i] = sum;
+        }
+        for (int j = 0; j < Slots; j++)
+        {
+            long d0 = (long)j * q * q;
+            int lo = _rowStart[j], len = _rowStart[j + 1] - lo;
+            long v0 = (long)lo * q;
+            for (int c = 0; c < q; c++)
+            {
+                double sum = 0;
+                for (int r = c; r < q; r++) sum += Diagonal[d0 + c * q + r] * x[j * q + r];
+                long vc = v0 + (long)c * len;
+                for (int r = 0; r < len; r++) sum += Coupling[vc + r] * xt[_rows[lo + r]];
+                y[j * q + c] = sum;
+            }
+        }
+    }
+
     /// <summary>
     /// The w × w diagonal block of A⁻¹ at rows and columns o … o+w−1 (column-major into <paramref name="dest"/>), for a
     /// block inside one leading slot or inside the trailing part. With Σ₂ = (L₂₂L₂₂')⁻¹ (computed once after

@@ -61,10 +61,12 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         pdev = double.NaN;
         {
             int lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
-            var a = _a.AsSpan((int)_aOffset[b], m * m);
+            var f = _blocked[b];
+            var a = f is null ? _a.AsSpan((int)_aOffset[b], m * m) : [];
             var c = _rzx.AsSpan((int)_rzxOffset![b], m * np);
             var r = _rhs.AsSpan(lo, m);
             a.Clear(); c.Clear(); r.Clear();
+            f?.Clear();
             int i0 = p.RowOffsets[b], rows = p.RowOffsets[b + 1] - i0;
             var etas = acc.Eta.AsSpan(0, rows);
             var ws = acc.W.AsSpan(0, rows);
@@ -86,7 +88,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
                     double we = w * _zl[o + e];
                     int se = p.Slot[o + e];
                     r[se] += we * zt;
-                    for (int g = 0; g < k; g++) a[p.Slot[o + g] * m + se] += we * _zl[o + g];
+                    if (f is null) for (int g = 0; g < k; g++) a[p.Slot[o + g] * m + se] += we * _zl[o + g];
                     for (int j = 0; j < np; j++) c[j * m + se] += we * p.X[(long)j * n + i];
                 }
                 for (int j = 0; j < np; j++)
@@ -96,12 +98,22 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
                     for (int l = 0; l <= j; l++) sAcc[l * np + j] += xw * p.X[(long)l * n + i];
                 }
             }
-            for (int j = 0; j < m; j++) a[j * m + j] += 1;
             for (int j = lo; j < lo + m; j++) dev += uAll[j] * uAll[j];
             pdev = dev;
-            if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) return false;
-            DenseCholesky.SolveLower(a, m, r);
-            for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
+            if (f is not null)
+            {
+                Likelihood.CrossedBlock.Assemble(p, b, _zl.AsSpan((int)((long)i0 * k), rows * k), ws, _crossed[b]!, f);
+                if (!f.Factor()) return false;
+                f.SolveLower(r);
+                for (int j = 0; j < np; j++) f.SolveLower(c.Slice(j * m, m));
+            }
+            else
+            {
+                for (int j = 0; j < m; j++) a[j * m + j] += 1;
+                if (!DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns)) return false;
+                DenseCholesky.SolveLower(a, m, r);
+                for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
+            }
             for (int j = 0; j < np; j++)
             {
                 var cj = c.Slice(j * m, m);
@@ -165,7 +177,6 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     {
         var p = _p;
         int np = p.P, lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
-        var a = _a.AsSpan((int)_aOffset[b], m * m);
         var c = _rzx.AsSpan((int)_rzxOffset![b], m * np);
         var u = _cand.AsSpan(lo, m);
         _rhs.AsSpan(lo, m).CopyTo(u);
@@ -174,6 +185,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             double bj = bt[j];
             for (int q = 0; q < m; q++) u[q] -= c[j * m + q] * bj;
         }
-        DenseCholesky.SolveUpperTransposed(a, m, u);
+        if (_blocked[b] is { } f) f.SolveUpperTransposed(u);
+        else DenseCholesky.SolveUpperTransposed(_a.AsSpan((int)_aOffset[b], m * m), m, u);
     }
 }

@@ -37,8 +37,12 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         {
             ll[b] = Pass(b, _u, assemble: true) - SumSquares(b, _u);
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
-            var a = _a.AsSpan((int)_aOffset[b], m * m);
-            ld[b] = DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns) ? DenseCholesky.LogDeterminant(a, m) : double.NaN;
+            if (_blocked[b] is { } f) ld[b] = f.Factor() ? f.LogDeterminant() : double.NaN;
+            else
+            {
+                var a = _a.AsSpan((int)_aOffset[b], m * m);
+                ld[b] = DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns) ? DenseCholesky.LogDeterminant(a, m) : double.NaN;
+            }
             uu[b] = SumSquares(b, _u);
         });
         ld.CopyTo(logDet);
@@ -112,6 +116,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     {
         var p = _p;
         int k = p.K, lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo;
+        if (_blocked[b] is not null) return PassCrossed(b, u, assemble);
         var a = _a.AsSpan((int)_aOffset[b], m * m);
         var rhs = _rhs.AsSpan(lo, m);
         if (assemble) { a.Clear(); rhs.Clear(); }

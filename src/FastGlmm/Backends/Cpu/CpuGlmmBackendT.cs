@@ -29,9 +29,18 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         _cand = new double[problem.TotalRandomEffects];
         _rhs = new double[problem.TotalRandomEffects];
         _aOffset = new long[nb + 1];
+        _crossed = new Likelihood.CrossedLayout?[nb];
+        _blocked = new BlockedCholesky?[nb];
         for (int b = 0; b < nb; b++)
         {
             long m = problem.UOffsets[b + 1] - problem.UOffsets[b];
+            if (Likelihood.CrossedBlock.Applies(problem, b) && problem.LeadSize[b] < m) // other terms too: never an AGQ block
+            {
+                // A large crossed block: a blocked factor instead of a dense m × m matrix (see CpuGlmmBackendT.Crossed.cs).
+                _crossed[b] = Likelihood.CrossedBlock.Pattern(problem, b);
+                _blocked[b] = _crossed[b]!.Pattern.CloneEmpty();
+                m = 0;
+            }
             _aOffset[b + 1] = _aOffset[b] + m * m;
         }
         _a = new double[_aOffset[nb]];
@@ -103,6 +112,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         {
             int lo = _p.UOffsets[b], m = _p.UOffsets[b + 1] - lo;
             if (m == 1) return SolveScalarBlock(b, lo, out decrease);
+            if (_blocked[b] is { } f) return SolveCrossedBlock(b, f, out decrease);
             var a = _a.AsSpan((int)_aOffset[b], m * m);
             _factored[b] = DenseCholesky.FactorWithBlockDiagonalLead(a, m, _p.LeadSize[b], _p.LeadColumns);
             if (!_factored[b]) return false;
@@ -153,7 +163,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         for (int b = 0; b < _p.BlockCount; b++)
         {
             int m = _p.UOffsets[b + 1] - _p.UOffsets[b];
-            logDet[b] = _factored[b] ? DenseCholesky.LogDeterminant(_a.AsSpan((int)_aOffset[b], m * m), m) : double.NaN;
+            logDet[b] = !_factored[b] ? double.NaN
+                : _blocked[b] is { } f ? f.LogDeterminant()
+                : DenseCholesky.LogDeterminant(_a.AsSpan((int)_aOffset[b], m * m), m);
         }
     }
 
