@@ -15,10 +15,11 @@ public static class CrossedBlock
     public const int MinSize = 600;
 
     /// <summary>
-    /// The most trailing (non-leading) random effects the dense trailing part may hold: 20,000² doubles are 3.2 GB.
+    /// The most trailing (non-leading) random effects the dense trailing part may hold: 10,000² doubles are 800 MB, and
+    /// one factorization about 3.3·10¹¹ flops (seconds to tens of seconds here).
     /// A larger block is refused with a one-line error stating the size.
     /// </summary>
-    public const int MaxTrailing = 20_000;
+    public const int MaxTrailing = 10_000;
 
     /// <summary>
     /// How the largest block's Λ'Z'WZΛ + I is factored, in words for --verbose: dense m × m, or blocked with its
@@ -70,10 +71,11 @@ public static class CrossedBlock
         if (t > MaxTrailing)
         {
             var terms = p.Frame.RandomTerms;
-            string others = string.Join(", ", terms.Skip(1).Select(x => $"({string.Join(" + ", x.ColumnNames)} | {x.Group})"));
+            string others = string.Join(" + ", terms.Skip(1).Select(x => x.Source.ToString()));
             throw new UserInputException(
-                $"the crossed random effects {others} have {t} coefficients besides those of ({string.Join(" + ", terms[0].ColumnNames)} | {terms[0].Group}); " +
-                $"their dense part would need {8.0 * t * t / 1e9:F1} GB (at most {MaxTrailing} are supported)");
+                $"the crossed random effects {UserText.Clip(others, 120)} have {t} coefficients in one block besides those of {terms[0].Source}; " +
+                $"their dense part would need {8.0 * t * t / 1e9:F1} GB and about {t * (double)t * t / 3e9:F0}·10⁹ flops per evaluation " +
+                $"(at most {MaxTrailing} are supported; a sparse factorization for two huge crossed factors is not built yet)");
         }
         int r0 = p.RowOffsets[b], r1 = p.RowOffsets[b + 1];
         var keys = new List<long>((r1 - r0) * Math.Max(1, k - q0));

@@ -63,7 +63,7 @@ public class FullDiskTests
         var resumed = CliRunner.Run(["bootstrap", "--data", "cbpp", "--formula", Cbpp, "--family", "binomial", "-B", "1500", "--seed", "3",
             "--quiet", "--resume", good + ".partial"]);
         Assert.True(resumed.Code == 0, resumed.Err);
-        Assert.Matches(@"resuming: [1-9]\d* of 1500 replicates", resumed.Err);
+        Assert.Matches(@"resuming: \d+ of 1500 replicates", resumed.Err);
         Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(good));
         Assert.False(File.Exists(good + ".partial"));
     }

@@ -87,4 +87,26 @@ public class CrossedLmmTests
             for (int j = 0; j < ua.Length; j++) Assert.Equal(ua[j], ub[j], 1e-9 * Math.Max(1, Math.Abs(ua[j])));
         }
     }
+
+    [Fact]
+    public void TwoHugeCrossedFactors_RefusedWithTheSize()
+    {
+        // 30,000 rows, 15,000 subjects × 14,000 items drawn at random: one block whose non-leading part (about 12,400
+        // items) exceeds CrossedBlock.MaxTrailing. The cross products refuse it before any factorization.
+        int n = 30_000;
+        var rng = new Random(5);
+        var y = new double[n];
+        var g = new int[n];
+        var h = new int[n];
+        for (int i = 0; i < n; i++) { y[i] = rng.NextDouble(); g[i] = i / 2; h[i] = rng.Next(14_000); }
+        var table = new FastGlmm.Data.DataTable([new FastGlmm.Data.NumericColumn("y", y),
+            new FastGlmm.Data.FactorColumn("g", g, Enumerable.Range(0, n / 2).Select(i => "g" + i).ToArray()),
+            new FastGlmm.Data.FactorColumn("h", h, Enumerable.Range(0, 14_000).Select(i => "h" + i).ToArray())], "huge");
+        var frame = ModelFrame.Build(table, "y ~ 1 + (1 | g) + (1 | h)", new ModelFrameOptions());
+        var e = Assert.Throws<UserInputException>(() => new LmmCrossProducts(frame));
+        Assert.Contains("the crossed random effects (1 | h) have", e.Message);
+        Assert.Contains("besides those of (1 | g)", e.Message);
+        Assert.Contains("at most 10000 are supported", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
 }
