@@ -57,10 +57,10 @@ public static partial class MixedModel
 
     private static FitResult FitLmm(ModelFrame frame, FitOptions o, Stopwatch sw)
     {
-        var fit = LmmFitter.Fit(frame, o.Reml, o.Optimizer);
         var prob = new GlmmProblem(frame);
         var layout = prob.Layout;
-        var dev = new LmmDeviance(new LmmCrossProducts(frame), layout);
+        var dev = new LmmDeviance(new LmmCrossProducts(frame, problem: prob), layout);
+        var fit = LmmFitter.Fit(frame, o.Reml, o.Optimizer, deviance: dev);
         double F(double[] t) => dev.Evaluate(t, o.Reml).Deviance;
         var (g, h, ev) = FiniteDifferences.Derivatives(F, fit.Theta, fit.Deviance, withHessian: true);
         var u = dev.Modes(fit.Theta, fit.Beta);

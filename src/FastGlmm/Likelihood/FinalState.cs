@@ -93,13 +93,7 @@ internal static class FinalState
             for (int j = 0; j < m; j++) a[j * m + j] += 1;
             if (!DenseCholesky.Factor(a, m)) throw new NumericalFailureException($"block {b + 1}: Λ'Z'WZΛ + I is not positive definite at the optimum");
             for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
-            for (int j = 0; j < p; j++)
-                for (int l = 0; l <= j; l++)
-                {
-                    double s = 0;
-                    for (int i = 0; i < m; i++) s += c[j * m + i] * c[l * m + i];
-                    sXX[l * p + j] += s;
-                }
+            AddGram(c, m, p, sXX);
             // A⁻¹ = L⁻ᵀL⁻¹, column by column.
             var ainv = new double[m * m];
             for (int j = 0; j < m; j++)
@@ -149,6 +143,13 @@ internal static class FinalState
             }
         if (!f.Factor()) throw new NumericalFailureException($"block {b + 1}: Λ'Z'WZΛ + I is not positive definite at the optimum");
         for (int j = 0; j < p; j++) f.SolveLower(c.AsSpan(j * m, m));
+        AddGram(c, m, p, sXX);
+        return f;
+    }
+
+    /// <summary>sXX += C'C (upper triangle) for C = L⁻¹Λ'Z'WX, m × p column-major.</summary>
+    private static void AddGram(double[] c, int m, int p, double[] sXX)
+    {
         for (int j = 0; j < p; j++)
             for (int l = 0; l <= j; l++)
             {
@@ -156,7 +157,6 @@ internal static class FinalState
                 for (int i = 0; i < m; i++) s += c[j * m + i] * c[l * m + i];
                 sXX[l * p + j] += s;
             }
-        return f;
     }
 
     private static List<RandomEffectEstimates> RandomEffects(GlmmProblem prob, double[] factors, double[] u,

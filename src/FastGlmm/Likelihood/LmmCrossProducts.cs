@@ -16,9 +16,10 @@ public sealed class LmmCrossProducts
     /// <summary>
     /// Computes the products for a frame (any family; the response is used as is). Blocks of at least
     /// <paramref name="crossedMinSize"/> random effects with a leading term are factored blocked
-    /// (<see cref="CrossedBlock"/>); tests lower it to run the blocked path on small designs.
+    /// (<see cref="CrossedBlock"/>); tests lower it to run the blocked path on small designs. Their rows are read from
+    /// <paramref name="problem"/> (the frame packed), which is built here when not given and a block needs it.
     /// </summary>
-    public LmmCrossProducts(ModelFrame frame, int crossedMinSize = CrossedBlock.MinSize)
+    public LmmCrossProducts(ModelFrame frame, int crossedMinSize = CrossedBlock.MinSize, Model.GlmmProblem? problem = null)
     {
         int n = frame.RowCount, p = frame.X.Columns;
         var terms = frame.RandomTerms;
@@ -83,7 +84,7 @@ public sealed class LmmCrossProducts
         var patterns = new CrossedLayout?[blocks.Count];
         if (crossed.Any(x => x))
         {
-            Problem = new Model.GlmmProblem(frame);
+            Problem = problem ?? new Model.GlmmProblem(frame);
             for (int b = 0; b < blocks.Count; b++) if (crossed[b]) patterns[b] = CrossedBlock.Pattern(Problem, b);
         }
         Patterns = patterns;

@@ -179,7 +179,8 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
     }
 
     /// <summary>Factors of crossed blocks kept between evaluations (their values are rewritten each time).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, System.Collections.Concurrent.ConcurrentBag<BlockedCholesky>> _spare = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<BlockedCholesky>[] _spare =
+        [.. cp.Blocks.Select(_ => new System.Collections.Concurrent.ConcurrentBag<BlockedCholesky>())];
 
     private (double, double[], double[], Action<double[]>, Action) SolveCrossed(int b, int m, CrossedLayout pattern, double[] factors)
     {
@@ -188,7 +189,7 @@ public sealed class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         var zl = new double[(long)(r1 - r0) * k];
         prob.ZLambdaRows(r0, r1, factors, zl);
         var w = prob.Weights.AsSpan(r0, r1 - r0);
-        var spare = _spare.GetOrAdd(b, _ => []);
+        var spare = _spare[b];
         if (spare.TryTake(out var f)) f.Clear();
         else f = pattern.Pattern.CloneEmpty();
         CrossedBlock.Assemble(prob, b, zl, w, pattern, f);

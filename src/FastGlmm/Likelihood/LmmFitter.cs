@@ -16,11 +16,15 @@ public sealed record LmmFit(bool Reml, double[] Theta, double[] Beta, double[] B
 /// <summary>Fits an LMM by minimizing the profiled deviance over θ with the bounded trust-region optimizer.</summary>
 public static class LmmFitter
 {
-    /// <summary>Fits by REML (default, as lmer) or ML.</summary>
-    public static LmmFit Fit(ModelFrame frame, bool reml = true, OptimizerSettings? settings = null, double[]? thetaStart = null)
+    /// <summary>
+    /// Fits by REML (default, as lmer) or ML; <paramref name="deviance"/>, when given, is the frame's deviance function
+    /// (so a caller that needs it afterwards builds the cross products once).
+    /// </summary>
+    public static LmmFit Fit(ModelFrame frame, bool reml = true, OptimizerSettings? settings = null, double[]? thetaStart = null,
+        LmmDeviance? deviance = null)
     {
         var layout = new ThetaLayout(frame.RandomTerms);
-        var dev = new LmmDeviance(new LmmCrossProducts(frame), layout);
+        var dev = deviance ?? new LmmDeviance(new LmmCrossProducts(frame), layout);
         settings ??= new OptimizerSettings();
         var lower = layout.Lower.ToArray();
         var upper = Enumerable.Repeat(double.PositiveInfinity, layout.Count).ToArray();

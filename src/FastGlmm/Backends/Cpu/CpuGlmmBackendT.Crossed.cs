@@ -12,6 +12,9 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     private readonly Likelihood.CrossedLayout?[] _crossed;
     private readonly BlockedCholesky?[] _blocked;
 
+    /// <summary>Per crossed block, work arrays kept between passes: the rows' IRLS weights, and two of length m_b.</summary>
+    private readonly (double[] Weights, double[] Step, double[] Image)[] _crossedScratch;
+
     /// <summary>
     /// <see cref="Pass"/> for a crossed block: Σ d_i + ‖u_b‖², and when <paramref name="assemble"/> the blocked A_b and
     /// r_b = Λ'Z'W z̃.
@@ -21,7 +24,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         var p = _p;
         int k = p.K, lo = p.UOffsets[b], m = p.UOffsets[b + 1] - lo, i0 = p.RowOffsets[b], rows = p.RowOffsets[b + 1] - i0;
         var rhs = _rhs.AsSpan(lo, m);
-        var ws = assemble ? new double[rows] : [];
+        var ws = _crossedScratch[b].Weights;
         if (assemble) rhs.Clear();
         double dev = 0;
         for (int i = i0; i < i0 + rows; i++)
@@ -57,9 +60,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         _rhs.AsSpan(lo, m).CopyTo(c);
         f.SolveLower(c);
         f.SolveUpperTransposed(c);
-        var diff = new double[m];
+        var (_, diff, y) = _crossedScratch[b];
         for (int j = 0; j < m; j++) diff[j] = c[j] - _u[lo + j];
-        var y = new double[m];
         f.MultiplyTransposed(diff, y);
         double d = 0;
         for (int j = 0; j < m; j++) d += y[j] * y[j];

@@ -31,6 +31,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
         _aOffset = new long[nb + 1];
         _crossed = new Likelihood.CrossedLayout?[nb];
         _blocked = new BlockedCholesky?[nb];
+        _crossedScratch = new (double[], double[], double[])[nb];
         for (int b = 0; b < nb; b++)
         {
             long m = problem.UOffsets[b + 1] - problem.UOffsets[b];
@@ -39,6 +40,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
                 // A large crossed block: a blocked factor instead of a dense m × m matrix (see CpuGlmmBackendT.Crossed.cs).
                 _crossed[b] = Likelihood.CrossedBlock.Pattern(problem, b);
                 _blocked[b] = _crossed[b]!.Pattern.CloneEmpty();
+                _crossedScratch[b] = (new double[problem.RowOffsets[b + 1] - problem.RowOffsets[b]], new double[m], new double[m]);
                 m = 0;
             }
             _aOffset[b + 1] = _aOffset[b] + m * m;
