@@ -27,7 +27,7 @@ internal static class SimulateDataCommand
         var sd = new Option<double>("--sd") { Description = "SD of the random intercepts b₀", DefaultValueFactory = _ => 1.0 };
         var items = new Option<int>("--items") { Description = "Levels of a crossed second factor h (h1 … hH, drawn uniformly per row; item effects with SD 0.5); 0 = none", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "The CSV file to write (y,x,g, and h with --items)", Required = true };
-        var cmd = new Command("simulate-data", "Write a seeded synthetic mixed-model data set (y, x, g) to a CSV file, for benchmarks");
+        var cmd = new Command("simulate-data", "Write a seeded synthetic mixed-model data set (y, x, g; with --items also a crossed factor h) to a CSV file, for benchmarks");
         foreach (var o in new Option[] { rows, clusters, items, model, response, seed, beta0, beta1, sd, output }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
