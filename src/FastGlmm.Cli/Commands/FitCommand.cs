@@ -1,3 +1,4 @@
+using FastGlmm.Diagnostics;
 using System.CommandLine;
 using FastGlmm.Cli.Printing;
 using FastGlmm.Data.Frame;
@@ -44,13 +45,22 @@ internal static class FitCommand
             var (spec, options) = model.Resolve(r, stderr);
             options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
             var table = data.Load(r);
+            ProcessMemory.Release();
+            StageTrace.Mark("data read");
+            string source = table.Source;
             var frame = model.Frame(r, table, spec, stderr);
+            table = null; // the frame holds what the fit needs; the table's columns can go
+            ProcessMemory.Release();
+            StageTrace.Mark("model frame built");
             var fit = MixedModel.Fit(frame, options);
-            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, table.Source, r.GetValue(jsonRows)) + Environment.NewLine);
+            ProcessMemory.Release();
+            StageTrace.Mark("fit done");
+            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, source, r.GetValue(jsonRows)) + Environment.NewLine);
+            StageTrace.Mark("json written");
             if (r.GetValue(fitted) is { } fittedPath) OutputFile.Write(fittedPath, w => FitRowOutputs.WriteFitted(w, fit));
             if (r.GetValue(ranef) is { } ranefPath) OutputFile.Write(ranefPath, w => FitRowOutputs.WriteRanef(w, fit));
             bool q = r.GetValue(quiet);
-            if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(table.Source, spec, r.GetValue(model.Weights)));
+            if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(source, spec, r.GetValue(model.Weights)));
             WriteMessages(q ? stderr : stdout, fit, blankLineFirst: !q);
             if (r.GetValue(confint) is { } method)
             {

@@ -26,10 +26,7 @@ internal static class FitJson
     /// </summary>
     public static string Serialize(FitResult fit, string dataSource, bool rows = false)
     {
-        var summary = rows ? fit : fit with
-        {
-            InputRows = [], Fitted = [], ResidualsResponse = [], ResidualsPearson = [], ResidualsDeviance = [], RandomEffects = [],
-        };
+        var summary = rows ? fit : fit with { Rows = FitRows.Empty, RandomEffects = [] };
         var node = JsonSerializer.SerializeToNode(summary, Options)!.AsObject();
         if (!rows) foreach (var name in RowProperties) node.Remove(name);
         node.Insert(0, "data", dataSource);

@@ -38,6 +38,9 @@ public sealed class FactorColumn : Column
     /// <summary>The codes, 0..K-1, -1 for NA.</summary>
     public ReadOnlySpan<int> Codes => _codes;
 
+    /// <summary>The codes array itself, for readers that share it (never written).</summary>
+    internal int[] CodesArray => _codes;
+
     /// <summary>The level labels in order; index 0 is the reference level.</summary>
     public IReadOnlyList<string> Levels => _levels;
 

@@ -16,6 +16,9 @@ public sealed class NumericColumn : Column
     /// <summary>The values, length <see cref="Length"/>; NaN marks NA.</summary>
     public ReadOnlySpan<double> Values => _values;
 
+    /// <summary>The values array itself, for readers that share it (never written).</summary>
+    internal double[] ValuesArray => _values;
+
     /// <inheritdoc/>
     public override int Length => _values.Length;
 

@@ -6,15 +6,12 @@ namespace FastGlmm.Fitting;
 
 public static partial class MixedModel
 {
-    private static FitResult Assemble(ModelFrame frame, GlmmProblem prob, FinalStateResult fs, string method, int nagq,
+    private static FitResult Assemble(ModelFrame frame, GlmmProblem prob, FinalStateResult fs, double[] u, string method, int nagq,
         double[] theta, double[] beta, double? sigma, double[] se, string seMethod, double[]? seHessian,
         double logLik, int df, ConvergenceReport convergence)
     {
         int n = frame.RowCount, p = beta.Length;
         double s2 = sigma is { } s ? s * s : 1;
-        // Per-observation arrays in input-row order.
-        var order = Enumerable.Range(0, n).OrderBy(i => frame.InputRow[i]).ToArray();
-        double[] Reorder(double[] a) => order.Select(i => a[i]).ToArray();
         var vcov = new double[p * p];
         if (seMethod == "rx") Array.Copy(fs.VcovRX, vcov, vcov.Length);
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -47,11 +44,7 @@ public static partial class MixedModel
             Bic = -2 * logLik + df * Math.Log(n),
             GroupLevels = groups,
             RandomEffects = fs.RandomEffects,
-            InputRows = order.Select(i => frame.InputRow[i]).ToArray(),
-            Fitted = Reorder(fs.Fitted),
-            ResidualsResponse = Reorder(fs.Response),
-            ResidualsPearson = Reorder(fs.Pearson),
-            ResidualsDeviance = Reorder(fs.DevianceResiduals),
+            Rows = new FitRows(prob, fs.Factors, beta, u, Math.Sqrt(s2)),
             Convergence = convergence,
             FrameMessages = frame.Messages,
         };

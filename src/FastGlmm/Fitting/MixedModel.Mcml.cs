@@ -45,7 +45,7 @@ public static partial class MixedModel
         var convergence = new ConvergenceReport(fit.Converged && pd, "Newton trust region on the MCLA (exact gradient and Hessian)",
             lap.Optimizer.Evaluations + fit.Evaluations, sw.Elapsed.TotalSeconds, maxScaled, pd, singular, messages,
             lap.Theta.Concat(lap.Beta).ToArray(), fit.Theta.Concat(fit.Beta).ToArray());
-        var result = Assemble(frame, prob, fs, $"MCML (m = {mcml.DrawsPerBlock} per block)", 1, fit.Theta, fit.Beta, null, se,
+        var result = Assemble(frame, prob, fs, u, $"MCML (m = {mcml.DrawsPerBlock} per block)", 1, fit.Theta, fit.Beta, null, se,
             "mcla-hessian", se, fit.Final.LogLik, p + nt, convergence);
         return result with { BetaCovariance = covBeta, MonteCarlo = report, Backend = fit.Backend };
     }

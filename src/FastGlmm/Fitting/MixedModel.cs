@@ -67,7 +67,7 @@ public static partial class MixedModel
         var fs = FinalState.Compute(prob, fit.Theta, fit.Beta, u, fit.Sigma * fit.Sigma);
         var checks = Checks(fit.Optimizer, g, h, fit.Singular);
         int n = frame.RowCount;
-        return Assemble(frame, prob, fs, o.Reml ? "REML" : "ML", 0, fit.Theta, fit.Beta, fit.Sigma,
+        return Assemble(frame, prob, fs, u, o.Reml ? "REML" : "ML", 0, fit.Theta, fit.Beta, fit.Sigma,
             fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, "bounded trust region (BOBYQA-class)",
                 fit.Optimizer.Evaluations + ev, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 fit.Singular, checks.Messages, layout.Initial.ToArray(), fit.Theta));
@@ -76,6 +76,7 @@ public static partial class MixedModel
     private static FitResult FitGlmm(ModelFrame frame, FitOptions o, Stopwatch sw)
     {
         var opt = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq, backend: o.Backend);
+        Diagnostics.StageTrace.Mark("optimizer done");
         var prob = opt.Backend.Problem;
         var layout = prob.Layout;
         int nt = layout.Count, p = frame.X.Columns;
@@ -110,9 +111,10 @@ public static partial class MixedModel
         opt.Backend.ReadModes(u);
         opt.Backend.Dispose();
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0);
+        Diagnostics.StageTrace.Mark("final state computed");
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
         var checks = Checks(opt.Optimizer, g, h, singular);
-        var result = Assemble(frame, prob, fs, o.Nagq switch { 0 => "Laplace (nAGQ = 0)", 1 => "Laplace", _ => $"AGQ({o.Nagq})" }, o.Nagq, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
+        var result = Assemble(frame, prob, fs, u, o.Nagq switch { 0 => "Laplace (nAGQ = 0)", 1 => "Laplace", _ => $"AGQ({o.Nagq})" }, o.Nagq, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
             seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));

@@ -7,18 +7,16 @@ namespace FastGlmm.Likelihood;
 /// <summary>What a fit reports beyond the objective, computed once at the optimum.</summary>
 /// <param name="VcovRX">σ²(R_X'R_X)⁻¹ with R_X'R_X = X'WX − R_ZX'R_ZX (p × p, row-major).</param>
 /// <param name="RandomEffects">b̂ = Λû and conditional SDs per term.</param>
-/// <param name="Fitted">μ̂ per frame row.</param>
-/// <param name="Response">y − μ̂ per frame row.</param>
-/// <param name="Pearson">(y − μ̂)√(w/V(μ̂))/σ per frame row.</param>
-/// <param name="DevianceResiduals">sign(y − μ̂)√d_i per frame row.</param>
-/// <param name="DevianceSum">Σ d_i.</param>
-internal sealed record FinalStateResult(double[] VcovRX, List<RandomEffectEstimates> RandomEffects,
-    double[] Fitted, double[] Response, double[] Pearson, double[] DevianceResiduals, double DevianceSum);
+/// <param name="DevianceSum">Σ d_i, the unit deviances at μ̂.</param>
+/// <param name="Factors">The packed T_t(θ̂) (<see cref="GlmmProblem.FillFactors"/>), for per-row values later.</param>
+internal sealed record FinalStateResult(double[] VcovRX, List<RandomEffectEstimates> RandomEffects, double DevianceSum, double[] Factors);
 
 /// <summary>
 /// At (θ̂, β̂) and the modes û: per block, A_b = Λ'Z'WZΛ + I and R_ZX,b = L_b⁻¹Λ'Z'WX with W the IRLS weights
 /// at û (the prior weights for an LMM); then σ²(X'WX − Σ R_ZX'R_ZX)⁻¹, the conditional covariance
-/// σ² Λ A_b⁻¹ Λ' of each level's b, fitted values and residuals. Not a hot path: it runs once per fit.
+/// σ² Λ A_b⁻¹ Λ' of each level's b and the deviance Σ d_i. Not a hot path: it runs once per fit, one block at a
+/// time, so that its per-row work arrays hold the largest block's rows only. Per-row values (fitted, residuals)
+/// are not kept: <see cref="FitRows"/> computes them when asked.
 /// </summary>
 internal static class FinalState
 {
@@ -28,72 +26,55 @@ internal static class FinalState
         int n = prob.N, p = prob.P, k = prob.K, nb = prob.BlockCount;
         var factors = new double[prob.FactorOffsets[^1]];
         prob.FillFactors(theta, factors);
-        var mu = new double[n];
-        var w = new double[n];
-        var zlAll = new double[(long)n * k];
-        var fitted = new double[n];
-        var resp = new double[n];
-        var pearson = new double[n];
-        var devRes = new double[n];
-        double sigma = Math.Sqrt(sigma2);
-        for (int b = 0; b < nb; b++)
-        {
-            int lo = prob.UOffsets[b];
-            for (int i = prob.RowOffsets[b]; i < prob.RowOffsets[b + 1]; i++)
-            {
-                var zl = zlAll.AsSpan((int)((long)i * k), k);
-                prob.ZLambdaRow(i, factors, zl);
-                double eta = prob.Offset[i];
-                for (int j = 0; j < p; j++) eta += prob.X[(long)j * n + i] * beta[j];
-                for (int e = 0; e < k; e++) eta += zl[e] * u[lo + prob.Slot[(long)i * k + e]];
-                double m = fam.LinkInverse(eta), s = fam.MuEta(eta) / Math.Sqrt(fam.Variance(m));
-                mu[i] = m;
-                w[i] = prob.Weights[i] * s * s;
-                double y = prob.Y[i];
-                fitted[i] = m;
-                resp[i] = y - m;
-                pearson[i] = (y - m) * Math.Sqrt(prob.Weights[i] / fam.Variance(m)) / sigma;
-                double d = fam.DevianceResidual(y, m, prob.Weights[i]);
-                devRes[i] = Math.Sign(y - m) * Math.Sqrt(Math.Max(0, d));
-            }
-        }
+        int maxRows = 0;
+        for (int b = 0; b < nb; b++) maxRows = Math.Max(maxRows, prob.RowOffsets[b + 1] - prob.RowOffsets[b]);
+        var zlB = new double[(long)maxRows * k];
+        var wB = new double[maxRows];
         double devSum = 0;
-        foreach (var d in devRes) devSum += d * d;
-
         var xtx = new double[p * p];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < p; j++)
-            {
-                double xw = prob.X[(long)j * n + i] * w[i];
-                for (int c = 0; c <= j; c++) xtx[c * p + j] += xw * prob.X[(long)c * n + i];
-            }
         var uVar = new List<(int Block, double[]? AInverse, BlockedCholesky? Blocked)>(nb);
         var sXX = new double[p * p];
         for (int b = 0; b < nb; b++)
         {
-            int lo = prob.UOffsets[b], m = prob.UOffsets[b + 1] - lo;
+            int lo = prob.UOffsets[b], m = prob.UOffsets[b + 1] - lo, r0 = prob.RowOffsets[b], r1 = prob.RowOffsets[b + 1];
+            for (int i = r0; i < r1; i++)
+            {
+                int r = i - r0;
+                var zl = zlB.AsSpan((int)((long)r * k), k);
+                double eta = prob.ConditionalEta(i, lo, factors, beta, u, zl);
+                double mu = fam.LinkInverse(eta), sc = fam.MuEta(eta) / Math.Sqrt(fam.Variance(mu));
+                double wi = wB[r] = prob.Weights[i] * sc * sc;
+                double dr = Math.Sqrt(Math.Max(0, fam.DevianceResidual(prob.Y[i], mu, prob.Weights[i])));
+                devSum += dr * dr;
+                for (int j = 0; j < p; j++)
+                {
+                    double xw = prob.X[(long)j * n + i] * wi;
+                    for (int c = 0; c <= j; c++) xtx[c * p + j] += xw * prob.X[(long)c * n + i];
+                }
+            }
             if (CrossedBlock.Applies(prob, b))
             {
-                uVar.Add((b, null, CrossedFinal(prob, b, zlAll, w, sXX)));
+                uVar.Add((b, null, CrossedFinal(prob, b, zlB, wB, sXX)));
                 continue;
             }
             var a = new double[m * m];
-            var c = new double[m * p];
-            for (int i = prob.RowOffsets[b]; i < prob.RowOffsets[b + 1]; i++)
+            var c2 = new double[m * p];
+            for (int i = r0; i < r1; i++)
             {
-                var zl = zlAll.AsSpan((int)((long)i * k), k);
+                int r = i - r0;
+                var zl = zlB.AsSpan((int)((long)r * k), k);
                 for (int e = 0; e < k; e++)
                 {
                     int se = prob.Slot[(long)i * k + e];
-                    double we = w[i] * zl[e];
+                    double we = wB[r] * zl[e];
                     for (int g = 0; g < k; g++) a[prob.Slot[(long)i * k + g] * m + se] += we * zl[g];
-                    for (int j = 0; j < p; j++) c[j * m + se] += we * prob.X[(long)j * n + i];
+                    for (int j = 0; j < p; j++) c2[j * m + se] += we * prob.X[(long)j * n + i];
                 }
             }
             for (int j = 0; j < m; j++) a[j * m + j] += 1;
             if (!DenseCholesky.Factor(a, m)) throw new NumericalFailureException($"block {b + 1}: Λ'Z'WZΛ + I is not positive definite at the optimum");
-            for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
-            AddGram(c, m, p, sXX);
+            for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c2.AsSpan(j * m, m));
+            AddGram(c2, m, p, sXX);
             // A⁻¹ = L⁻ᵀL⁻¹, column by column.
             var ainv = new double[m * m];
             for (int j = 0; j < m; j++)
@@ -118,26 +99,27 @@ internal static class FinalState
                 for (int l = 0; l < p; l++) vcov[l * p + j] = sigma2 * col[l];
             }
         else Array.Fill(vcov, double.NaN);
-        return new FinalStateResult(vcov, RandomEffects(prob, factors, u, uVar, sigma2), fitted, resp, pearson, devRes, devSum);
+        return new FinalStateResult(vcov, RandomEffects(prob, factors, u, uVar, sigma2), devSum, factors);
     }
 
     /// <summary>
     /// A large crossed block (<see cref="CrossedBlock"/>): its blocked factor at the final weights, with
     /// R_ZX'R_ZX added into <paramref name="sXX"/>; the factor then gives the diagonal blocks of A⁻¹.
     /// </summary>
-    private static BlockedCholesky CrossedFinal(GlmmProblem prob, int b, double[] zlAll, double[] w, double[] sXX)
+    /// <remarks><paramref name="zlB"/> and <paramref name="wB"/> hold the block's rows of ZΛ and W, from its first row.</remarks>
+    private static BlockedCholesky CrossedFinal(GlmmProblem prob, int b, double[] zlB, double[] wB, double[] sXX)
     {
         int n = prob.N, p = prob.P, k = prob.K, r0 = prob.RowOffsets[b], r1 = prob.RowOffsets[b + 1];
         int m = prob.UOffsets[b + 1] - prob.UOffsets[b];
         var layout = CrossedBlock.Pattern(prob, b);
         var f = layout.Pattern;
-        var zl = zlAll.AsSpan((int)((long)r0 * k), (r1 - r0) * k);
-        CrossedBlock.Assemble(prob, b, zl, w.AsSpan(r0, r1 - r0), layout, f);
+        var zl = zlB.AsSpan(0, (r1 - r0) * k);
+        CrossedBlock.Assemble(prob, b, zl, wB.AsSpan(0, r1 - r0), layout, f);
         var c = new double[m * p];
         for (int i = r0; i < r1; i++)
             for (int e = 0; e < k; e++)
             {
-                double we = w[i] * zlAll[(long)i * k + e];
+                double we = wB[i - r0] * zlB[(long)(i - r0) * k + e];
                 int se = prob.Slot[(long)i * k + e];
                 for (int j = 0; j < p; j++) c[j * m + se] += we * prob.X[(long)j * n + i];
             }

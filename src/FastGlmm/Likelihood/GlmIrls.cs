@@ -24,10 +24,10 @@ public static class GlmIrls
     private static double[] Run<TLink, TDist>(ModelFrame frame) where TLink : struct, ILink where TDist : struct, IDistribution
     {
         int n = frame.RowCount, p = frame.X.Columns;
-        var y = frame.Response.Y.ToArray();
-        var wt = frame.Response.Weights.ToArray();
-        var off = frame.Offset.ToArray();
-        var x = frame.X.Values.ToArray();
+        var y = frame.Response.YArray; // shared with the frame, read only
+        var wt = frame.Response.WeightsArray;
+        var off = frame.OffsetArray;
+        var x = frame.X.ValuesArray;
         var eta = new double[n];
         for (int i = 0; i < n; i++) eta[i] = TLink.Link(TDist.InitialMu(y[i], wt[i]));
         var beta = new double[p];

@@ -72,11 +72,14 @@ public static class GlmmFitter
         if (warmStart is null)
         {
             var beta0 = GlmIrls.Fit(frame);
+            Diagnostics.StageTrace.Mark("GLM start fitted");
             var theta0 = layout.Initial.ToArray();
             stage1 = new ProfiledLaplaceDeviance(frame, beta0, backend);
+            Diagnostics.StageTrace.Mark("backend ready");
             double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
             o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 5e-2, lowerT, upperT, settings);
             d1 = stage1.Evaluate(o1.X);
+            Diagnostics.StageTrace.Mark($"stage 1 done ({o1.Evaluations} evaluations)");
             o1 = o1 with { Evaluations = o1.Evaluations + 1 };
             theta1 = o1.X;
             beta1 = stage1.Beta;
@@ -97,10 +100,12 @@ public static class GlmmFitter
             var lap0 = new LaplaceDeviance(stage1.Backend);
             return new GlmmOptimum(theta1, beta1, d1, o1, v => lap0.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt)), start, o1.Evaluations, stage1.Backend);
         }
-        stage1?.Dispose();
-
-        // Laplace and AGQ share one backend: every evaluation sets (θ, β) before it runs.
-        var lap = new LaplaceDeviance(frame, backend) { PirlsTolerance = warmStart?.PirlsTolerance ?? Pirls.DecreaseTolerance };
+        // Laplace and AGQ share one backend: every evaluation sets (θ, β) before it runs. It is stage 1's, its modes
+        // reset to 0 as a new one's are, so that the per-row state exists once at a time.
+        stage1?.Backend.ResetModes();
+        var lapBackend = stage1?.Backend ?? (backend ?? Backends.GlmmBackends.Cpu)(new GlmmProblem(frame));
+        var lap = new LaplaceDeviance(lapBackend) { PirlsTolerance = warmStart?.PirlsTolerance ?? Pirls.DecreaseTolerance };
+        Diagnostics.StageTrace.Mark("stage 2 backend ready");
         Func<double[], double> laplace = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
         Func<double[], double> objective = laplace;
         if (nagq > 1)

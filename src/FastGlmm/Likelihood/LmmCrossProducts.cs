@@ -25,9 +25,9 @@ public sealed class LmmCrossProducts
         var terms = frame.RandomTerms;
         var blocks = frame.Blocks;
         N = n; P = p;
-        var w = frame.Response.Weights.ToArray();
+        var w = frame.Response.WeightsArray;
         var y = frame.Response.Y;
-        var x = frame.X.Values.ToArray();
+        var x = frame.X.ValuesArray;
         var off = frame.Offset;
         // y is taken net of the offset, as lme4 does.
         var yy = new double[n];

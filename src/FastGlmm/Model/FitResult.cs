@@ -99,16 +99,19 @@ public sealed record FitResult
     public required IReadOnlyDictionary<string, int> GroupLevels { get; init; }
     /// <summary>Conditional modes per term.</summary>
     public required IReadOnlyList<RandomEffectEstimates> RandomEffects { get; init; }
-    /// <summary>0-based data row of each observation below.</summary>
-    public required int[] InputRows { get; init; }
+    /// <summary>The per-observation values, computed when first read (see <see cref="FitRows"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public FitRows Rows { get; init; } = FitRows.Empty;
+    /// <summary>0-based data row of each observation below, ascending.</summary>
+    public int[] InputRows => Rows.InputRows;
     /// <summary>Fitted means μ̂ (conditional on b̂).</summary>
-    public required double[] Fitted { get; init; }
+    public double[] Fitted => Rows.Fitted;
     /// <summary>y − μ̂.</summary>
-    public required double[] ResidualsResponse { get; init; }
+    public double[] ResidualsResponse => Rows.ResidualsResponse;
     /// <summary>(y − μ̂)√(w/V(μ̂)) (divided by σ̂ for LMMs: lme4's scaled residuals).</summary>
-    public required double[] ResidualsPearson { get; init; }
+    public double[] ResidualsPearson => Rows.ResidualsPearson;
     /// <summary>sign(y − μ̂)√d_i.</summary>
-    public required double[] ResidualsDeviance { get; init; }
+    public double[] ResidualsDeviance => Rows.ResidualsDeviance;
     /// <summary>The optimizer's record and the convergence checks.</summary>
     public required ConvergenceReport Convergence { get; init; }
     /// <summary>Notes from building the model frame (dropped rows and columns, warnings).</summary>

@@ -23,10 +23,11 @@ public sealed class GlmmProblem
         Layout = new ThetaLayout(frame.RandomTerms);
         N = frame.RowCount;
         P = frame.X.Columns;
-        X = frame.X.Values.ToArray();
-        Y = frame.Response.Y.ToArray();
-        Weights = frame.Response.Weights.ToArray();
-        Offset = frame.Offset.ToArray();
+        // The frame's arrays are never written, by it or by the backends, so the problem shares them.
+        X = frame.X.ValuesArray;
+        Y = frame.Response.YArray;
+        Weights = frame.Response.WeightsArray;
+        Offset = frame.OffsetArray;
         var terms = frame.RandomTerms;
         var design = new BlockDesign(frame);
         K = design.MaxRowEntries;
@@ -42,7 +43,9 @@ public sealed class GlmmProblem
             _entryWidth[e] = q;
             _entryFactor[e] = FactorOffsets[EntryTerm[e]] + EntryColumn[e] * q;
         }
-        Z = new double[(long)N * K];
+        // One scalar term: its Z_t (n × 1) is already Z's row-major layout, so it is shared.
+        bool shareZ = terms.Count == 1 && K == 1;
+        Z = shareZ ? terms[0].ZArray : new double[(long)N * K];
         Slot = new int[(long)N * K];
         for (int t = 0, e0 = 0; t < terms.Count; t++)
         {
@@ -56,7 +59,7 @@ public sealed class GlmmProblem
                 int o = design.LocalOffset[tlo + lev[i]];
                 for (int c = 0; c < q; c++)
                 {
-                    Z[(long)i * K + e0 + c] = z[c * N + i];
+                    if (!shareZ) Z[(long)i * K + e0 + c] = z[c * N + i];
                     Slot[(long)i * K + e0 + c] = o + c;
                 }
             }
@@ -135,6 +138,20 @@ public sealed class GlmmProblem
                 zl[r + e] = v;
             }
         }
+    }
+
+    /// <summary>
+    /// The conditional linear predictor of row i, η_i = offset_i + x_i'β + Σ_e (ZΛ)[i, e] u[uLo + Slot[i, e]], with
+    /// uLo = <see cref="UOffsets"/>[b] of the row's block b; row i of ZΛ is left in <paramref name="zl"/> (K entries).
+    /// </summary>
+    public double ConditionalEta(int i, int uLo, ReadOnlySpan<double> factors, ReadOnlySpan<double> beta,
+        ReadOnlySpan<double> u, Span<double> zl)
+    {
+        ZLambdaRow(i, factors, zl);
+        double eta = Offset[i];
+        for (int j = 0; j < P; j++) eta += X[(long)j * N + i] * beta[j];
+        for (int e = 0; e < K; e++) eta += zl[e] * u[uLo + Slot[(long)i * K + e]];
+        return eta;
     }
 
     /// <summary>Per entry e: its term's width q_t, and where its column of T_t starts in the packed factors (offset_t + col·q_t).</summary>

@@ -16,16 +16,21 @@ internal sealed record DesignMatrix(double[] Values, int Rows, string[] Names)
 /// an intercept, the first factor of the first term that has one gets full coding. Interaction
 /// columns vary their first variable fastest and are named <c>a:b</c>, as in R. Building is two steps:
 /// <see cref="Plan"/> fixes each variable's coding (levels and contrasts) from the model's rows, and
-/// <see cref="Build(DesignCoding, Func{Variable, FrameVariable}, int)"/> applies a coding to any rows, so a
+/// <see cref="Build(DesignCoding, Func{Variable, FrameVariable}, int, double[])"/> applies a coding to any rows, so a
 /// model's matrix for new data is made by the same code as the model's own.
 /// </summary>
 internal static class DesignMatrixBuilder
 {
     /// <summary>Plans the coding of <paramref name="terms"/> over the model's rows, then builds the matrix.</summary>
-    public static (DesignMatrix Matrix, DesignCoding Coding) Build(TermList terms, Func<Variable, FrameVariable> value, int n, string formula)
+    /// <remarks>
+    /// When the matrix is the intercept alone and <paramref name="ones"/> (n ones, never written) is given, that
+    /// array is the matrix's values: frames of 10⁸ rows share one such column between the weights and Z.
+    /// </remarks>
+    public static (DesignMatrix Matrix, DesignCoding Coding) Build(TermList terms, Func<Variable, FrameVariable> value, int n, string formula,
+        double[]? ones = null)
     {
         var coding = Plan(terms, value, formula);
-        return (Build(coding, value, n), coding);
+        return (Build(coding, value, n, ones), coding);
     }
 
     /// <summary>
@@ -66,15 +71,13 @@ internal static class DesignMatrixBuilder
     /// Applies <paramref name="coding"/> to n rows: <paramref name="value"/> gives each variable's numbers, or for a
     /// categorical variable codes into the coding's levels (0..K−1).
     /// </summary>
-    public static DesignMatrix Build(DesignCoding coding, Func<Variable, FrameVariable> value, int n)
+    public static DesignMatrix Build(DesignCoding coding, Func<Variable, FrameVariable> value, int n, double[]? ones = null)
     {
-        var columns = new List<double[]>();
+        var columns = new List<double[]?>(); // null: the intercept, written straight into the values
         var names = new List<string>();
         if (coding.HasIntercept)
         {
-            var one = new double[n];
-            Array.Fill(one, 1.0);
-            columns.Add(one);
+            columns.Add(null);
             names.Add("(Intercept)");
         }
         foreach (var term in coding.Terms)
@@ -101,8 +104,11 @@ internal static class DesignMatrixBuilder
             }
             foreach (var (c, nm) in acc) { columns.Add(c); names.Add(nm); }
         }
+        if (columns is [null] && ones?.Length == n) return new DesignMatrix(ones, n, names.ToArray());
         var values = new double[(long)n * columns.Count];
-        for (int j = 0; j < columns.Count; j++) columns[j].CopyTo(values, (long)j * n);
+        for (int j = 0; j < columns.Count; j++)
+            if (columns[j] is { } c) c.CopyTo(values, (long)j * n);
+            else values.AsSpan((int)((long)j * n), n).Fill(1.0);
         return new DesignMatrix(values, n, names.ToArray());
     }
 

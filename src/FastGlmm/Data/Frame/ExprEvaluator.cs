@@ -158,9 +158,10 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
 
     private static VariableValue FromColumn(Column c) => c switch
     {
-        NumericColumn n => VariableValue.FromNumeric(n.Values.ToArray()),
+        // Shared, not copied: a variable's arrays are only read (subsets and derived values are new arrays).
+        NumericColumn n => VariableValue.FromNumeric(n.ValuesArray),
         LogicalColumn l => VariableValue.FromLogical(l.Values.ToArray()),
-        FactorColumn f => VariableValue.FromFactor(f.Codes.ToArray(), f.Levels.ToArray()),
+        FactorColumn f => VariableValue.FromFactor(f.CodesArray, f.Levels.ToArray()),
         _ => throw new InvalidOperationException("unknown column type"),
     };
 

@@ -34,6 +34,13 @@ public sealed class ModelFrame
 
     private readonly int[] _inputRow;
     private readonly double[]? _offset;
+    private double[]? _zeroOffset;
+
+    /// <summary>The offset array itself (shared, never written): the summed offset terms, or one array of zeros made once.</summary>
+    internal double[] OffsetArray => _offset ?? (_zeroOffset ??= new double[RowCount]);
+
+    /// <summary>The frame-row to input-row map itself (shared, never written).</summary>
+    internal int[] InputRowArray => _inputRow;
 
     /// <summary>Builds the frame; errors are <see cref="UserInputException"/>s naming the term, column or row.</summary>
     public static ModelFrame Build(DataTable data, string formula, ModelFrameOptions? options = null) =>
@@ -68,7 +75,7 @@ public sealed class ModelFrame
     public bool HasOffset => _offset is not null;
 
     /// <summary>The summed offset terms (n), all zero when there are none.</summary>
-    public ReadOnlySpan<double> Offset => _offset is null ? new double[RowCount] : _offset;
+    public ReadOnlySpan<double> Offset => OffsetArray;
 
     /// <summary>The fixed-effects design.</summary>
     public FixedDesign X { get; }
@@ -89,7 +96,7 @@ public sealed class ModelFrame
     /// The frame's own predictor, frame (block) order: its offset, X and, per random term, Z_t and each row's
     /// level. The arrays are the frame's, not copies.
     /// </summary>
-    public PredictorRows Predictors() => new(RowCount, _offset ?? new double[RowCount], X,
+    public PredictorRows Predictors() => new(RowCount, OffsetArray, X,
         RandomTerms.Select(t => new PredictorTermRows(t.LevelArray, t.ZArray, t.ColumnCount)).ToArray());
 
     /// <summary>
@@ -114,7 +121,7 @@ public sealed class ModelFrame
     {
         if (y.Length != RowCount) throw new ArgumentException($"expected {RowCount} responses, got {y.Length}", nameof(y));
         return new ModelFrame(Formula, Family, InputRowCount, _inputRow,
-            new ResponseData(Response.Label, Response.Description, y, Response.Weights.ToArray()), _offset, X, RandomTerms, Blocks, Messages, Coding);
+            new ResponseData(Response.Label, Response.Description, y, Response.WeightsArray), _offset, X, RandomTerms, Blocks, Messages, Coding);
     }
 }
 
@@ -135,6 +142,12 @@ public sealed class ResponseData(string label, string description, double[] y, d
 
     /// <summary>Prior weights, frame order.</summary>
     public ReadOnlySpan<double> Weights => weights;
+
+    /// <summary>The response array itself (shared, never written).</summary>
+    internal double[] YArray => y;
+
+    /// <summary>The weights array itself (shared, never written).</summary>
+    internal double[] WeightsArray => weights;
 }
 
 /// <summary>The fixed-effects model matrix X: n × p, column-major, with R's column names.</summary>
@@ -157,6 +170,9 @@ public sealed class FixedDesign(double[] values, int rows, string[] names, strin
 
     /// <summary>Column j (length n).</summary>
     public ReadOnlySpan<double> Column(int j) => values.AsSpan(j * Rows, Rows);
+
+    /// <summary>The values array itself (shared, never written).</summary>
+    internal double[] ValuesArray => values;
 }
 
 /// <summary>

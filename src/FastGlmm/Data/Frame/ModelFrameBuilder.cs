@@ -46,36 +46,52 @@ internal static class ModelFrameBuilder
             priorWeights = wn.Values.ToArray();
             used.Add(VariableValue.FromNumeric(priorWeights));
         }
+        Diagnostics.StageTrace.Mark("frame: variables evaluated");
         eval.CheckColumnsFinite(fixedVars.Concat(randomVars).Select(v => v.Expr).OfType<NameExpr>());
 
         int nIn = data.RowCount;
-        var keep = new List<int>(nIn);
-        for (int i = 0; i < nIn; i++)
-        {
-            bool ok = !double.IsNaN(y[i]);
-            for (int k = 0; ok && k < used.Count; k++) ok = !used[k].IsMissing(i);
-            if (ok) keep.Add(i);
-        }
-        var rows = keep.ToArray();
+        var rows = CompleteRows(y, used, nIn);
         int n = rows.Length;
         if (n < nIn) messages.Add($"{nIn - n} of {nIn} rows dropped because a variable in the formula is NA there");
         if (n == 0) throw new UserInputException($"{data.Source}: no complete rows remain for the variables in the formula");
 
-        var weights = new double[nIn];
-        for (int i = 0; i < nIn; i++) weights[i] = (priorWeights?[i] ?? 1.0) * (trials?[i] ?? 1.0);
+        // Prior weights × binomial trials (null: all 1).
+        double[]? weights = null;
+        if (priorWeights is not null || trials is not null)
+        {
+            weights = new double[nIn];
+            for (int i = 0; i < nIn; i++) weights[i] = (priorWeights?[i] ?? 1.0) * (trials?[i] ?? 1.0);
+        }
         if (priorWeights is not null)
             foreach (int i in rows)
                 if (!(priorWeights[i] >= 0) || !double.IsFinite(priorWeights[i]))
                     throw new UserInputException($"{data.Source}, row {i + 1}: weight {options.WeightsColumn} = {priorWeights[i]}; weights must be finite and ≥ 0");
+        Diagnostics.StageTrace.Mark("frame: complete rows found");
         messages.AddRange(response.Validate(y, trials, weights, rows));
-        rows = WithoutZeroWeights(rows, weights, data.Source, options.WeightsColumn, trials is not null, messages);
+        if (weights is not null) rows = WithoutZeroWeights(rows, weights, data.Source, options.WeightsColumn, trials is not null, messages);
         n = rows.Length;
+        Diagnostics.StageTrace.Mark("frame: response validated");
+
+        // The grouping factors decide the independent blocks, and so the frame's row order (block order); every
+        // per-row array below is then built in that order directly, from the input rows inputRow[i].
+        var (groupings, termOrder) = RandomTermBuilder.Groupings(formula, groups, rows);
+        var (blocks, order) = BlockPartition.Build(termOrder.Select(k => groupings[k].LevelOfRow).ToList(),
+            termOrder.Select(k => groupings[k].Levels.Length).ToList(), n);
+        var inputRow = Permute(rows, order);
+        rows = null!;
+        for (int k = 0; k < groupings.Count; k++) groupings[k] = (groupings[k].Levels, Permute(groupings[k].LevelOfRow, order));
+        order = null!;
+        Diagnostics.ProcessMemory.Release(); // the input-order arrays above are garbage: at 10⁸ rows, gigabytes
+        Diagnostics.StageTrace.Mark("frame: blocks partitioned");
+        // Unit weights and every intercept-only Z_t share one array of ones (never written).
+        var ones = weights is null ? Ones(n) : null;
 
         // Fixed effects.
         var frameVars = new Dictionary<string, FrameVariable>(StringComparer.Ordinal);
         FrameVariable Get(Variable v) => frameVars.TryGetValue(v.Label, out var fv) ? fv
-            : frameVars[v.Label] = FrameVariable.Subset(v.Label, values[v.Label], rows);
+            : frameVars[v.Label] = FrameVariable.Subset(v.Label, values[v.Label], inputRow);
         var (x, fixedCoding) = DesignMatrixBuilder.Build(formula.Fixed, Get, n, formula.Text);
+        Diagnostics.StageTrace.Mark("frame: X built");
         var aliased = RankCheck.AliasedColumns(x);
         var keptColumns = Enumerable.Range(0, x.Columns).Except(aliased).ToArray();
         var droppedNames = aliased.Select(j => x.Names[j]).ToArray();
@@ -85,27 +101,50 @@ internal static class ModelFrameBuilder
             messages.Add($"fixed-effect model matrix is rank deficient so dropping {names.Length} column{(names.Length == 1 ? "" : "s")} / coefficient{(names.Length == 1 ? "" : "s")}: {string.Join(", ", names)}");
             x = KeepColumns(x, keptColumns);
         }
+        Diagnostics.StageTrace.Mark("frame: rank checked");
 
-        // Random effects, then lme4's term order.
-        var terms = RandomTermBuilder.Build(formula, groups, Get, rows, options.Family, data.Source);
-        var (blocks, order) = BlockPartition.Build(terms.Select(t => t.LevelOfRow).ToList(), terms.Select(t => t.Levels.Length).ToList(), n);
+        // Random effects, in lme4's term order.
+        var terms = RandomTermBuilder.Build(formula, groupings, termOrder, Get, n, options.Family, ones);
+        frameVars.Clear();
+        Diagnostics.StageTrace.Mark("frame: random terms built");
 
-        var inputRow = Permute(rows, order);
         var yOut = Gather(y, inputRow);
-        var wOut = Gather(weights, inputRow);
+        var wOut = ones ?? Gather(weights!, inputRow);
         double[]? offset = null;
         if (offsets.Count > 0)
         {
             offset = new double[n];
             foreach (var o in offsets) for (int i = 0; i < n; i++) offset[i] += o[inputRow[i]];
         }
-        var xs = PermuteColumns(x.Values, n, x.Columns, order);
-        var reTerms = terms.Select(t => new RandomEffectsTerm(t.Source, t.Group, t.ColumnNames, t.Levels,
-            Permute(t.LevelOfRow, order), PermuteColumns(t.Z, n, t.ColumnNames.Length, order))).ToList();
+        var reTerms = terms.Select(t => new RandomEffectsTerm(t.Source, t.Group, t.ColumnNames, t.Levels, t.LevelOfRow, t.Z)).ToList();
         var coding = new FrameCoding(fixedCoding, keptColumns, terms.Select(t => t.Coding).ToArray());
         return new ModelFrame(formula, options.Family, nIn, inputRow,
             new ResponseData(formula.Response!.Deparse(), response.Description, yOut, wOut), offset,
-            new FixedDesign(xs, n, x.Names, droppedNames), reTerms, blocks, messages, coding);
+            new FixedDesign(x.Values, n, x.Names, droppedNames), reTerms, blocks, messages, coding);
+    }
+
+    /// <summary>The input rows where the response and every variable the formula uses are present (ascending).</summary>
+    private static int[] CompleteRows(double[] y, List<VariableValue> used, int nIn)
+    {
+        var ok = new bool[nIn];
+        int count = 0;
+        for (int i = 0; i < nIn; i++)
+        {
+            bool keep = !double.IsNaN(y[i]);
+            for (int k = 0; keep && k < used.Count; k++) keep = !used[k].IsMissing(i);
+            ok[i] = keep;
+            if (keep) count++;
+        }
+        var rows = new int[count];
+        for (int i = 0, r = 0; i < nIn; i++) if (ok[i]) rows[r++] = i;
+        return rows;
+    }
+
+    private static double[] Ones(int n)
+    {
+        var a = new double[n];
+        Array.Fill(a, 1.0);
+        return a;
     }
 
     /// <summary>
@@ -158,17 +197,6 @@ internal static class ModelFrameBuilder
     {
         var r = new double[idx.Length];
         for (int i = 0; i < r.Length; i++) r[i] = a[idx[i]];
-        return r;
-    }
-
-    private static double[] PermuteColumns(double[] values, int n, int p, int[] order)
-    {
-        var r = new double[values.Length];
-        for (int j = 0; j < p; j++)
-        {
-            long o = (long)j * n;
-            for (int i = 0; i < n; i++) r[o + i] = values[o + order[i]];
-        }
         return r;
     }
 }

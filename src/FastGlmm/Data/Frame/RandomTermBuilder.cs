@@ -16,31 +16,53 @@ internal sealed record RawRandomTerm(RandomTerm Source, string Group, string[] C
 /// </summary>
 internal static class RandomTermBuilder
 {
-    public static List<RawRandomTerm> Build(ModelFormula formula, IReadOnlyDictionary<string, VariableValue> groups,
-        Func<Variable, FrameVariable> value, int[] rows, FamilySpec family, string source)
+    /// <summary>
+    /// Each random term's grouping factor over <paramref name="rows"/> (input indices), in formula order, and the
+    /// order lme4 puts the terms in (indices into the formula's terms). A factor with a single level is an error.
+    /// </summary>
+    public static (List<(string[] Levels, int[] LevelOfRow)> Groupings, int[] TermOrder) Groupings(ModelFormula formula,
+        IReadOnlyDictionary<string, VariableValue> groups, int[] rows)
     {
-        int n = rows.Length;
-        var result = new List<RawRandomTerm>();
+        var result = new List<(string[], int[])>();
         foreach (var rt in formula.RandomTerms)
         {
             var (levels, levelOfRow) = GroupingFactor(rt, groups, rows);
             if (levels.Length < 2)
                 throw new FormulaException(formula.Text, rt.Start, rt.End,
-                    $"grouping factor '{rt.GroupLabel}' has a single level ('{UserText.Clip(levels[0])}') in the {n} rows used; a random effect needs at least two levels");
-            var (z, coding) = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text);
+                    $"grouping factor '{rt.GroupLabel}' has a single level ('{UserText.Clip(levels[0])}') in the {rows.Length} rows used; a random effect needs at least two levels");
+            result.Add((levels, levelOfRow));
+        }
+        var nl = result.Select(t => t.Item1.Length).ToArray();
+        bool increases = nl.Zip(nl.Skip(1)).Any(p => p.Second > p.First);
+        var order = Enumerable.Range(0, result.Count).ToArray();
+        if (increases) order = order.OrderBy(i => nl[i]).Reverse().ToArray(); // the reverse of a stable ascending sort
+        return (result, order);
+    }
+
+    /// <summary>
+    /// The terms in lme4's order (<paramref name="termOrder"/> from <see cref="Groupings"/>), each with its grouping
+    /// levels per frame row (<paramref name="groupings"/>, formula order, already in the frame's row order) and its
+    /// model matrix over the n frame rows; the identifiability check (random effects against observations) in
+    /// formula order. An intercept-only Z_t is <paramref name="ones"/> when given (shared, never written).
+    /// </summary>
+    public static List<RawRandomTerm> Build(ModelFormula formula, IReadOnlyList<(string[] Levels, int[] LevelOfRow)> groupings,
+        int[] termOrder, Func<Variable, FrameVariable> value, int n, FamilySpec family, double[]? ones = null)
+    {
+        var built = new RawRandomTerm[formula.RandomTerms.Count];
+        for (int k = 0; k < built.Length; k++)
+        {
+            var rt = formula.RandomTerms[k];
+            var (levels, levelOfRow) = groupings[k];
+            var (z, coding) = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text, ones);
             long effects = (long)levels.Length * z.Columns;
             bool lmm = family.IsLinearMixedModel;
             if (lmm ? effects >= n : effects > n)
                 throw new FormulaException(formula.Text, rt.Start, rt.End,
                     $"term {rt} has {levels.Length} levels × {z.Columns} column{(z.Columns == 1 ? "" : "s")} = {effects} random effects for {n} observations; " +
                     $"they are not identifiable{(lmm ? " together with the residual variance" : "")}");
-            result.Add(new RawRandomTerm(rt, rt.GroupLabel, z.Names, levels, levelOfRow, z.Values, coding));
+            built[k] = new RawRandomTerm(rt, rt.GroupLabel, z.Names, levels, levelOfRow, z.Values, coding);
         }
-        var nl = result.Select(t => t.Levels.Length).ToArray();
-        bool increases = nl.Zip(nl.Skip(1)).Any(p => p.Second > p.First);
-        if (!increases) return result;
-        var asc = Enumerable.Range(0, result.Count).OrderBy(i => nl[i]).ToArray(); // stable
-        return asc.Reverse().Select(i => result[i]).ToList();
+        return termOrder.Select(i => built[i]).ToList();
     }
 
     private static (string[] Levels, int[] LevelOfRow) GroupingFactor(RandomTerm rt,
@@ -48,6 +70,7 @@ internal static class RandomTermBuilder
     {
         int n = rows.Length;
         var factors = rt.Grouping.Select(g => groups[g.Name].AsFactor()).ToArray();
+        if (factors.Length == 1) return SingleFactor(factors[0].Codes, factors[0].Levels, rows);
         // Combination key per row: codes of each factor, first factor most significant.
         var keys = new long[n];
         long radix = 1;
@@ -76,5 +99,19 @@ internal static class RandomTermBuilder
             labels[k] = string.Join(":", parts);
         }
         return (labels, levelOfRow);
+    }
+
+    /// <summary>One grouping factor: its codes over the rows, with the levels that do not occur dropped (level order kept).</summary>
+    private static (string[] Levels, int[] LevelOfRow) SingleFactor(int[] codes, string[] levels, int[] rows)
+    {
+        var map = new int[levels.Length];
+        foreach (int i in rows) map[codes[i]] = 1;
+        int count = 0;
+        for (int k = 0; k < map.Length; k++) map[k] = map[k] != 0 ? count++ : -1;
+        var kept = new string[count];
+        for (int k = 0; k < map.Length; k++) if (map[k] >= 0) kept[map[k]] = levels[k];
+        var levelOfRow = new int[rows.Length];
+        for (int r = 0; r < rows.Length; r++) levelOfRow[r] = map[codes[rows[r]]];
+        return (kept, levelOfRow);
     }
 }

@@ -59,7 +59,7 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
     /// Checks the kept rows (<paramref name="rows"/>, input indices) and returns notes (warnings).
     /// Errors name the 1-based input row.
     /// </summary>
-    public List<string> Validate(double[] y, double[]? trials, double[] weights, int[] rows)
+    public List<string> Validate(double[] y, double[]? trials, double[]? weights, int[] rows)
     {
         var notes = new List<string>();
         string label = formula.Response!.Deparse();
@@ -67,8 +67,8 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
         foreach (int i in rows)
         {
             double v = y[i];
-            string at = $"{source}, row {i + 1}: response {label}";
-            if (!double.IsFinite(v)) throw new UserInputException($"{at} is {v}");
+            string At() => $"{source}, row {i + 1}: response {label}"; // built only for an error: this loop runs over every row
+            if (!double.IsFinite(v)) throw new UserInputException($"{At()} is {v}");
             switch (family.Family)
             {
                 case FamilyId.Binomial:
@@ -76,22 +76,22 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                     {
                         double s = _successes?[i] ?? v * trials[i], f = trials[i] - s;
                         if (s < 0 || f < 0)
-                            throw new UserInputException($"{at} has {(s < 0 ? "successes" : "failures")} < 0 (successes = {s}, failures = {f})");
+                            throw new UserInputException($"{At()} has {(s < 0 ? "successes" : "failures")} < 0 (successes = {s}, failures = {f})");
                         if (!IsInteger(v * trials[i]) && firstNonInteger < 0) firstNonInteger = i;
                     }
                     else
                     {
                         if (v < 0 || v > 1)
-                            throw new UserInputException($"{at} = {v} is outside [0, 1]; give counts as cbind(successes, failures)");
-                        if (!IsInteger(v * weights[i]) && firstNonInteger < 0) firstNonInteger = i;
+                            throw new UserInputException($"{At()} = {v} is outside [0, 1]; give counts as cbind(successes, failures)");
+                        if (!IsInteger(v * (weights?[i] ?? 1.0)) && firstNonInteger < 0) firstNonInteger = i;
                     }
                     break;
                 case FamilyId.Poisson:
-                    if (v < 0) throw new UserInputException($"{at} = {v} is negative; poisson needs counts ≥ 0");
+                    if (v < 0) throw new UserInputException($"{At()} = {v} is negative; poisson needs counts ≥ 0");
                     if (!IsInteger(v) && firstNonInteger < 0) firstNonInteger = i;
                     break;
                 case FamilyId.Gamma:
-                    if (v <= 0) throw new UserInputException($"{at} = {v}; the Gamma family needs positive values");
+                    if (v <= 0) throw new UserInputException($"{At()} = {v}; the Gamma family needs positive values");
                     break;
             }
         }

@@ -1,0 +1,107 @@
+using FastGlmm.Families;
+
+namespace FastGlmm.Model;
+
+/// <summary>
+/// A fit's per-observation values, in input-row order (ascending data row), each computed from the model and the
+/// estimates (θ̂, β̂, û) on first use and then kept: for a fit of 10⁸ rows nothing per row is held unless asked for.
+/// μ̂_i = g⁻¹(η_i) with η_i the conditional linear predictor; residuals y − μ̂, (y − μ̂)√(w/V(μ̂))/σ (σ = 1 for
+/// GLMMs), sign(y − μ̂)√d_i. Safe to read from several threads.
+/// </summary>
+public sealed class FitRows
+{
+    private readonly GlmmProblem? _problem;
+    private readonly double[] _factors = [], _beta = [], _u = [];
+    private readonly double _sigma = 1;
+    private readonly Lazy<int[]> _rank, _inputRows;
+    private readonly Lazy<double[]> _fitted, _response, _pearson, _deviance;
+
+    /// <summary>No rows (what <c>fit --json</c> writes without <c>--json-rows</c>).</summary>
+    public static FitRows Empty { get; } = new();
+
+    private FitRows()
+    {
+        _rank = new(() => []);
+        _inputRows = new(() => []);
+        _fitted = _response = _pearson = _deviance = new(() => []);
+    }
+
+    /// <summary>The rows of <paramref name="problem"/> at the packed factors T(θ̂), β̂, û and the residual σ̂ (1 for a GLMM).</summary>
+    internal FitRows(GlmmProblem problem, double[] factors, double[] beta, double[] u, double sigma)
+    {
+        (_problem, _factors, _beta, _u, _sigma) = (problem, factors, beta, u, sigma);
+        _rank = new(Rank);
+        _inputRows = new(SortedInputRows);
+        _fitted = new(() => Compute(Kind.Fitted));
+        _response = new(() => Compute(Kind.Response));
+        _pearson = new(() => Compute(Kind.Pearson));
+        _deviance = new(() => Compute(Kind.Deviance));
+    }
+
+    /// <summary>Number of rows n.</summary>
+    public int Count => _problem?.N ?? 0;
+
+    /// <summary>0-based data row of each observation, ascending.</summary>
+    public int[] InputRows => _inputRows.Value;
+
+    /// <summary>Fitted means μ̂ (conditional on b̂).</summary>
+    public double[] Fitted => _fitted.Value;
+
+    /// <summary>y − μ̂.</summary>
+    public double[] ResidualsResponse => _response.Value;
+
+    /// <summary>(y − μ̂)√(w/V(μ̂))/σ̂ (lme4's scaled residuals for LMMs).</summary>
+    public double[] ResidualsPearson => _pearson.Value;
+
+    /// <summary>sign(y − μ̂)√d_i.</summary>
+    public double[] ResidualsDeviance => _deviance.Value;
+
+    private enum Kind { Fitted, Response, Pearson, Deviance }
+
+    /// <summary>One value per frame row, written at the row's rank in input order.</summary>
+    private double[] Compute(Kind kind)
+    {
+        var prob = _problem!;
+        var fam = Family.For(prob.Family);
+        var rank = _rank.Value;
+        var result = new double[prob.N];
+        Span<double> zl = stackalloc double[Math.Max(1, prob.K)];
+        for (int b = 0; b < prob.BlockCount; b++)
+        {
+            int lo = prob.UOffsets[b];
+            for (int i = prob.RowOffsets[b]; i < prob.RowOffsets[b + 1]; i++)
+            {
+                double m = fam.LinkInverse(prob.ConditionalEta(i, lo, _factors, _beta, _u, zl)), y = prob.Y[i];
+                result[rank[i]] = kind switch
+                {
+                    Kind.Fitted => m,
+                    Kind.Response => y - m,
+                    Kind.Pearson => (y - m) * Math.Sqrt(prob.Weights[i] / fam.Variance(m)) / _sigma,
+                    _ => Math.Sign(y - m) * Math.Sqrt(Math.Max(0, fam.DevianceResidual(y, m, prob.Weights[i]))),
+                };
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Each frame row's position in input order: a counting pass over the input rows (no sort).</summary>
+    private int[] Rank()
+    {
+        var input = _problem!.Frame.InputRow;
+        var at = new int[_problem.Frame.InputRowCount];
+        for (int i = 0; i < input.Length; i++) at[input[i]] = i + 1;
+        var rank = new int[input.Length];
+        for (int j = 0, pos = 0; j < at.Length; j++)
+            if (at[j] != 0) rank[at[j] - 1] = pos++;
+        return rank;
+    }
+
+    private int[] SortedInputRows()
+    {
+        var input = _problem!.Frame.InputRow;
+        var rank = _rank.Value;
+        var sorted = new int[input.Length];
+        for (int i = 0; i < input.Length; i++) sorted[rank[i]] = input[i];
+        return sorted;
+    }
+}
