@@ -10,7 +10,7 @@ internal sealed class DataOptions
 {
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "A CSV file, or the name of a built-in data set (see 'fastglmm datasets')",
+        Description = "A CSV or Parquet file (by the extension .parquet), or the name of a built-in data set (see 'fastglmm datasets')",
         Required = true,
     };
 
@@ -38,10 +38,22 @@ internal sealed class DataOptions
         c.Options.Add(LevelsFile);
     }
 
-    /// <summary>Loads the table and applies --levels-file, --factor and --levels, in that order.</summary>
-    public DataTable Load(ParseResult r)
+    /// <summary>
+    /// Loads the table and applies --levels-file, --factor and --levels, in that order. With <paramref name="needed"/>
+    /// (the columns a formula and the weights use), a columnar file (Parquet) decodes only those and the columns
+    /// --factor and --levels name; a CSV file is read whole.
+    /// </summary>
+    public DataTable Load(ParseResult r, IEnumerable<string>? needed = null)
     {
-        var table = Open(r.GetValue(Data)!);
+        HashSet<string>? columns = null;
+        if (needed is not null)
+        {
+            columns = new HashSet<string>(needed, StringComparer.Ordinal);
+            foreach (var f in r.GetValue(Factor) ?? []) columns.Add(f);
+            foreach (var s in r.GetValue(Levels) ?? []) columns.Add(FastGlmm.Data.LevelsFile.ParseSpec(s).Column);
+            if (r.GetValue(LevelsFile) is not null) columns = null; // its columns are known only once it is read
+        }
+        var table = Open(r.GetValue(Data)!, columns);
         if (r.GetValue(LevelsFile) is { } lf) table = table.WithLevels(FastGlmm.Data.LevelsFile.Read(lf));
         if (r.GetValue(Factor) is { Length: > 0 } factors)
             foreach (var f in factors)
@@ -59,9 +71,10 @@ internal sealed class DataOptions
     }
 
     /// <summary>Reads a CSV file, or loads the built-in data set of that name (a file of that name wins).</summary>
-    public static DataTable Open(string data)
+    public static DataTable Open(string data, IReadOnlySet<string>? columns = null)
     {
-        if (File.Exists(data)) return CsvReader.ReadFile(data);
+        if (File.Exists(data))
+            return data.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? FastGlmm.Data.Parquet.ParquetTableReader.Read(data, columns) : CsvReader.ReadFile(data);
         if (BuiltInDatasets.Contains(data)) return BuiltInDatasets.Load(data);
         if (Directory.Exists(data)) throw new UserInputException($"{data}: is a directory, not a CSV file");
         throw new UserInputException(

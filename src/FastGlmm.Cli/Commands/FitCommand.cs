@@ -44,7 +44,7 @@ internal static class FitCommand
             if (r.GetValue(jsonRows) && r.GetValue(json) is null) throw new UserInputException("--json-rows: applies only with --json FILE");
             var (spec, options) = model.Resolve(r, stderr);
             options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
-            var table = data.Load(r);
+            var table = data.Load(r, model.ColumnsUsed(r));
             ProcessMemory.Release();
             StageTrace.Mark("data read");
             string source = table.Source;

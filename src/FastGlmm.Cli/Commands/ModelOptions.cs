@@ -54,6 +54,24 @@ internal sealed class ModelOptions(string remlText, string mlText)
         return (spec, new FitOptions { Reml = !wantMl, Nagq = k, Backend = backends?.Glmm, ImportanceBackend = backends?.Importance, RefitBatch = backends?.Refit });
     }
 
+    /// <summary>
+    /// The columns the formula and --weights use, for reading only those from a columnar file; null when the formula
+    /// does not parse (the model frame then reports the error, with its position).
+    /// </summary>
+    public IEnumerable<string>? ColumnsUsed(ParseResult r)
+    {
+        try
+        {
+            var names = new HashSet<string>(FastGlmm.Formula.ModelFormula.Parse(r.GetValue(Formula)!).ColumnNames(), StringComparer.Ordinal);
+            if (r.GetValue(Weights) is { } w) names.Add(w);
+            return names;
+        }
+        catch (FastGlmm.Formula.FormulaException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Builds the model frame from the loaded table.</summary>
     public ModelFrame Frame(ParseResult r, DataTable table, FamilySpec spec, TextWriter? stderr = null)
     {

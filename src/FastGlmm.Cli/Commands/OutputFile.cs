@@ -45,7 +45,14 @@ internal static class OutputFile
     }
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically (see the class summary).</summary>
-    public static void Write(string path, Action<TextWriter> write)
+    public static void Write(string path, Action<TextWriter> write) => WriteBytes(path, stream =>
+    {
+        using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        write(w);
+    });
+
+    /// <summary>Writes <paramref name="path"/> as bytes through <paramref name="write"/>, atomically (see the class summary).</summary>
+    public static void WriteBytes(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
         string temp = TemporaryName(full);
@@ -53,8 +60,7 @@ internal static class OutputFile
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                using (var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
-                    write(w);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);

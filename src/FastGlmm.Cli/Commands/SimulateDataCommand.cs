@@ -26,8 +26,8 @@ internal static class SimulateDataCommand
         var beta1 = new Option<double>("--beta1") { Description = "Slope β₁ of x", DefaultValueFactory = _ => 1.0 };
         var sd = new Option<double>("--sd") { Description = "SD of the random intercepts b₀", DefaultValueFactory = _ => 1.0 };
         var items = new Option<int>("--items") { Description = "Levels of a crossed second factor h (h1 … hH, drawn uniformly per row; item effects with SD 0.5); 0 = none", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "The CSV file to write (y,x,g, and h with --items)", Required = true };
-        var cmd = new Command("simulate-data", "Write a seeded synthetic mixed-model data set (y, x, g; with --items also a crossed factor h) to a CSV file, for benchmarks");
+        var output = new Option<string>("--out") { Description = "The file to write, FILE.csv or FILE.parquet (columns y, x, g, and h with --items)", Required = true };
+        var cmd = new Command("simulate-data", "Write a seeded synthetic mixed-model data set (y, x, g; with --items also a crossed factor h) to a CSV or Parquet file (by the extension), for benchmarks");
         foreach (var o in new Option[] { rows, clusters, items, model, response, seed, beta0, beta1, sd, output }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
@@ -56,11 +56,13 @@ internal static class SimulateDataCommand
             int h = r.GetValue(items);
             if (h < 0 || h > n) throw new UserInputException($"--items {h}: must lie between 0 and --rows ({n})");
             string path = r.GetValue(output)!;
-            if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-                throw new UserInputException($"--out {path}: simulate-data writes CSV; give a file name ending in .csv");
+            bool parquet = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+            if (!parquet && !path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                throw new UserInputException($"--out {path}: simulate-data writes CSV or Parquet; give a file name ending in .csv or .parquet");
             OutputFile.Check(path);
             var sim = new SyntheticModel(n, g, kind, r.GetValue(seed), r.GetValue(beta0), r.GetValue(beta1), sdi, sdSlope, items: h);
-            OutputFile.Write(path, w => Write(w, sim));
+            if (parquet) OutputFile.WriteBytes(path, s => SyntheticParquet.Write(s, sim));
+            else OutputFile.Write(path, w => Write(w, sim));
             stdout.WriteLine($"{n} rows, {g} clusters{(h > 0 ? $" × {h} items" : "")} ({m}, {resp}) written to {path}");
             return 0;
         });

@@ -37,7 +37,7 @@ internal static class FitSummaryWriter
         }
         o.WriteLine();
         o.WriteLine("Scaled residuals:");
-        var q = RFormat.ZapSmall(RFormat.Quantiles(fit.ResidualsPearson, 0, 0.25, 0.5, 0.75, 1), Digits + 1);
+        var q = RFormat.ZapSmall(fit.Rows.PearsonQuantiles(0, 0.25, 0.5, 0.75, 1), Digits + 1);
         TextMatrix.WriteNamed(o, ["Min", "1Q", "Median", "3Q", "Max"], RFormat.Format(q, Digits));
         o.WriteLine();
         o.WriteLine("Random effects:");

@@ -1,3 +1,4 @@
+using FastGlmm.Model;
 using System.Globalization;
 
 namespace FastGlmm.Cli.Printing;
@@ -182,18 +183,6 @@ internal static class RFormat
     }
 
     /// <summary>R's <c>quantile(x, probs, type = 7)</c>, ignoring NaN.</summary>
-    public static double[] Quantiles(IEnumerable<double> x, params double[] probs)
-    {
-        // One copy, sorted in place: at 10⁷ rows the LINQ sort's keys and index map cost more than the values.
-        var s = x is double[] a ? Array.FindAll(a, v => !double.IsNaN(v)) : x.Where(v => !double.IsNaN(v)).ToArray();
-        Array.Sort(s);
-        if (s.Length == 0) return probs.Select(_ => double.NaN).ToArray();
-        return probs.Select(p =>
-        {
-            double h = (s.Length - 1) * p;
-            int lo = (int)Math.Floor(h);
-            int hi = Math.Min(lo + 1, s.Length - 1);
-            return s[lo] + (h - lo) * (s[hi] - s[lo]);
-        }).ToArray();
-    }
+    public static double[] Quantiles(IEnumerable<double> x, params double[] probs) =>
+        OrderStatistics.QuantilesInPlace(x.ToArray(), probs);
 }

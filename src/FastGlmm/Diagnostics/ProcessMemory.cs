@@ -13,12 +13,16 @@ public static class ProcessMemory
 
     private static long _allocatedAtLast;
 
-    /// <summary>A full, compacting collection that decommits the freed memory, when much was allocated since the last.</summary>
-    public static void Release()
+    /// <summary>
+    /// A full collection, when much was allocated since the last: by default compacting and decommitting the freed memory
+    /// (between stages); with <paramref name="compact"/> false a plain blocking one that moves nothing (inside a loop).
+    /// </summary>
+    public static void Release(bool compact = true)
     {
         long allocated = GC.GetTotalAllocatedBytes();
         if (allocated - _allocatedAtLast < Threshold) return;
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (compact) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        else GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         _allocatedAtLast = GC.GetTotalAllocatedBytes();
     }
 }

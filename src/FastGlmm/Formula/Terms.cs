@@ -104,4 +104,20 @@ public sealed record ModelFormula(
 
     /// <summary>The fixed-effects part as R's term labels (without the intercept).</summary>
     public IEnumerable<string> FixedTermLabels => Fixed.Terms.Select(t => t.Label);
+
+    /// <summary>Every column name the formula refers to (response, terms, offsets, random terms and grouping factors), once each.</summary>
+    public IReadOnlySet<string> ColumnNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        void Add(Expr e) { foreach (var n in e.Names()) names.Add(n.Name); }
+        if (Response is { } r) Add(r);
+        foreach (var v in Fixed.Terms.SelectMany(t => t.Variables)) Add(v.Expr);
+        foreach (var o in Offsets) Add(o);
+        foreach (var rt in RandomTerms)
+        {
+            foreach (var v in rt.Lhs.Terms.SelectMany(t => t.Variables)) Add(v.Expr);
+            foreach (var g in rt.Grouping) Add(g);
+        }
+        return names;
+    }
 }

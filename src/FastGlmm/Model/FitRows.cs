@@ -56,14 +56,25 @@ public sealed class FitRows
     /// <summary>sign(y − μ̂)√d_i.</summary>
     public double[] ResidualsDeviance => _deviance.Value;
 
+    /// <summary>
+    /// Type-7 quantiles of the Pearson residuals (lme4's "Scaled residuals" line), from a temporary array in the
+    /// model's row order (order does not matter to quantiles), so that nothing per row is kept afterwards.
+    /// </summary>
+    public double[] PearsonQuantiles(params double[] probs)
+    {
+        if (_problem is null) return OrderStatistics.QuantilesInPlace([], probs);
+        var values = _pearson.IsValueCreated ? (double[])_pearson.Value.Clone() : Compute(Kind.Pearson, inputOrder: false);
+        return OrderStatistics.QuantilesInPlace(values, probs);
+    }
+
     private enum Kind { Fitted, Response, Pearson, Deviance }
 
-    /// <summary>One value per frame row, written at the row's rank in input order.</summary>
-    private double[] Compute(Kind kind)
+    /// <summary>One value per frame row, written at the row's rank in input order (or at the row itself).</summary>
+    private double[] Compute(Kind kind, bool inputOrder = true)
     {
         var prob = _problem!;
         var fam = Family.For(prob.Family);
-        var rank = _rank.Value;
+        var rank = inputOrder ? _rank.Value : null;
         var result = new double[prob.N];
         Span<double> zl = stackalloc double[Math.Max(1, prob.K)];
         for (int b = 0; b < prob.BlockCount; b++)
@@ -72,7 +83,7 @@ public sealed class FitRows
             for (int i = prob.RowOffsets[b]; i < prob.RowOffsets[b + 1]; i++)
             {
                 double m = fam.LinkInverse(prob.ConditionalEta(i, lo, _factors, _beta, _u, zl)), y = prob.Y[i];
-                result[rank[i]] = kind switch
+                result[rank?[i] ?? i] = kind switch
                 {
                     Kind.Fitted => m,
                     Kind.Response => y - m,

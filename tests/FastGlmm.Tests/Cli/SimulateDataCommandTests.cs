@@ -55,7 +55,7 @@ public class SimulateDataCommandTests
     [InlineData("--clusters", "0", "--clusters 0: must lie between 1 and --rows")]
     [InlineData("--model", "cubic", "--model cubic: use intercept or slope")]
     [InlineData("--response", "gamma", "--response gamma: use binary, poisson or gaussian")]
-    [InlineData("--out", "/tmp/x.parquet", "give a file name ending in .csv")]
+    [InlineData("--out", "/tmp/x.arrow", "give a file name ending in .csv or .parquet")]
     public void BadOptions_OneLine(string option, string value, string message)
     {
         var args = new Dictionary<string, string> { ["--rows"] = "100", ["--clusters"] = "10", ["--seed"] = "1", ["--out"] = Temp("d.csv") };
