@@ -64,6 +64,13 @@ public static class CliApp
             stderr.WriteLine("error: " + UserText.OneLine(e.Message));
             return UserError;
         }
+        catch (OutOfMemoryException)
+        {
+            var info = GC.GetGCMemoryInfo();
+            stderr.WriteLine($"error: out of memory ({Diagnostics.MemoryBudget.Format(info.HeapSizeBytes)} held, " +
+                $"{Diagnostics.MemoryBudget.Format(info.TotalAvailableMemoryBytes)} available to this process); use fewer rows or a machine with more memory");
+            return UserError;
+        }
         catch (Exception e)
         {
             stderr.WriteLine($"internal error ({e.GetType().Name}): {UserText.OneLine(e.Message)}");

@@ -83,6 +83,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
             stderr.WriteLine($"note: model: {frame.RowCount} rows, {frame.X.Columns} fixed effects, {b.Count} independent block{(b.Count == 1 ? "" : "s")} " +
                 $"(the largest: {levels} grouping level{(levels == 1 ? "" : "s")} over {b.LargestBlockRows} rows)");
             stderr.WriteLine($"note: factor: {FastGlmm.Likelihood.CrossedBlock.Storage(frame)}");
+            stderr.WriteLine($"note: {FastGlmm.Diagnostics.MemoryBudget.Check(frame)}");
         }
         return frame;
     }

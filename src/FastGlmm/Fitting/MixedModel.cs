@@ -33,6 +33,7 @@ public static partial class MixedModel
             mcml.Check();
         }
         FrameChecks.Check(frame);
+        Diagnostics.MemoryBudget.Check(frame);
         FitResult fit;
         try
         {

@@ -72,6 +72,7 @@ public static class GlmmFitter
         if (warmStart is null)
         {
             var beta0 = GlmIrls.Fit(frame);
+            Diagnostics.ProcessMemory.Release(compact: false); // the GLM's per-row arrays, before the backend's
             Diagnostics.StageTrace.Mark("GLM start fitted");
             var theta0 = layout.Initial.ToArray();
             stage1 = new ProfiledLaplaceDeviance(frame, beta0, backend);

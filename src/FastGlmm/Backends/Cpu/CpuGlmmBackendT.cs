@@ -58,29 +58,41 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist> : IGlmmBackend, Likel
 
     public GlmmProblem Problem => _p;
 
+    /// <summary>The (θ, β) of the last <see cref="SetParameters"/>, whose η₀ and ZΛ the buffers hold.</summary>
+    private double[]? _setTheta, _setBeta;
+
+    /// <remarks>
+    /// η₀ depends on β alone and ZΛ on θ alone, and both are pure functions of them: a call that repeats the last θ
+    /// (every joint PIRLS iteration) or the last β (a Laplace evaluation after the joint stage) skips that half.
+    /// </remarks>
     public void SetParameters(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
-        _p.FillFactors(theta, _t);
+        bool eta = _setBeta is null || !beta.SequenceEqual(_setBeta), zl = _setTheta is null || !theta.SequenceEqual(_setTheta);
+        if (!eta && !zl) return;
+        if (zl) _p.FillFactors(theta, _t);
         var b = beta.ToArray();
-        if (Serial) for (int c = 0; c < Chunks(_p.N); c++) LinearPredictor(c, b);
-        else Parallel.For(0, Chunks(_p.N), c => LinearPredictor(c, b));
+        if (Serial) for (int c = 0; c < Chunks(_p.N); c++) LinearPredictor(c, b, eta, zl);
+        else Parallel.For(0, Chunks(_p.N), c => LinearPredictor(c, b, eta, zl));
+        _setBeta = b;
+        _setTheta = theta.ToArray();
     }
 
-    /// <summary>η₀ = offset + Xβ and the rows of ZΛ for chunk c of the rows.</summary>
+    /// <summary>η₀ = offset + Xβ and/or the rows of ZΛ for chunk c of the rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LinearPredictor(int chunk, double[] beta)
+    private void LinearPredictor(int chunk, double[] beta, bool eta = true, bool zlRows = true)
     {
         int n = _p.N, p = _p.P, k = _p.K;
         var (lo, hi) = Range(chunk, n);
         var x = _p.X;
         var off = _p.Offset;
-        for (int i = lo; i < hi; i++)
-        {
-            double e = off[i];
-            for (int j = 0; j < p; j++) e += x[(long)j * n + i] * beta[j];
-            _eta0[i] = e;
-        }
-        _p.ZLambdaRows(lo, hi, _t, _zl.AsSpan((int)((long)lo * k), (hi - lo) * k));
+        if (eta)
+            for (int i = lo; i < hi; i++)
+            {
+                double e = off[i];
+                for (int j = 0; j < p; j++) e += x[(long)j * n + i] * beta[j];
+                _eta0[i] = e;
+            }
+        if (zlRows) _p.ZLambdaRows(lo, hi, _t, _zl.AsSpan((int)((long)lo * k), (hi - lo) * k));
     }
 
     public void ResetModes() => Array.Clear(_u);
