@@ -9,7 +9,6 @@ using FastGlmm.Inference;
 using FastGlmm.Likelihood;
 using FastGlmm.Model;
 using FastGlmm.Simulation;
-using Xunit.Abstractions;
 
 namespace FastGlmm.Cuda.Tests;
 

@@ -12,6 +12,20 @@ namespace FastGlmm.Cuda.Tests;
 /// </summary>
 public class KernelContractTests
 {
+    /// <summary>
+    /// The CUDA backend's C# sources: found above the build output (tests/…/bin/…), or above FASTGLMM_REPO when the
+    /// test program runs published elsewhere (benchmarks/gpu/run.sh sets it to the repository root).
+    /// </summary>
+    private static string BackendSources()
+    {
+        var starts = new[] { Environment.GetEnvironmentVariable("FASTGLMM_REPO"), AppContext.BaseDirectory }.OfType<string>();
+        foreach (var start in starts)
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "FastGlmm.sln")))
+                    return Path.Combine(d.FullName, "src", "FastGlmm.Backends.Cuda");
+        throw new DirectoryNotFoundException($"the repository (FastGlmm.sln) is not above {AppContext.BaseDirectory}; set FASTGLMM_REPO to the repository root");
+    }
+
     private static string Kernels(string file) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "kernels", file));
 
     private static string Pascal(string snake) =>
@@ -59,7 +73,7 @@ public class KernelContractTests
     [Fact]
     public void EveryLaunchedKernel_IsDefinedInItsProgram()
     {
-        var src = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "FastGlmm.Backends.Cuda");
+        var src = BackendSources();
         var host = string.Concat(Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText));
         var launched = Regex.Matches(host, "\"(fg_[a-z_]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Contains("fg_pass", launched);
