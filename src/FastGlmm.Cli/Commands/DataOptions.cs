@@ -10,7 +10,7 @@ internal sealed class DataOptions
 {
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "A CSV or Parquet file (by the extension .parquet), or the name of a built-in data set (see 'fastglmm datasets')",
+        Description = "A CSV, Parquet (.parquet) or Arrow IPC (.arrow, .feather) file, or the name of a built-in data set (see 'fastglmm datasets')",
         Required = true,
     };
 
@@ -40,7 +40,7 @@ internal sealed class DataOptions
 
     /// <summary>
     /// Loads the table and applies --levels-file, --factor and --levels, in that order. With <paramref name="needed"/>
-    /// (the columns a formula and the weights use), a columnar file (Parquet) decodes only those and the columns
+    /// (the columns a formula and the weights use), a columnar file (Parquet, Arrow) decodes only those and the columns
     /// --factor and --levels name; a CSV file is read whole.
     /// </summary>
     public DataTable Load(ParseResult r, IEnumerable<string>? needed = null)
@@ -74,7 +74,12 @@ internal sealed class DataOptions
     public static DataTable Open(string data, IReadOnlySet<string>? columns = null)
     {
         if (File.Exists(data))
-            return data.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? FastGlmm.Data.Parquet.ParquetTableReader.Read(data, columns) : CsvReader.ReadFile(data);
+            return Path.GetExtension(data).ToLowerInvariant() switch
+            {
+                ".parquet" => FastGlmm.Data.Parquet.ParquetTableReader.Read(data, columns),
+                ".arrow" or ".feather" or ".ipc" or ".arrows" => FastGlmm.Data.Arrow.ArrowTableReader.Read(data, columns),
+                _ => CsvReader.ReadFile(data),
+            };
         if (BuiltInDatasets.Contains(data)) return BuiltInDatasets.Load(data);
         if (Directory.Exists(data)) throw new UserInputException($"{data}: is a directory, not a CSV file");
         throw new UserInputException(
