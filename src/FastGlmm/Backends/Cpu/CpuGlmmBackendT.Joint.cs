@@ -115,21 +115,30 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
                 DenseCholesky.SolveLower(a, m, r);
                 for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
             }
-            for (int j = 0; j < np; j++)
-            {
-                var cj = c.Slice(j * m, m);
-                double sr = 0;
-                for (int q = 0; q < m; q++) sr += cj[q] * r[q];
-                tAcc[j] -= sr;
-                for (int l = 0; l <= j; l++)
-                {
-                    var cl = c.Slice(l * m, m);
-                    double sc = 0;
-                    for (int q = 0; q < m; q++) sc += cj[q] * cl[q];
-                    sAcc[l * np + j] -= sc;
-                }
-            }
+            SubtractBlock(c, r, m, np, sAcc, tAcc);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Removes block b's random effects from the reduced system: S −= C'C (upper triangle) and t −= C'r, with
+    /// C = L⁻¹Λ'Z'WX (m × p, column-major) and r = L⁻¹Λ'Z'Wz̃ after the solves.
+    /// </summary>
+    private static void SubtractBlock(ReadOnlySpan<double> c, ReadOnlySpan<double> r, int m, int np, Span<double> s, Span<double> t)
+    {
+        for (int j = 0; j < np; j++)
+        {
+            var cj = c.Slice(j * m, m);
+            double sr = 0;
+            for (int q = 0; q < m; q++) sr += cj[q] * r[q];
+            t[j] -= sr;
+            for (int l = 0; l <= j; l++)
+            {
+                var cl = c.Slice(l * m, m);
+                double sc = 0;
+                for (int q = 0; q < m; q++) sc += cj[q] * cl[q];
+                s[l * np + j] -= sc;
+            }
         }
     }
 
@@ -191,20 +200,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
         {
             DenseCholesky.SolveLower(a, m, r);
             for (int j = 0; j < np; j++) DenseCholesky.SolveLower(a, m, c.Slice(j * m, m));
-            for (int j = 0; j < np; j++)
-            {
-                var cj = c.Slice(j * m, m);
-                double sr = 0;
-                for (int q = 0; q < m; q++) sr += cj[q] * r[q];
-                ta[j] -= sr;
-                for (int l = 0; l <= j; l++)
-                {
-                    var cl = c.Slice(l * m, m);
-                    double sc = 0;
-                    for (int q = 0; q < m; q++) sc += cj[q] * cl[q];
-                    sa[l * np + j] -= sc;
-                }
-            }
+            SubtractBlock(c, r, m, np, sa, ta);
         }
         for (int q = 0; q < np * np; q++) acc.S[q] = sa[q];
         for (int q = 0; q < np; q++) acc.T[q] = ta[q];

@@ -110,23 +110,25 @@ public static class ArrowTableReader
 
     private static void Numbers(IArrowArray a, Span<double> dst)
     {
-        for (int i = 0; i < dst.Length; i++)
-            dst[i] = a.IsNull(i) ? double.NaN : a switch
-            {
-                DoubleArray d => d.GetValue(i)!.Value,
-                FloatArray f => f.GetValue(i)!.Value,
-                HalfFloatArray h => (double)h.GetValue(i)!.Value,
-                Int8Array x => x.GetValue(i)!.Value,
-                Int16Array x => x.GetValue(i)!.Value,
-                Int32Array x => x.GetValue(i)!.Value,
-                Int64Array x => x.GetValue(i)!.Value,
-                UInt8Array x => x.GetValue(i)!.Value,
-                UInt16Array x => x.GetValue(i)!.Value,
-                UInt32Array x => x.GetValue(i)!.Value,
-                UInt64Array x => x.GetValue(i)!.Value,
-                _ => throw new InvalidDataException($"unexpected array {a.GetType().Name}"),
-            };
+        for (int i = 0; i < dst.Length; i++) dst[i] = a.IsNull(i) ? double.NaN : Value(a, i);
     }
+
+    /// <summary>Element i (not null) of a numeric array, as fp64 (integer dictionary indices too).</summary>
+    private static double Value(IArrowArray a, int i) => a switch
+    {
+        DoubleArray d => d.GetValue(i)!.Value,
+        FloatArray f => f.GetValue(i)!.Value,
+        HalfFloatArray h => (double)h.GetValue(i)!.Value,
+        Int8Array x => x.GetValue(i)!.Value,
+        Int16Array x => x.GetValue(i)!.Value,
+        Int32Array x => x.GetValue(i)!.Value,
+        Int64Array x => x.GetValue(i)!.Value,
+        UInt8Array x => x.GetValue(i)!.Value,
+        UInt16Array x => x.GetValue(i)!.Value,
+        UInt32Array x => x.GetValue(i)!.Value,
+        UInt64Array x => x.GetValue(i)!.Value,
+        _ => throw new InvalidDataException($"unexpected array {a.GetType().Name}"),
+    };
 
     private static IEnumerable<string?> Strings(IArrowArray a) => a switch
     {
@@ -156,18 +158,7 @@ public static class ArrowTableReader
             for (int i = 0; i < d.Length; i++)
             {
                 if (d.IsNull(i)) { codes[at + i] = -1; continue; }
-                long k = d.Indices switch
-                {
-                    Int8Array x => x.GetValue(i)!.Value,
-                    Int16Array x => x.GetValue(i)!.Value,
-                    Int32Array x => x.GetValue(i)!.Value,
-                    Int64Array x => x.GetValue(i)!.Value,
-                    UInt8Array x => x.GetValue(i)!.Value,
-                    UInt16Array x => x.GetValue(i)!.Value,
-                    UInt32Array x => x.GetValue(i)!.Value,
-                    _ => throw new InvalidDataException($"unexpected dictionary index type {d.Indices.GetType().Name}"),
-                };
-                codes[at + i] = map[k];
+                codes[at + i] = map[(long)Value(d.Indices, i)];
             }
             at += d.Length;
         }
