@@ -13,12 +13,18 @@ internal static class CliRunner
         return (code, o.ToString(), e.ToString());
     }
 
-    /// <summary>Writes a CSV into a fresh temporary folder and returns its path.</summary>
-    public static string WriteCsv(string name, string content)
+    /// <summary>The path of <paramref name="name"/> in a fresh temporary folder (created; the file is not).</summary>
+    public static string TempPath(string name)
     {
         string dir = Path.Combine(Path.GetTempPath(), "fastglmm-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, name);
+        return Path.Combine(dir, name);
+    }
+
+    /// <summary>Writes a CSV into a fresh temporary folder and returns its path.</summary>
+    public static string WriteCsv(string name, string content)
+    {
+        string path = TempPath(name);
         File.WriteAllText(path, content);
         return path;
     }

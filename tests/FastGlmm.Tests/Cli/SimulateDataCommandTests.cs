@@ -9,12 +9,7 @@ namespace FastGlmm.Tests.Cli;
 /// </summary>
 public class SimulateDataCommandTests
 {
-    private static string Temp(string name)
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "fastglmm-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
-    }
+    private static string Temp(string name) => CliRunner.TempPath(name);
 
     [Theory]
     [InlineData("binary", "intercept", SyntheticResponse.Binary, 0.0)]

@@ -14,12 +14,7 @@ namespace FastGlmm.Tests.Data;
 /// </summary>
 public class ArrowReaderTests
 {
-    private static string Temp(string name)
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "fastglmm-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
-    }
+    private static string Temp(string name) => CliRunner.TempPath(name);
 
     private static void Write(string path, Schema schema, params IArrowArray[][] batches)
     {

@@ -14,12 +14,7 @@ namespace FastGlmm.Tests.Data;
 /// </summary>
 public class ParquetReaderTests
 {
-    private static string Temp(string name)
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "fastglmm-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
-    }
+    private static string Temp(string name) => CliRunner.TempPath(name);
 
     /// <summary>Writes two row groups of a file with one column of each supported kind, nulls included.</summary>
     private static async Task<string> WriteTypes()
