@@ -10,8 +10,10 @@ namespace FastGlmm.Tests.Model;
 
 /// <summary>
 /// The memory estimate matches what a fit allocates (measured on the managed heap), and a fit that would not fit is
-/// refused before any work with the bytes needed and available.
+/// refused before any work with the bytes needed and available. Run alone: the heap is the process's, and other tests
+/// allocating in parallel would move it.
 /// </summary>
+[Collection(MemoryBudgetCollection.Name)]
 public class MemoryBudgetTests
 {
     private static ModelFrame Frame(string formula, int rows = 200_000) =>
@@ -56,4 +58,12 @@ public class MemoryBudgetTests
         }
         finally { MemoryBudget.AvailableOverride = null; }
     }
+}
+
+/// <summary>Tests that read the process's heap or set the process-wide memory budget: run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryBudgetCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "memory budget";
 }
