@@ -70,7 +70,7 @@ internal sealed class TermExpander
                 return [new Term([Register(name)])];
             case ParenExpr { Inner: BinaryExpr { Op: "|" or "||" } bar } p:
                 if (!topLevel) throw Error(p, "a random-effects term (… | group) can only be added to the formula with '+'");
-                AddRandom(bar, p);
+                AddRandom(bar, p.Start, p.End);
                 return [];
             case ParenExpr p:
                 return Encode(p.Inner, topLevel);
@@ -141,7 +141,12 @@ internal sealed class TermExpander
                 return result;
             }
             case "|" or "||":
-                throw Error(b, "a random-effects term must be enclosed in parentheses: (… | group)");
+                // '|' binds loosest, so a bar reached at the top level is the whole right-hand side, as in
+                // y ~ 1 | g or y ~ x + 1 | g; lme4 reads it as one random-effects term and no fixed effects but the
+                // intercept.
+                if (!topLevel) throw Error(b, "a random-effects term (… | group) can only be added to the formula with '+'");
+                AddRandom(b, b.Start, b.End);
+                return [];
             case "~":
                 throw Error(b, "a formula may contain only one '~'");
             default:
@@ -221,7 +226,7 @@ internal sealed class TermExpander
         }
     }
 
-    private void AddRandom(BinaryExpr bar, ParenExpr whole)
+    private void AddRandom(BinaryExpr bar, int start, int end)
     {
         bool saved = _intercept;
         _intercept = true;
@@ -241,7 +246,7 @@ internal sealed class TermExpander
         }
         foreach (var g in groups)
             foreach (var lhs in lhsParts)
-                _random.Add(new RandomTerm(lhs, g, uncorrelated && lhsParts.Count > 1, whole.Start, whole.End));
+                _random.Add(new RandomTerm(lhs, g, uncorrelated && lhsParts.Count > 1, start, end));
     }
 
     private List<List<NameExpr>> ExpandGrouping(Expr e)

@@ -16,7 +16,7 @@ public class FormulaErrorTests
     [InlineData("y ~ x +", 7, "missing its right-hand operand")]
     [InlineData("", 1, "the formula is empty")]
     [InlineData("y + x", 1, "needs '~'")]
-    [InlineData("y ~ x | g", 5, "must be enclosed in parentheses")]
+    [InlineData("y ~ (1 | g) | h", 5, "can only be added to the formula with '+'")]
     [InlineData("y ~ x:(1 | g)", 7, "can only be added to the formula with '+'")]
     [InlineData("y ~ 2 + x", 5, "the number 2 is not a term")]
     [InlineData("y ~ .", 5, "'.' (all other columns) is not supported")]

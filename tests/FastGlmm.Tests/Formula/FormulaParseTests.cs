@@ -50,6 +50,7 @@ public class FormulaParseTests
     [InlineData("y ~ x + offset(log(n))", "1|x")]
     [InlineData("y ~ x + (1 | g)", "1|x")]
     [InlineData("y ~ (x)", "1|x")]
+    [InlineData("y ~ x | g", "1|")] // the whole right-hand side is the random-effects term (lme4's nobars gives y ~ 1)
     public void FixedTerms_MatchR(string formula, string expected) => Assert.Equal(expected, Fixed(formula));
 
     [Theory]
@@ -66,6 +67,9 @@ public class FormulaParseTests
     [InlineData("y ~ (1 | a) + (1 | b)", "(1 | a);(1 | b)")]
     [InlineData("y ~ x + (Days | Subject) + (1 | Item)", "(1 + Days | Subject);(1 | Item)")]
     [InlineData("y ~ (1 + I(x^2) | g)", "(1 + I(x^2) | g)")]
+    [InlineData("Yield ~ 1|Batch", "(1 | Batch)")] // '|' binds loosest: lme4 reads a bar without parentheses
+    [InlineData("y ~ x + 1 | g", "(1 + x | g)")]
+    [InlineData("y ~ x || g", "(1 | g);(0 + x | g)")]
     public void RandomTerms_MatchLme4Expansion(string formula, string expected)
     {
         var m = ModelFormula.Parse(formula);
