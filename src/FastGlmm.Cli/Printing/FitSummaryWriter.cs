@@ -40,9 +40,13 @@ internal static class FitSummaryWriter
         var q = RFormat.ZapSmall(fit.Rows.PearsonQuantiles(0, 0.25, 0.5, 0.75, 1), Digits + 1);
         TextMatrix.WriteNamed(o, ["Min", "1Q", "Median", "3Q", "Max"], RFormat.Format(q, Digits));
         o.WriteLine();
-        o.WriteLine("Random effects:");
-        RandomEffectsTable.Write(o, fit.VarCorr, Digits);
-        o.WriteLine($"Number of obs: {fit.Nobs}, groups:  {string.Join("; ", fit.GroupLevels.Select(g => $"{g.Key}, {g.Value}"))}");
+        if (fit.ThetaNames.Count == 0) WriteNoRandomEffects(o, fit);
+        else
+        {
+            o.WriteLine("Random effects:");
+            RandomEffectsTable.Write(o, fit.VarCorr, Digits);
+            o.WriteLine($"Number of obs: {fit.Nobs}, groups:  {string.Join("; ", fit.GroupLevels.Select(g => $"{g.Key}, {g.Value}"))}");
+        }
         int p = fit.BetaNames.Count;
         if (p == 0) return;
         o.WriteLine();
@@ -65,8 +69,22 @@ internal static class FitSummaryWriter
     /// <summary>2(1 − Φ(|z|)), computed as 2Φ(−|z|) for full precision in the tail.</summary>
     public static double TwoSidedNormalP(double z) => double.IsNaN(z) ? double.NaN : 2 * StandardNormal.Cdf(-Math.Abs(z));
 
+    /// <summary>A model without random effects: the residual SD (lm's line) or the Gamma dispersion (summary.glm's), and n.</summary>
+    private static void WriteNoRandomEffects(TextWriter o, FitResult fit)
+    {
+        if (fit.Sigma is { } s)
+            o.WriteLine(fit.Method == "REML"
+                ? $"Residual standard error: {RFormat.Format(s, Digits)} on {fit.Nobs - fit.BetaNames.Count} degrees of freedom"
+                : $"Residual standard deviation (maximum likelihood, divisor n): {RFormat.Format(s, Digits)}");
+        if (fit.Dispersion is { } phi) o.WriteLine($"(Dispersion parameter for Gamma family taken to be {RFormat.Format(phi, Digits)})");
+        o.WriteLine($"Number of obs: {fit.Nobs}, no random effects");
+    }
+
     private static string Title(FitResult fit, bool lmm)
     {
+        if (fit.ThetaNames.Count == 0)
+            return lmm ? $"Linear model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood")} (no random effects)"
+                : "Generalized linear model fit by maximum likelihood (IRLS; no random effects)";
         if (lmm)
             // lme4 pastes "maximum likelihood" with an empty part, hence its two spaces before the class.
             return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")} ['lmerMod']";

@@ -22,8 +22,6 @@ public static partial class MixedModel
     public static FitResult Fit(ModelFrame frame, FitOptions? options = null)
     {
         options ??= new FitOptions();
-        if (frame.RandomTerms.Count == 0)
-            throw new UserInputException("the formula has no random-effects terms; add one such as (1 | group)");
         if (options.Nagq < 0 || options.Nagq > 100)
             throw new UserInputException($"nAGQ must be between 0 and 100 (got {options.Nagq})");
         if (options.Mcml is { } mcml)
@@ -38,7 +36,8 @@ public static partial class MixedModel
         try
         {
             var sw = Stopwatch.StartNew();
-            fit = options.Mcml is { } m ? FitMcml(frame, options, m, sw)
+            fit = frame.RandomTerms.Count == 0 ? FitFixedOnly(frame, options, sw)
+                : options.Mcml is { } m ? FitMcml(frame, options, m, sw)
                 : frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
         }
         catch (PirlsException e)

@@ -42,7 +42,7 @@ public static class ModelComparison
         if (pbReplicates <= 0) return new LikelihoodRatioTest(t, df, p, null, 0, 0);
 
         var stats = new double[pbReplicates];
-        if (!smallFrame.Family.IsLinearMixedModel)
+        if (!smallFrame.Family.IsLinearMixedModel && smallFrame.RandomTerms.Count > 0)
         {
             RefitInLockstep(smallFrame, small, largeFrame, large, seed, refitBatch ?? Backends.Cpu.CpuRefitBatch.Create, stats);
             return Result(t, df, p, stats);
@@ -107,8 +107,18 @@ public static class ModelComparison
         }
     }
 
-    private static double Refit(ModelFrame frame, FitResult original) =>
-        LmmFitter.Fit(frame, reml: false, thetaStart: original.Theta).LogLik;
+    /// <summary>
+    /// The ML logLik of one replicate refitted alone: an LMM from the fit's θ; a model without random effects by its
+    /// closed form or IRLS; a GLMM (against a small model without random effects) warm-started at its fit.
+    /// </summary>
+    private static double Refit(ModelFrame frame, FitResult original)
+    {
+        if (frame.RandomTerms.Count == 0) return Fitting.MixedModel.Fit(frame, new Fitting.FitOptions { Reml = false }).LogLik;
+        if (frame.Family.IsLinearMixedModel) return LmmFitter.Fit(frame, reml: false, thetaStart: original.Theta).LogLik;
+        var o = GlmmFitter.Fit(frame, nagq: Math.Max(1, original.Nagq), warmStart: WarmStart.From(original));
+        o.Backend.Dispose();
+        return -o.Deviance / 2;
+    }
 
     /// <summary>Maps responses in the small frame's row order onto the large frame's rows (same data rows).</summary>
     private static double[] Reorder(double[] y, ModelFrame from, ModelFrame to)

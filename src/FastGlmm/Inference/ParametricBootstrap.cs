@@ -77,7 +77,7 @@ public static class ParametricBootstrap
         var warm = WarmStart.From(fit, RefitTolerance) with { PirlsTolerance = Pirls.CoarseDecreaseTolerance };
         var result = new BootstrapReplicate?[count];
         int done = 0;
-        if (frame.Family.IsLinearMixedModel)
+        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0)
         {
             Parallel.For(0, count, k =>
             {
@@ -86,9 +86,7 @@ public static class ParametricBootstrap
                 try
                 {
                     var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r);
-                    var lf = LmmFitter.Fit(frame.WithResponse(y), reml, thetaStart: fit.Theta);
-                    result[k] = new BootstrapReplicate(r, lf.Theta, lf.Beta, lf.LogLik, lf.Sigma,
-                        lf.Optimizer.Converged ? null : lf.Optimizer.Message);
+                    result[k] = RefitOne(frame.WithResponse(y), fit, r, reml);
                 }
                 catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
                 {
@@ -115,6 +113,22 @@ public static class ParametricBootstrap
             }, cancel);
         }
         return Finished(result);
+    }
+
+    /// <summary>
+    /// One replicate refitted alone: an LMM by <see cref="LmmFitter"/> from the fit's θ; a model without random effects
+    /// by its closed form or IRLS (<see cref="Fitting.MixedModel.Fit"/>), whose logLik is on the fit's scale.
+    /// </summary>
+    private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml)
+    {
+        if (replicate.RandomTerms.Count == 0)
+        {
+            var f = Fitting.MixedModel.Fit(replicate, new Fitting.FitOptions { Reml = reml });
+            return new BootstrapReplicate(r, [], f.Beta, f.LogLik, f.Sigma ?? double.NaN,
+                f.Convergence.Converged ? null : f.Convergence.Messages[0]);
+        }
+        var lf = LmmFitter.Fit(replicate, reml, thetaStart: fit.Theta);
+        return new BootstrapReplicate(r, lf.Theta, lf.Beta, lf.LogLik, lf.Sigma, lf.Optimizer.Converged ? null : lf.Optimizer.Message);
     }
 
     /// <summary>The replicates that finished (all of them unless the run was cancelled).</summary>

@@ -98,6 +98,8 @@ public static partial class ProfileConfidence
     public static IReadOnlyList<ConfidenceInterval> Profile(ModelFrame frame, FitResult fit, double level = 0.95)
     {
         CheckLevel(level);
+        if (frame.RandomTerms.Count == 0 && frame.Family.IsLinearMixedModel)
+            throw new UserInputException("profile intervals need random effects here; for a linear model without them use --confint Wald");
         if (frame.Family.IsLinearMixedModel) return ProfileLmm(frame, fit, level);
         int nt = fit.Theta.Length, p = fit.Beta.Length;
         var layout = new ThetaLayout(frame.RandomTerms);

@@ -7,21 +7,28 @@ namespace FastGlmm.Likelihood;
 /// <summary>
 /// A generalized linear model without random effects, fitted by iteratively reweighted least squares
 /// from R's starting values (μ₀ = family initialize): β ← (X'WX)⁻¹X'Wz with W = w μ'²/V and
-/// z = η − offset + (y − μ)/μ'. Used for the GLMM's starting β.
+/// z = η − offset + (y − μ)/μ'. Used for the GLMM's starting β, and as the fit of a model without random effects.
 /// </summary>
 public static class GlmIrls
 {
-    /// <summary>Returns β̂ (length p) after at most 50 iterations (relative deviance change ≤ 1e-10).</summary>
-    public static double[] Fit(ModelFrame frame) => FamilyDispatch.Run(frame.Family, new Irls(frame));
+    /// <summary>The most IRLS iterations (R's glm.control maxit is 25).</summary>
+    public const int MaxIterations = 50;
 
-    private sealed class Irls(ModelFrame frame) : IFamilyOperation<double[]>
+    /// <summary>Returns β̂ (length p) after at most <see cref="MaxIterations"/> iterations (relative deviance change ≤ 1e-10).</summary>
+    public static double[] Fit(ModelFrame frame) => FitWithReport(frame).Beta;
+
+    /// <summary>β̂ (length p), the iterations run and whether the relative deviance change reached 1e-10.</summary>
+    public static (double[] Beta, int Iterations, bool Converged) FitWithReport(ModelFrame frame) =>
+        FamilyDispatch.Run(frame.Family, new Irls(frame));
+
+    private sealed class Irls(ModelFrame frame) : IFamilyOperation<(double[], int, bool)>
     {
-        public double[] Invoke<TLink, TDist>() where TLink : struct, ILink where TDist : struct, IDistribution =>
+        public (double[], int, bool) Invoke<TLink, TDist>() where TLink : struct, ILink where TDist : struct, IDistribution =>
             Run<TLink, TDist>(frame);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static double[] Run<TLink, TDist>(ModelFrame frame) where TLink : struct, ILink where TDist : struct, IDistribution
+    private static (double[], int, bool) Run<TLink, TDist>(ModelFrame frame) where TLink : struct, ILink where TDist : struct, IDistribution
     {
         int n = frame.RowCount, p = frame.X.Columns;
         var y = frame.Response.YArray; // shared with the frame, read only
@@ -41,7 +48,7 @@ public static class GlmIrls
         for (int c = 0; c < chunks; c++) { pa[c] = new double[p * p]; pr[c] = new double[p]; }
         var a = new double[p * p];
         var r = new double[p];
-        for (int iter = 0; iter < 50; iter++)
+        for (int iter = 0; iter < MaxIterations; iter++)
         {
             Parallel.For(0, chunks, c =>
             {
@@ -89,9 +96,9 @@ public static class GlmIrls
             });
             double dev = 0;
             for (int c = 0; c < chunks; c++) dev += pd[c];
-            if (Math.Abs(devOld - dev) <= 1e-10 * (Math.Abs(dev) + 0.1)) break;
+            if (Math.Abs(devOld - dev) <= 1e-10 * (Math.Abs(dev) + 0.1)) return (beta, iter + 1, true);
             devOld = dev;
         }
-        return beta;
+        return (beta, MaxIterations, false);
     }
 }

@@ -116,6 +116,11 @@ public sealed record FitResult
     public required ConvergenceReport Convergence { get; init; }
     /// <summary>Notes from building the model frame (dropped rows and columns, warnings).</summary>
     public required IReadOnlyList<string> FrameMessages { get; init; }
+    /// <summary>
+    /// The dispersion φ̂ of a Gamma model without random effects (Pearson's Σ w(y − μ̂)²/V(μ̂)/(n − p), R's summary.glm),
+    /// which scales its standard errors; null otherwise.
+    /// </summary>
+    public double? Dispersion { get; init; }
     /// <summary>The Monte Carlo section of an MCML fit (null otherwise).</summary>
     public MonteCarloReport? MonteCarlo { get; init; }
 }

@@ -162,8 +162,17 @@ public class FitCommandTests
         ["fit", "--data", "sleepstudy", "--formula", SleepFormula, "--reml", "--ml"], "--reml and --ml exclude each other");
 
     [Fact]
-    public void NoRandomEffects() => AssertOneLineError(
-        ["fit", "--data", "sleepstudy", "--formula", "Reaction ~ Days"], "no random-effects terms");
+    public void NoRandomEffects_FitsTheLinearModel()
+    {
+        // R 4.2.2: summary(lm(Reaction ~ Days, sleepstudy)): residual standard error 47.71 on 178 degrees of freedom.
+        var (code, o, err) = CliRunner.Run("fit", "--data", "sleepstudy", "--formula", "Reaction ~ Days");
+        Assert.True(code == 0, err);
+        var lines = Lines(o);
+        Assert.Equal("Linear model fit by REML (no random effects)", lines[0]);
+        Assert.Contains("Residual standard error: 47.71 on 178 degrees of freedom", lines);
+        Assert.Contains("Number of obs: 180, no random effects", lines);
+        Assert.DoesNotContain("Random effects:", lines);
+    }
 
     [Fact]
     public void NegativeNagq() => AssertOneLineError(

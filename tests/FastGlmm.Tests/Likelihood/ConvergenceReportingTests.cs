@@ -34,14 +34,6 @@ public class ConvergenceReportingTests
     }
 
     [Fact]
-    public void NoRandomEffects_IsAClearError()
-    {
-        var frame = ModelFrame.Build(BuiltInDatasets.Load("cbpp"), "incidence ~ period", new ModelFrameOptions { Family = FamilySpec.Parse("poisson") });
-        var e = Assert.Throws<UserInputException>(() => MixedModel.Fit(frame));
-        Assert.Contains("no random-effects terms", e.Message);
-    }
-
-    [Fact]
     public void NagqZero_IsLme4sFastFit()
     {
         var fit = MixedModel.Fit(Cbpp(), new FitOptions { Nagq = 0 });

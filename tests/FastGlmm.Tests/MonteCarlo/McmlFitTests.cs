@@ -102,6 +102,6 @@ public class McmlFitTests
             new FitOptions { Mcml = new McmlOptions { DrawsPerBlock = 10 } }));
         Assert.Contains("--m 10", e4.Message);
         var e5 = Assert.Throws<UserInputException>(() => MixedModel.Fit(Frame("cbpp", "cbind(incidence, size - incidence) ~ period", "binomial"), mc));
-        Assert.Contains("no random-effects terms", e5.Message);
+        Assert.StartsWith("Monte Carlo likelihood needs random effects", e5.Message, StringComparison.Ordinal);
     }
 }
