@@ -25,9 +25,11 @@ internal static class CompareCommand
         var weights = new Option<string?>("--weights") { Description = "Column of prior weights" };
         var pb = new Option<int>("--pb") { Description = "Parametric-bootstrap replicates for the LRT (0 = none)", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the parametric bootstrap", DefaultValueFactory = _ => 1UL };
+        var contrasts = new ContrastOptions();
         var cmd = new Command("compare", "Likelihood-ratio test of two nested models (R's anova), optionally by parametric bootstrap");
         data.AddTo(cmd);
         foreach (var opt in new Option[] { small, large, family, nagq, weights, pb, seed }) cmd.Options.Add(opt);
+        contrasts.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var spec = FamilySpec.Parse(r.GetValue(family)!);
@@ -36,7 +38,7 @@ internal static class CompareCommand
             if (b > ParametricBootstrap.MaxReplicatesPerRun)
                 throw new UserInputException($"--pb {b}: at most {ParametricBootstrap.MaxReplicatesPerRun} replicates in one run");
             var table = data.Load(r);
-            var options = new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(weights) };
+            var options = new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(weights), Contrasts = contrasts.Resolve(r) };
             var sf = ModelFrame.Build(table, r.GetValue(small)!, options);
             var lf = ModelFrame.Build(table, r.GetValue(large)!, options);
             if (spec.IsLinearMixedModel) stderr.WriteLine("note: refitting with ML for the likelihood-ratio test, as lme4's anova does");

@@ -8,7 +8,7 @@ namespace FastGlmm.Cli.Commands;
 
 /// <summary>
 /// The model options shared by <c>fit</c>, <c>bootstrap</c> and <c>predict</c>: --formula, --family, --nagq, --reml/--ml and
-/// --weights, with their checks and notes (REML is ignored for GLMMs, nAGQ for LMMs).
+/// --weights, --offset and the contrasts, with their checks and notes (REML is ignored for GLMMs, nAGQ for LMMs).
 /// </summary>
 internal sealed class ModelOptions(string remlText, string mlText)
 {
@@ -18,6 +18,11 @@ internal sealed class ModelOptions(string remlText, string mlText)
     public Option<bool> Reml { get; } = new("--reml") { Description = remlText };
     public Option<bool> Ml { get; } = new("--ml") { Description = mlText };
     public Option<string?> Weights { get; } = new("--weights") { Description = "Column of prior weights" };
+    public Option<string?> Offset { get; } = new("--offset")
+    {
+        Description = "An offset: a column or expression, added to the linear predictor as offset(expr) in the formula is (lme4's offset =)",
+    };
+    public ContrastOptions Contrasts { get; } = new();
     public Option<string?> Backend { get; } = new("--backend")
     {
         Description = $"GLMM objectives and Monte Carlo importance weights on: auto (CUDA when a usable GPU, driver and NVRTC exist, else the CPU; the default), cpu or cuda. Default from {Backends.Cuda.BackendSelection.EnvironmentVariable}",
@@ -30,7 +35,8 @@ internal sealed class ModelOptions(string remlText, string mlText)
 
     public void AddTo(Command c)
     {
-        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights, Backend, Verbose }) c.Options.Add(o);
+        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights, Offset, Backend, Verbose }) c.Options.Add(o);
+        Contrasts.AddTo(c);
     }
 
     /// <summary>Checks the options, writes the notes to <paramref name="stderr"/>, and returns the family and fit options.</summary>
@@ -62,7 +68,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
     {
         try
         {
-            var names = new HashSet<string>(FastGlmm.Formula.ModelFormula.Parse(r.GetValue(Formula)!).ColumnNames(), StringComparer.Ordinal);
+            var names = new HashSet<string>(FastGlmm.Formula.ModelFormula.Parse(FormulaText(r)).ColumnNames(), StringComparer.Ordinal);
             if (r.GetValue(Weights) is { } w) names.Add(w);
             return names;
         }
@@ -72,10 +78,22 @@ internal sealed class ModelOptions(string remlText, string mlText)
         }
     }
 
+    /// <summary>The formula, with --offset's expression added as an offset() term.</summary>
+    public string FormulaText(ParseResult r)
+    {
+        string f = r.GetValue(Formula)!;
+        if (r.GetValue(Offset) is not { } off) return f;
+        if (string.IsNullOrWhiteSpace(off)) throw new UserInputException("--offset: give a column or an expression");
+        return $"{f} + offset({off})";
+    }
+
     /// <summary>Builds the model frame from the loaded table.</summary>
     public ModelFrame Frame(ParseResult r, DataTable table, FamilySpec spec, TextWriter? stderr = null)
     {
-        var frame = ModelFrame.Build(table, r.GetValue(Formula)!, new ModelFrameOptions { Family = spec, WeightsColumn = r.GetValue(Weights) });
+        var frame = ModelFrame.Build(table, FormulaText(r), new ModelFrameOptions
+        {
+            Family = spec, WeightsColumn = r.GetValue(Weights), Contrasts = Contrasts.Resolve(r),
+        });
         if (stderr is not null && r.GetValue(Verbose))
         {
             var b = frame.Blocks;

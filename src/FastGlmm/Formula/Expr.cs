@@ -102,6 +102,14 @@ public sealed record UnaryExpr(string Op, Expr Operand, int Start) : Expr(Start,
     public override string Deparse() => Op == "~" ? "~" + Operand.Deparse() : Op + Operand.Deparse();
 }
 
+/// <summary>A named argument of a call, <c>raw = TRUE</c> (only inside a call's parentheses).</summary>
+public sealed record NamedArgExpr(string Name, Expr Value, int Start) : Expr(Start, Value.End)
+{
+    /// <inheritdoc/>
+    public override string Deparse() =>
+        Name + " = " + (Value is NameExpr { Name: "TRUE" or "FALSE" or "T" or "F" } b ? b.Name : Value.Deparse());
+}
+
 /// <summary>Explicit parentheses, kept because R keeps them when naming columns.</summary>
 public sealed record ParenExpr(Expr Inner, int Start, int End) : Expr(Start, End)
 {

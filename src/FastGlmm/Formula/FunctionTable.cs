@@ -10,9 +10,10 @@ public static class FunctionTable
     /// <summary>
     /// Every function name accepted somewhere in a formula: the math functions, <c>I</c> (evaluate as
     /// arithmetic), <c>offset</c> (a known term with coefficient 1), <c>factor</c> (treat a column as
-    /// categorical) and <c>cbind</c> (a binomial response of successes and failures).
+    /// categorical), <c>cbind</c> (a binomial response of successes and failures), and <c>poly</c> and <c>scale</c>
+    /// (terms whose columns depend on the model's rows).
     /// </summary>
-    public static IEnumerable<string> All => new[] { "I", "offset", "factor", "cbind" }.Concat(Math.Order(StringComparer.Ordinal));
+    public static IEnumerable<string> All => new[] { "I", "offset", "factor", "cbind", "poly", "scale" }.Concat(Math.Order(StringComparer.Ordinal));
 
     internal static string Supported => string.Join(", ", All);
 }

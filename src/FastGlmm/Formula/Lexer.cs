@@ -12,7 +12,7 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Start, in
 internal static class Lexer
 {
     private static readonly string[] Operators =
-        ["||", "<=", ">=", "==", "!=", "&&", "~", "+", "-", "*", "/", "^", ":", "|", "<", ">", "!", "&"];
+        ["||", "<=", ">=", "==", "!=", "&&", "~", "+", "-", "*", "/", "^", ":", "|", "<", ">", "!", "&", "="];
 
     /// <summary>Tokenizes <paramref name="text"/>; the last token is <see cref="TokenKind.End"/>.</summary>
     public static List<Token> Tokenize(string text)

@@ -145,7 +145,13 @@ internal sealed class Parser
             {
                 if (Peek.Kind is TokenKind.Comma or TokenKind.RParen)
                     throw new FormulaException(_text, Peek.Start, Peek.End, $"empty argument in {name.Text}()");
-                args.Add(ParseExpr(0));
+                if (Peek.Kind == TokenKind.Name && _tokens[_pos + 1] is { Kind: TokenKind.Op, Text: "=" })
+                {
+                    var argName = Next();
+                    var eq = Next();
+                    args.Add(new NamedArgExpr(argName.Text, ParseOperand(eq, 0), argName.Start));
+                }
+                else args.Add(ParseExpr(0));
                 if (Peek.Kind == TokenKind.Comma) { Next(); continue; }
                 break;
             }

@@ -171,10 +171,41 @@ internal sealed class TermExpander
                 return [new Term([Register(c)])];
             case "cbind":
                 throw Error(c, "cbind() is only allowed as the response (left of '~')");
+            case "poly":
+                CheckPoly(c);
+                return [new Term([Register(c)])];
+            case "scale":
+                RequireArgs(c, 1);
+                CheckValue(c.Args[0], allowCbind: false);
+                return [new Term([Register(c)])];
             default:
                 CheckValue(c, allowCbind: false);
                 return [new Term([Register(c)])];
         }
+    }
+
+    /// <summary>poly(x, degree) or poly(x, degree, raw = TRUE|FALSE): x an expression, degree a whole number ≥ 1.</summary>
+    private void CheckPoly(CallExpr c)
+    {
+        if (c.Args.Count is < 1 or > 3 || c.Args[0] is NamedArgExpr)
+            throw Error(c, "poly() takes a variable, a degree and optionally raw = TRUE: poly(x, 2) or poly(x, 2, raw = TRUE)");
+        CheckValue(c.Args[0], allowCbind: false);
+        foreach (var a in c.Args.Skip(1))
+            switch (a)
+            {
+                case NumberExpr { Value: >= 1 and <= 25 } d when d.Value == Math.Floor(d.Value) && ReferenceEquals(a, c.Args[1]):
+                    break;
+                case NamedArgExpr { Name: "degree", Value: NumberExpr { Value: >= 1 and <= 25 } d } when d.Value == Math.Floor(d.Value):
+                    break;
+                case NamedArgExpr { Name: "raw", Value: NameExpr { Name: "TRUE" or "FALSE" or "T" or "F" } }:
+                    break;
+                case NamedArgExpr { Name: "raw" } r:
+                    throw Error(r, "raw = takes TRUE or FALSE");
+                case NamedArgExpr n when n.Name != "degree":
+                    throw Error(n, $"poly() has no argument '{n.Name}' here (it takes degree and raw)");
+                default:
+                    throw Error(a, "the degree of poly() must be a whole number from 1 to 25");
+            }
     }
 
     private void RequireArgs(CallExpr c, int n)
@@ -216,9 +247,11 @@ internal sealed class TermExpander
                 RequireArgs(c, 1);
                 CheckValue(c.Args[0], false);
                 return;
+            case NamedArgExpr a:
+                throw Error(a, $"a named argument ({a.Name} = …) is accepted only by poly()");
             case CallExpr c:
                 throw new FormulaException(_text, c.Start, c.NameEnd,
-                    c.Function is "offset" or "factor" or "cbind"
+                    c.Function is "offset" or "factor" or "cbind" or "poly" or "scale"
                         ? $"{c.Function}() cannot be used inside an expression"
                         : $"unknown function '{c.Function}' (supported: {FunctionTable.Supported})");
             default:

@@ -4,10 +4,12 @@ namespace FastGlmm.Data.Frame;
 
 /// <summary>
 /// How one variable of a term enters the model matrix: numeric (<see cref="Levels"/> null, one column) or
-/// categorical with the levels of the rows the model was built from, coded by treatment contrasts
-/// (levels 2..K) or, when <see cref="FullCoding"/>, by one indicator per level (levels 1..K).
+/// categorical with the levels of the rows the model was built from, coded by <see cref="Contrast"/>
+/// (treatment: levels 2..K) or, when <see cref="FullCoding"/>, by one indicator per level (levels 1..K). A numeric
+/// variable with a <see cref="Transform"/> (poly, scale) has the columns that transform, planned on the model's rows, gives.
 /// </summary>
-internal sealed record VariableCoding(Variable Variable, string[]? Levels, bool FullCoding)
+internal sealed record VariableCoding(Variable Variable, string[]? Levels, bool FullCoding,
+    ContrastKind Contrast = ContrastKind.Treatment, NumericTransform? Transform = null)
 {
     public bool IsCategorical => Levels is not null;
 }

@@ -27,17 +27,19 @@ internal static class DesignMatrixBuilder
     /// array is the matrix's values: frames of 10⁸ rows share one such column between the weights and Z.
     /// </remarks>
     public static (DesignMatrix Matrix, DesignCoding Coding) Build(TermList terms, Func<Variable, FrameVariable> value, int n, string formula,
-        double[]? ones = null)
+        double[]? ones = null, Func<Variable, ContrastKind>? contrastOf = null)
     {
-        var coding = Plan(terms, value, formula);
+        var coding = Plan(terms, value, formula, contrastOf);
         return (Build(coding, value, n, ones), coding);
     }
 
     /// <summary>
     /// Decides each variable's coding from the model's rows: numeric, or categorical with the rows' levels and
-    /// treatment contrasts or full dummy coding by R's rule. A contrast-coded factor needs two levels.
+    /// contrasts (<paramref name="contrastOf"/>'s, treatment by default) or full dummy coding by R's rule. A
+    /// contrast-coded factor needs two levels.
     /// </summary>
-    public static DesignCoding Plan(TermList terms, Func<Variable, FrameVariable> value, string formula)
+    public static DesignCoding Plan(TermList terms, Func<Variable, FrameVariable> value, string formula,
+        Func<Variable, ContrastKind>? contrastOf = null)
     {
         var result = new List<TermCoding>();
         bool fullCodingPending = !terms.HasIntercept;
@@ -48,7 +50,11 @@ internal static class DesignMatrixBuilder
             foreach (var v in term.Variables)
             {
                 var fv = value(v);
-                if (!fv.IsCategorical) { vars.Add(new VariableCoding(v, null, false)); continue; }
+                if (!fv.IsCategorical)
+                {
+                    vars.Add(new VariableCoding(v, null, false, Transform: NumericTransform.Plan(v, fv.Numeric!, formula)));
+                    continue;
+                }
                 bool full;
                 if (fullCodingPending) { full = true; fullCodingPending = false; }
                 else
@@ -60,7 +66,7 @@ internal static class DesignMatrixBuilder
                 if (!full && levels.Length < 2)
                     throw new FormulaException(formula, v.Expr.Start, v.Expr.End,
                         $"factor '{v.Label}' has a single level ('{(levels.Length > 0 ? UserText.Clip(levels[0]) : "")}') in the rows used; contrasts need at least two levels");
-                vars.Add(new VariableCoding(v, levels, full));
+                vars.Add(new VariableCoding(v, levels, full, contrastOf?.Invoke(v) ?? ContrastKind.Treatment));
             }
             result.Add(new TermCoding(vars));
         }
@@ -87,7 +93,9 @@ internal static class DesignMatrixBuilder
             foreach (var vc in term.Variables)
             {
                 var fv = value(vc.Variable);
-                parts.Add(vc.IsCategorical ? Indicators(fv.Codes!, vc) : ([fv.Numeric!], [vc.Variable.Label]));
+                parts.Add(vc.IsCategorical ? Indicators(fv.Codes!, vc)
+                    : vc.Transform is { } tr ? (tr.Apply(fv.Numeric!), tr.Suffixes.Select(s => vc.Variable.Label + s).ToArray())
+                    : ([fv.Numeric!], [vc.Variable.Label]));
             }
             // Cartesian product, first variable fastest.
             IEnumerable<(double[] Col, string Name)> acc = [(null!, "")];
@@ -115,6 +123,7 @@ internal static class DesignMatrixBuilder
     private static (double[][], string[]) Indicators(int[] codes, VariableCoding vc)
     {
         var levels = vc.Levels!;
+        if (!vc.FullCoding && vc.Contrast != ContrastKind.Treatment) return ContrastColumns(codes, vc);
         int first = vc.FullCoding ? 0 : 1;
         var cols = new double[levels.Length - first][];
         var names = new string[cols.Length];
@@ -125,6 +134,19 @@ internal static class DesignMatrixBuilder
             if (k >= 0) cols[k][i] = 1.0;
         }
         return (cols, names);
+    }
+
+    /// <summary>Column j of a contrast-coded factor: C[code_i, j] for row i (0 where the code is −1, a level not in the fit).</summary>
+    private static (double[][], string[]) ContrastColumns(int[] codes, VariableCoding vc)
+    {
+        var (c, suffixes) = Contrasts.Matrix(vc.Contrast, vc.Levels!);
+        var cols = new double[suffixes.Length][];
+        for (int j = 0; j < cols.Length; j++)
+        {
+            var col = cols[j] = new double[codes.Length];
+            for (int i = 0; i < codes.Length; i++) if (codes[i] >= 0) col[i] = c[codes[i], j];
+        }
+        return (cols, suffixes.Select(s => vc.Variable.Label + s).ToArray());
     }
 
     private static double[] Multiply(double[] a, double[] b)

@@ -57,7 +57,8 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
                 var f = FactorColumn.From(Lookup((NameExpr)c.Args[0]));
                 return VariableValue.FromFactor(f.Codes.ToArray(), f.Levels.ToArray());
             }
-            case CallExpr { Function: "offset" } c:
+            case CallExpr { Function: "offset" or "poly" or "scale" } c:
+                // poly and scale: the argument's values; their columns are planned on the model's rows (NumericTransform).
                 return VariableValue.FromNumeric(Numeric(c.Args[0]));
             case CallExpr c:
                 return VariableValue.FromNumeric(Map(Numeric(c.Args[0]), MathFunction(c.Function)));

@@ -11,6 +11,13 @@ public sealed record ModelFrameOptions
 
     /// <summary>Name of a column of prior weights (R's <c>weights =</c>), or null for unit weights.</summary>
     public string? WeightsColumn { get; init; }
+
+    /// <summary>
+    /// Contrasts by factor column (R's <c>contrasts = list(col = "contr.sum")</c>), applied wherever the column (or
+    /// <c>factor(col)</c>) is contrast-coded, in fixed and random terms; treatment for the others. Every key must be a
+    /// factor of the model.
+    /// </summary>
+    public IReadOnlyDictionary<string, ContrastKind>? Contrasts { get; init; }
 }
 
 /// <summary>

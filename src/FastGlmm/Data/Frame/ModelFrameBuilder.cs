@@ -46,6 +46,7 @@ internal static class ModelFrameBuilder
             priorWeights = wn.Values.ToArray();
             used.Add(VariableValue.FromNumeric(priorWeights));
         }
+        var contrastOf = ContrastLookup(options.Contrasts, fixedVars.Concat(randomVars), values);
         Diagnostics.StageTrace.Mark("frame: variables evaluated");
         eval.CheckColumnsFinite(fixedVars.Concat(randomVars).Select(v => v.Expr).OfType<NameExpr>());
 
@@ -90,7 +91,7 @@ internal static class ModelFrameBuilder
         var frameVars = new Dictionary<string, FrameVariable>(StringComparer.Ordinal);
         FrameVariable Get(Variable v) => frameVars.TryGetValue(v.Label, out var fv) ? fv
             : frameVars[v.Label] = FrameVariable.Subset(v.Label, values[v.Label], inputRow);
-        var (x, fixedCoding) = DesignMatrixBuilder.Build(formula.Fixed, Get, n, formula.Text);
+        var (x, fixedCoding) = DesignMatrixBuilder.Build(formula.Fixed, Get, n, formula.Text, contrastOf: contrastOf);
         Diagnostics.StageTrace.Mark("frame: X built");
         var aliased = RankCheck.AliasedColumns(x);
         var keptColumns = Enumerable.Range(0, x.Columns).Except(aliased).ToArray();
@@ -104,7 +105,7 @@ internal static class ModelFrameBuilder
         Diagnostics.StageTrace.Mark("frame: rank checked");
 
         // Random effects, in lme4's term order.
-        var terms = RandomTermBuilder.Build(formula, groupings, termOrder, Get, n, options.Family, ones);
+        var terms = RandomTermBuilder.Build(formula, groupings, termOrder, Get, n, options.Family, ones, contrastOf);
         frameVars.Clear();
         Diagnostics.StageTrace.Mark("frame: random terms built");
 
@@ -121,6 +122,27 @@ internal static class ModelFrameBuilder
         return new ModelFrame(formula, options.Family, nIn, inputRow,
             new ResponseData(formula.Response!.Deparse(), response.Description, yOut, wOut), offset,
             new FixedDesign(x.Values, n, x.Names, droppedNames), reTerms, blocks, messages, coding);
+    }
+
+    /// <summary>
+    /// The contrast of each variable: the one given for its column (the variable itself, or col in factor(col)), else
+    /// treatment. A column given that the model does not use as a factor is an error naming it.
+    /// </summary>
+    private static Func<Variable, ContrastKind>? ContrastLookup(IReadOnlyDictionary<string, ContrastKind>? contrasts,
+        IEnumerable<Variable> variables, Dictionary<string, VariableValue> values)
+    {
+        if (contrasts is null || contrasts.Count == 0) return null;
+        static string Column(Variable v) => v.Expr is CallExpr { Function: "factor", Args: [NameExpr n] } ? n.Name : v.Label;
+        var vars = variables.ToList();
+        foreach (var column in contrasts.Keys)
+        {
+            var matching = vars.Where(v => Column(v) == column).ToList();
+            if (matching.Count == 0)
+                throw new UserInputException($"contrasts for '{UserText.Clip(column)}': the formula uses no variable of that name");
+            if (matching.FirstOrDefault(v => !values[v.Label].IsCategorical) is { } numeric)
+                throw new UserInputException($"contrasts for '{UserText.Clip(column)}': '{numeric.Label}' is numeric, and contrasts code factors (write factor({column}), or --factor {column})");
+        }
+        return v => contrasts.TryGetValue(Column(v), out var k) ? k : ContrastKind.Treatment;
     }
 
     /// <summary>The input rows where the response and every variable the formula uses are present (ascending).</summary>

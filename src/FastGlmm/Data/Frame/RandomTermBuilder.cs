@@ -46,14 +46,15 @@ internal static class RandomTermBuilder
     /// formula order. An intercept-only Z_t is <paramref name="ones"/> when given (shared, never written).
     /// </summary>
     public static List<RawRandomTerm> Build(ModelFormula formula, IReadOnlyList<(string[] Levels, int[] LevelOfRow)> groupings,
-        int[] termOrder, Func<Variable, FrameVariable> value, int n, FamilySpec family, double[]? ones = null)
+        int[] termOrder, Func<Variable, FrameVariable> value, int n, FamilySpec family, double[]? ones = null,
+        Func<Variable, ContrastKind>? contrastOf = null)
     {
         var built = new RawRandomTerm[formula.RandomTerms.Count];
         for (int k = 0; k < built.Length; k++)
         {
             var rt = formula.RandomTerms[k];
             var (levels, levelOfRow) = groupings[k];
-            var (z, coding) = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text, ones);
+            var (z, coding) = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text, ones, contrastOf);
             long effects = (long)levels.Length * z.Columns;
             bool lmm = family.IsLinearMixedModel;
             if (lmm ? effects >= n : effects > n)
