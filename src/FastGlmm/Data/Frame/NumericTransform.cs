@@ -14,6 +14,10 @@ internal abstract record NumericTransform
     /// <summary>The columns at values <paramref name="x"/> (one array per suffix, each of x's length).</summary>
     public abstract double[][] Apply(double[] x);
 
+    /// <summary>The suffixes "1", "2", …, "<paramref name="count"/>" R gives a matrix term's columns.</summary>
+    protected static string[] Numbered(int count) =>
+        Enumerable.Range(1, count).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     /// <summary>
     /// The transform of a variable written poly(x, d), poly(x, d, raw = TRUE) or scale(x), planned from the model's
     /// values <paramref name="x"/>; null for any other variable.
@@ -67,7 +71,7 @@ internal sealed record Standardize(double Center, double Scale) : NumericTransfo
 /// <summary>poly(x, d, raw = TRUE): the columns x, x², …, x^d, named 1..d.</summary>
 internal sealed record RawPolynomial(int Degree) : NumericTransform
 {
-    public override string[] Suffixes => Enumerable.Range(1, Degree).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    public override string[] Suffixes => Numbered(Degree);
 
     public override double[][] Apply(double[] x)
     {
@@ -93,7 +97,7 @@ internal sealed record OrthogonalPolynomial(double[] Alpha, double[] Norm2) : Nu
 {
     private int Degree => Alpha.Length;
 
-    public override string[] Suffixes => Enumerable.Range(1, Degree).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    public override string[] Suffixes => Numbered(Degree);
 
     /// <summary>α and n from the model rows' x.</summary>
     public static OrthogonalPolynomial Plan(double[] x, int degree)
@@ -111,34 +115,31 @@ internal sealed record OrthogonalPolynomial(double[] Alpha, double[] Norm2) : Nu
             double sx = 0;
             for (int i = 0; i < n; i++) sx += x[i] * cur[i] * cur[i];
             alpha[k] = sx / norm2[k + 1];
-            double ratio = norm2[k + 1] / norm2[k], s2 = 0;
-            var next = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                next[i] = (x[i] - alpha[k]) * cur[i] - (k == 0 ? 0 : ratio * prev[i]);
-                s2 += next[i] * next[i];
-            }
-            norm2[k + 2] = s2;
-            (prev, cur) = (cur, next);
+            (prev, cur) = (cur, Next(x, alpha[k], norm2[k + 1] / norm2[k], cur, k == 0 ? null : prev));
+            norm2[k + 2] = cur.Sum(v => v * v);
         }
         return new OrthogonalPolynomial(alpha, norm2);
     }
 
     public override double[][] Apply(double[] x)
     {
-        int n = x.Length, d = Degree;
-        var cols = new double[d][];
-        var prev = new double[n];
-        var cur = Enumerable.Repeat(1.0, n).ToArray();
-        for (int k = 0; k < d; k++)
+        var cols = new double[Degree][];
+        var prev = new double[x.Length];
+        var cur = Enumerable.Repeat(1.0, x.Length).ToArray();
+        for (int k = 0; k < Degree; k++)
         {
-            double ratio = Norm2[k + 1] / Norm2[k];
-            var next = new double[n];
-            for (int i = 0; i < n; i++) next[i] = (x[i] - Alpha[k]) * cur[i] - (k == 0 ? 0 : ratio * prev[i]);
-            (prev, cur) = (cur, next);
+            (prev, cur) = (cur, Next(x, Alpha[k], Norm2[k + 1] / Norm2[k], cur, k == 0 ? null : prev));
             double s = Math.Sqrt(Norm2[k + 2]);
-            cols[k] = next.Select(v => v / s).ToArray();
+            cols[k] = cur.Select(v => v / s).ToArray();
         }
         return cols;
+    }
+
+    /// <summary>One step of the recurrence: p_{k+1} = (x − α)p_k − ratio·p_{k−1} (no p_{k−1} term for k = 0).</summary>
+    private static double[] Next(double[] x, double alpha, double ratio, double[] cur, double[]? prev)
+    {
+        var next = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) next[i] = (x[i] - alpha) * cur[i] - (prev is null ? 0 : ratio * prev[i]);
+        return next;
     }
 }
