@@ -31,10 +31,16 @@ internal static class FitCommand
         var methodOption = new Option<string>("--method") { Description = "laplace (Laplace, or AGQ with --nagq; the default) or mcml (Monte Carlo maximum likelihood: binomial(logit), poisson(log))", DefaultValueFactory = _ => "laplace" };
         var draws = new Option<int>("--m") { Description = "MCML: importance draws per independent block", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<ulong>("--seed") { Description = "MCML: seed of the importance draws", DefaultValueFactory = _ => 1234 };
+        var ddf = new Option<string?>("--ddf") { Description = "Linear mixed models: t tests of the fixed effects with denominator degrees of freedom and p-values, as lmerTest's summary: satterthwaite, kenward-roger, or none (lme4's table; the default)" };
+        var anova = new Option<string?>("--anova")
+        {
+            Description = "Linear mixed models: also print lmerTest's F table of the model's terms: 3 (type III, the default), 2 or 1, with --ddf's method (Satterthwaite when --ddf is not given)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var cmd = new Command("fit", "Fit a (generalized) linear mixed model and print lme4's summary");
         data.AddTo(cmd);
         model.AddTo(cmd);
-        foreach (var opt in new Option[] { json, jsonRows, fitted, ranef, quiet, confint, confintLevel, methodOption, draws, seed }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { json, jsonRows, fitted, ranef, quiet, confint, confintLevel, methodOption, draws, seed, ddf, anova }) cmd.Options.Add(opt);
         cmd.SetAction(r =>
         {
             double level = ConfintLevel(r.GetValue(confintLevel), r.GetValue(confint) is not null);
@@ -42,26 +48,33 @@ internal static class FitCommand
             OutputFile.Check(r.GetValue(fitted), "--fitted");
             OutputFile.Check(r.GetValue(ranef), "--ranef");
             if (r.GetValue(jsonRows) && r.GetValue(json) is null) throw new UserInputException("--json-rows: applies only with --json FILE");
+            var tests = DdfRequest.Parse(r.GetValue(ddf), r.GetResult(anova) is not null, r.GetValue(anova));
             var (spec, options) = model.Resolve(r, stderr);
+            tests.Check(spec, options.Reml);
             options = WithMethod(r, options, r.GetValue(methodOption)!, r.GetValue(draws), r.GetValue(seed), model, draws, seed);
             var table = data.Load(r, model.ColumnsUsed(r));
             ProcessMemory.Release();
             StageTrace.Mark("data read");
             string source = table.Source;
             var frame = model.Frame(r, table, spec, stderr);
-            table = null; // the frame holds what the fit needs; the table's columns can go
+            // The frame holds what the fit needs; the table's columns can go, unless a type II/III F table reads them again.
+            var kept = tests.NeedsData ? table : null;
+            table = null;
             ProcessMemory.Release();
             StageTrace.Mark("model frame built");
             var fit = MixedModel.Fit(frame, options);
             ProcessMemory.Release();
             StageTrace.Mark("fit done");
-            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, source, r.GetValue(jsonRows)) + Environment.NewLine);
+            var inference = tests.Run(frame, kept, fit);
+            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, source, r.GetValue(jsonRows), inference) + Environment.NewLine);
             StageTrace.Mark("json written");
             if (r.GetValue(fitted) is { } fittedPath) OutputFile.Write(fittedPath, w => FitRowOutputs.WriteFitted(w, fit));
             if (r.GetValue(ranef) is { } ranefPath) OutputFile.Write(ranefPath, w => FitRowOutputs.WriteRanef(w, fit));
             bool q = r.GetValue(quiet);
-            if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(source, spec, r.GetValue(model.Weights)));
+            if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(source, spec, r.GetValue(model.Weights), inference));
+            if (!q && inference?.Anova is { } table3) AnovaTableWriter.Write(stdout, inference.AnovaHeading!, table3);
             WriteMessages(q ? stderr : stdout, fit, blankLineFirst: !q);
+            foreach (var m in inference?.Messages ?? []) (q ? stderr : stdout).WriteLine(m);
             if (r.GetValue(confint) is { } method)
             {
                 if (fit.Method == "REML" && method.Equals("profile", StringComparison.OrdinalIgnoreCase))

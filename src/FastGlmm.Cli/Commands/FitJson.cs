@@ -23,13 +23,16 @@ internal static class FitJson
     /// Serializes the fit with the data source as its first property. Without <paramref name="rows"/> (the default of
     /// <c>fit --json</c>) the per-row and per-level arrays (<see cref="RowProperties"/>) are left out, so that the
     /// file's size does not grow with the data; <c>--fitted</c> and <c>--ranef</c> stream them to CSV instead.
+    /// With <paramref name="tests"/> (fit --ddf or --anova), a <c>fixed_effect_tests</c> object holds them.
     /// </summary>
-    public static string Serialize(FitResult fit, string dataSource, bool rows = false)
+    public static string Serialize(FitResult fit, string dataSource, bool rows = false, FastGlmm.Inference.FixedEffectTests? tests = null)
     {
         var summary = rows ? fit : fit with { Rows = FitRows.Empty, RandomEffects = [] };
         var node = JsonSerializer.SerializeToNode(summary, Options)!.AsObject();
         if (!rows) foreach (var name in RowProperties) node.Remove(name);
         node.Insert(0, "data", dataSource);
+        // --ddf / --anova: lmerTest's coefficient table and F table, with the method that made them.
+        if (tests is not null) node["fixed_effect_tests"] = JsonSerializer.SerializeToNode(tests, Options);
         return node.ToJsonString(Options);
     }
 

@@ -12,15 +12,16 @@ internal static class CoefficientTable
 
     /// <summary>
     /// Prints the table. <paramref name="pValues"/> null gives the three-column lmer table
-    /// (Estimate, Std. Error, t value); otherwise a fourth column <c>Pr(&gt;|z|)</c> with stars.
+    /// (Estimate, Std. Error, t value); otherwise a fourth column <c>Pr(&gt;|z|)</c> with stars. With
+    /// <paramref name="df"/> (lmerTest's table) a "df" column follows the standard errors, formatted with them.
     /// </summary>
     public static void Write(TextWriter o, IReadOnlyList<string> names, double[] estimate, double[] se,
-        string statName, double[] stat, string? pName, double[]? pValues, int digits = 4)
+        string statName, double[] stat, string? pName, double[]? pValues, int digits = 4, double[]? df = null)
     {
         int p = names.Count;
         int digTst = Math.Max(1, Math.Min(5, digits - 1));
-        // Estimates and SEs: rounded to max(1, digits − digmin) decimals, digmin = 1 + floor(log10(min |x|)).
-        var cs = estimate.Concat(se).ToArray();
+        // Estimates, SEs (and df): rounded to max(1, digits − digmin) decimals, digmin = 1 + floor(log10(min |x|)).
+        var cs = estimate.Concat(se).Concat(df ?? []).ToArray();
         var acs = cs.Where(double.IsFinite).Select(Math.Abs).ToArray();
         string[] csText;
         if (acs.Length > 0)
@@ -42,8 +43,12 @@ internal static class CoefficientTable
         }
         var statText = RFormat.Format(stat.Select(v => RFormat.Round(v, digTst)).ToArray(), digits);
 
-        var headers = new List<string> { "Estimate", "Std. Error", statName };
-        var rows = Enumerable.Range(0, p).Select(i => new List<string> { csText[i], csText[p + i], statText[i] }).ToList();
+        var headers = new List<string> { "Estimate", "Std. Error" };
+        if (df is not null) headers.Add("df");
+        headers.Add(statName);
+        var rows = Enumerable.Range(0, p).Select(i => df is null
+            ? new List<string> { csText[i], csText[p + i], statText[i] }
+            : new List<string> { csText[i], csText[p + i], csText[2 * p + i], statText[i] }).ToList();
         bool stars = false;
         if (pValues is not null)
         {

@@ -1,10 +1,14 @@
 using FastGlmm.Families;
+using FastGlmm.Inference;
 using FastGlmm.Model;
 
 namespace FastGlmm.Cli.Printing;
 
-/// <summary>What the summary needs besides the fit: the data's name, the family and the weights column.</summary>
-internal sealed record SummaryContext(string Data, FamilySpec Family, string? Weights);
+/// <summary>
+/// What the summary needs besides the fit: the data's name, the family, the weights column and, for lmerTest's table,
+/// the fixed effects' t tests with denominator degrees of freedom.
+/// </summary>
+internal sealed record SummaryContext(string Data, FamilySpec Family, string? Weights, FixedEffectTests? Tests = null);
 
 /// <summary>
 /// Prints a <see cref="FitResult"/> as lme4 1.1's <c>print(summary(fit))</c> does (digits = 4): title, family,
@@ -21,7 +25,7 @@ internal static class FitSummaryWriter
     public static void Write(TextWriter o, FitResult fit, SummaryContext ctx)
     {
         bool lmm = ctx.Family.IsLinearMixedModel;
-        o.WriteLine(Title(fit, lmm));
+        o.WriteLine(Title(fit, lmm, ctx.Tests));
         if (!lmm) o.WriteLine($" Family: {FamilySpec.Name(ctx.Family.Family)}  ( {FamilySpec.Name(ctx.Family.Link)} )");
         o.WriteLine("Formula: " + fit.Formula.Trim());
         o.WriteLine("   Data: " + ctx.Data);
@@ -51,11 +55,21 @@ internal static class FitSummaryWriter
         if (p == 0) return;
         o.WriteLine();
         o.WriteLine("Fixed effects:");
-        var stat = fit.Beta.Select((b, j) => b / fit.BetaSe[j]).ToArray();
-        // lme4 shows z and p only where the scale is fixed (binomial, poisson); t and no p otherwise.
-        bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson;
-        CoefficientTable.Write(o, fit.BetaNames, fit.Beta, fit.BetaSe, z ? "z value" : "t value", stat,
-            z ? "Pr(>|z|)" : null, z ? stat.Select(TwoSidedNormalP).ToArray() : null, Digits);
+        if (ctx.Tests is { } tests)
+        {
+            // lmerTest's table: the method's standard errors (Kenward–Roger's are adjusted), df, t and p.
+            var c = tests.Coefficients;
+            CoefficientTable.Write(o, fit.BetaNames, [.. c.Select(r => r.Estimate)], [.. c.Select(r => r.StdError)], "t value",
+                [.. c.Select(r => r.T)], "Pr(>|t|)", [.. c.Select(r => r.P)], Digits, [.. c.Select(r => r.Df)]);
+        }
+        else
+        {
+            var stat = fit.Beta.Select((b, j) => b / fit.BetaSe[j]).ToArray();
+            // lme4 shows z and p only where the scale is fixed (binomial, poisson); t and no p otherwise.
+            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson;
+            CoefficientTable.Write(o, fit.BetaNames, fit.Beta, fit.BetaSe, z ? "z value" : "t value", stat,
+                z ? "Pr(>|z|)" : null, z ? stat.Select(TwoSidedNormalP).ToArray() : null, Digits);
+        }
         if (p > CorrelationMax)
         {
             o.WriteLine();
@@ -80,8 +94,11 @@ internal static class FitSummaryWriter
         o.WriteLine($"Number of obs: {fit.Nobs}, no random effects");
     }
 
-    private static string Title(FitResult fit, bool lmm)
+    private static string Title(FitResult fit, bool lmm, FixedEffectTests? tests)
     {
+        if (tests is not null && fit.ThetaNames.Count > 0)
+            // lmerTest's title: lme4's method text, then the tests' method.
+            return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")}. t-tests use {tests.Method}'s method [lmerModLmerTest]";
         if (fit.ThetaNames.Count == 0)
             return lmm ? $"Linear model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood")} (no random effects)"
                 : "Generalized linear model fit by maximum likelihood (IRLS; no random effects)";

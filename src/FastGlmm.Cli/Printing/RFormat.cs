@@ -128,11 +128,14 @@ internal static class RFormat
         return Math.Round(x / p, MidpointRounding.ToEven) * p;
     }
 
-    /// <summary>R's <c>zapsmall(x, digits)</c>: rounds to <c>digits − ceiling(log10(max|x|))</c> decimals.</summary>
+    /// <summary>
+    /// R 4.2's <c>zapsmall(x, digits)</c>: <c>round(x, max(0, digits − log10(max|x|)))</c>, where round takes the nearest
+    /// whole number of decimals (R's fround: ⌊d + ½⌋).
+    /// </summary>
     public static double[] ZapSmall(IReadOnlyList<double> x, int digits)
     {
         double mx = x.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
-        int d = mx > 0 ? Math.Max(0, digits - (int)Math.Ceiling(Math.Log10(mx))) : digits;
+        int d = mx > 0 ? (int)Math.Floor(Math.Max(0, digits - Math.Log10(mx)) + 0.5) : digits;
         return x.Select(v => Round(v, d)).ToArray();
     }
 

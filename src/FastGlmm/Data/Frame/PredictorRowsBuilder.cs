@@ -64,6 +64,26 @@ internal static class PredictorRowsBuilder
         return new PredictorRows(m, offset, fixedDesign, terms, missing.Rows, missing.Columns);
     }
 
+    /// <summary>
+    /// Other recipes of the fixed-effects design (e.g. every factor fully dummy-coded, or treatment contrasts) over the
+    /// frame's own rows, read again from <paramref name="data"/>, the table the frame was built from.
+    /// </summary>
+    public static DesignMatrix[] Designs(ModelFrame frame, DataTable data, params DesignCoding[] codings)
+    {
+        var eval = new ExprEvaluator(data, frame.Formula.Text);
+        var missing = new MissingRows(data.RowCount);
+        var rows = frame.InputRowArray;
+        var values = new Dictionary<string, FrameVariable>(StringComparer.Ordinal);
+        foreach (var vc in frame.Coding.Fixed.DistinctVariables)
+        {
+            var all = Value(eval, data, vc, missing);
+            values[vc.Variable.Label] = all.IsCategorical
+                ? FrameVariable.OfCodes(all.Label, [.. rows.Select(i => all.Codes![i])], all.Levels!)
+                : FrameVariable.OfNumbers(all.Label, [.. rows.Select(i => all.Numeric![i])]);
+        }
+        return [.. codings.Select(c => DesignMatrixBuilder.Build(c, v => values[v.Label], rows.Length))];
+    }
+
     /// <summary>Every column <paramref name="e"/> reads must be in the table; the error names the first missing one.</summary>
     private static void CheckColumns(DataTable data, Expr e, string role)
     {
