@@ -10,10 +10,11 @@ public static class FunctionTable
     /// <summary>
     /// Every function name accepted somewhere in a formula: the math functions, <c>I</c> (evaluate as
     /// arithmetic), <c>offset</c> (a known term with coefficient 1), <c>factor</c> (treat a column as
-    /// categorical), <c>cbind</c> (a binomial response of successes and failures), and <c>poly</c> and <c>scale</c>
-    /// (terms whose columns depend on the model's rows).
+    /// categorical), <c>cbind</c> (a binomial response of successes and failures), <c>poly</c>, <c>scale</c>, <c>ns</c> and
+    /// <c>bs</c> (terms whose columns depend on the model's rows), <c>round</c> (with optional digits) and <c>as.numeric</c>
+    /// (a factor's codes 1..K, a logical's 0/1).
     /// </summary>
-    public static IEnumerable<string> All => new[] { "I", "offset", "factor", "cbind", "poly", "scale" }.Concat(Math.Order(StringComparer.Ordinal));
+    public static IEnumerable<string> All => new[] { "I", "offset", "factor", "cbind", "poly", "scale", "ns", "bs", "round", "as.numeric" }.Concat(Math.Order(StringComparer.Ordinal));
 
     internal static string Supported => string.Join(", ", All);
 }

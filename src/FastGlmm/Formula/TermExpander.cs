@@ -178,6 +178,9 @@ internal sealed class TermExpander
                 RequireArgs(c, 1);
                 CheckValue(c.Args[0], allowCbind: false);
                 return [new Term([Register(c)])];
+            case "ns" or "bs":
+                CheckSpline(c);
+                return [new Term([Register(c)])];
             default:
                 CheckValue(c, allowCbind: false);
                 return [new Term([Register(c)])];
@@ -206,6 +209,37 @@ internal sealed class TermExpander
                 default:
                     throw Error(a, "the degree of poly() must be a whole number from 1 to 25");
             }
+    }
+
+    /// <summary>ns(x, df [, intercept = TRUE]) or bs(x, df [, degree = d] [, intercept = TRUE]): df and degree whole numbers.</summary>
+    private void CheckSpline(CallExpr c)
+    {
+        bool bs = c.Function == "bs";
+        string usage = bs ? "bs() takes a variable and df, and optionally degree = d and intercept = TRUE: bs(x, df = 5) or bs(x, 4, degree = 2)"
+            : "ns() takes a variable and df, and optionally intercept = TRUE: ns(x, df = 3) or ns(x, 3)";
+        if (c.Args.Count < 2 || c.Args[0] is NamedArgExpr) throw Error(c, usage);
+        CheckValue(c.Args[0], allowCbind: false);
+        bool hasDf = false;
+        static bool Whole(Expr e, double max) => e is NumberExpr { Value: >= 1 } n && n.Value <= max && n.Value == Math.Floor(n.Value);
+        foreach (var a in c.Args.Skip(1))
+            switch (a)
+            {
+                case NumberExpr when ReferenceEquals(a, c.Args[1]) && Whole(a, 50): hasDf = true; break;
+                case NamedArgExpr { Name: "df" } d when Whole(d.Value, 50): hasDf = true; break;
+                case NamedArgExpr { Name: "degree" } d when bs && Whole(d.Value, 10): break;
+                case NamedArgExpr { Name: "intercept", Value: NameExpr { Name: "TRUE" or "FALSE" or "T" or "F" } }: break;
+                case NamedArgExpr { Name: "degree" } n when !bs:
+                    throw Error(n, "ns() has no argument 'degree' here (natural splines are cubic; it takes df and intercept)");
+                case NamedArgExpr { Name: "knots" or "Boundary.knots" } k:
+                    throw Error(k, $"{c.Function}(): {k.Name} = is not supported; give df, and the knots are placed at quantiles as R places them");
+                case NamedArgExpr { Name: "df" or "degree" } d:
+                    throw Error(d, $"{c.Function}(): {d.Name} must be a whole number (df 1 to 50, degree 1 to 10)");
+                case NamedArgExpr n:
+                    throw Error(n, $"{c.Function}() has no argument '{n.Name}' here ({(bs ? "it takes df, degree and intercept" : "it takes df and intercept")})");
+                default:
+                    throw Error(a, usage);
+            }
+        if (!hasDf) throw Error(c, usage);
     }
 
     private void RequireArgs(CallExpr c, int n)
@@ -243,15 +277,27 @@ internal sealed class TermExpander
                 RequireArgs(c, 2);
                 CheckValue(c.Args[0], false); CheckValue(c.Args[1], false);
                 return;
+            case CallExpr { Function: "round" } c:
+                if (c.Args.Count is < 1 or > 2 || c.Args[0] is NamedArgExpr)
+                    throw Error(c, "round() takes a value and optionally digits: round(x) or round(x, 1)");
+                CheckValue(c.Args[0], false);
+                if (c.Args.Count == 2 && c.Args[1] is not (NumberExpr { Value: >= -15 and <= 15 } or NamedArgExpr { Name: "digits", Value: NumberExpr { Value: >= -15 and <= 15 } })
+                    || c.Args.Count == 2 && (c.Args[1] is NumberExpr d1 && d1.Value != Math.Floor(d1.Value) || c.Args[1] is NamedArgExpr { Value: NumberExpr d2 } && d2.Value != Math.Floor(d2.Value)))
+                    throw Error(c.Args[1], "round(): digits must be a whole number from -15 to 15");
+                return;
+            case CallExpr { Function: "as.numeric" } c:
+                RequireArgs(c, 1);
+                CheckValue(c.Args[0], false);
+                return;
             case CallExpr c when c.Function == "I" || FunctionTable.Math.Contains(c.Function):
                 RequireArgs(c, 1);
                 CheckValue(c.Args[0], false);
                 return;
             case NamedArgExpr a:
-                throw Error(a, $"a named argument ({a.Name} = …) is accepted only by poly()");
+                throw Error(a, $"a named argument ({a.Name} = …) is accepted only by poly(), ns(), bs() and round()");
             case CallExpr c:
                 throw new FormulaException(_text, c.Start, c.NameEnd,
-                    c.Function is "offset" or "factor" or "cbind" or "poly" or "scale"
+                    c.Function is "offset" or "factor" or "cbind" or "poly" or "scale" or "ns" or "bs"
                         ? $"{c.Function}() cannot be used inside an expression"
                         : $"unknown function '{c.Function}' (supported: {FunctionTable.Supported})");
             default:

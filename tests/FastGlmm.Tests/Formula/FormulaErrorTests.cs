@@ -11,7 +11,7 @@ public class FormulaErrorTests
     [InlineData("y ~ log(x", 8, "'(' is never closed")]
     [InlineData("y ~ foo(x)", 5, "unknown function 'foo'")]
     [InlineData("y ~ I(bar(x))", 7, "unknown function 'bar'")]
-    [InlineData("y ~ ns(Days, 2)", 5, "unknown function 'ns'")]
+    [InlineData("y ~ lo(Days, 2)", 5, "unknown function 'lo'")]
     [InlineData("y ~ ", 3, "empty right-hand side")]
     [InlineData("y ~ x +", 7, "missing its right-hand operand")]
     [InlineData("", 1, "the formula is empty")]

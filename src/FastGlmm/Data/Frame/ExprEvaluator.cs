@@ -57,9 +57,17 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
                 var f = FactorColumn.From(Lookup((NameExpr)c.Args[0]));
                 return VariableValue.FromFactor(f.Codes.ToArray(), f.Levels.ToArray());
             }
-            case CallExpr { Function: "offset" or "poly" or "scale" } c:
-                // poly and scale: the argument's values; their columns are planned on the model's rows (NumericTransform).
+            case CallExpr { Function: "offset" or "poly" or "scale" or "ns" or "bs" } c:
+                // poly, scale, ns and bs: the argument's values; their columns are planned on the model's rows (NumericTransform).
                 return VariableValue.FromNumeric(Numeric(c.Args[0]));
+            case CallExpr { Function: "round" } c:
+            {
+                var x = Numeric(c.Args[0]);
+                int digits = c.Args.Count > 1 ? (int)(c.Args[1] is NamedArgExpr na ? ((NumberExpr)na.Value).Value : ((NumberExpr)c.Args[1]).Value) : 0;
+                return VariableValue.FromNumeric(Map(x, v => RoundHalfEven(v, digits)));
+            }
+            case CallExpr { Function: "as.numeric" } c:
+                return VariableValue.FromNumeric(AsNumber(c));
             case CallExpr c:
                 return VariableValue.FromNumeric(Map(Numeric(c.Args[0]), MathFunction(c.Function)));
             case UnaryExpr { Op: "-" } u:
@@ -114,6 +122,44 @@ internal sealed class ExprEvaluator(DataTable data, string formula)
         for (int i = 0; i < r2.Length; i++)
             r2[i] = double.IsNaN(x[i]) || double.IsNaN(y[i]) ? double.NaN : op(x[i], y[i]);
         return VariableValue.FromNumeric(r2);
+    }
+
+    /// <summary>R's round(x, digits): half to even (IEC 60559), digits may be negative.</summary>
+    private static double RoundHalfEven(double x, int digits)
+    {
+        if (!double.IsFinite(x)) return x;
+        if (digits > 15) return x;
+        if (digits >= 0) return Math.Round(x, digits, MidpointRounding.ToEven);
+        double p = Math.Pow(10, -digits);
+        return Math.Round(x / p, MidpointRounding.ToEven) * p;
+    }
+
+    /// <summary>
+    /// R's as.numeric(x): a number as it is, a logical as 0/1, a factor (levels given by a levels file, a built-in data
+    /// set's factor, or factor()) as its codes 1..K; a text column read from a file (R's character vector) as the numbers
+    /// its labels spell, and an error naming the first row whose label is not a number (R would give NA).
+    /// </summary>
+    private double[] AsNumber(CallExpr c)
+    {
+        var arg = c.Args[0];
+        var v = Evaluate(arg);
+        if (v.Kind != ColumnKind.Factor) return v.AsNumeric()!;
+        var (codes, levels) = v.AsFactor();
+        bool declared = arg is not NameExpr n || !data.TryGetColumn(n.Name, out var col) || col is not FactorColumn { DeclaredLevels: false };
+        var values = new double[levels.Length];
+        for (int k = 0; k < levels.Length; k++)
+        {
+            if (declared) { values[k] = k + 1; continue; }
+            if (!double.TryParse(levels[k], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[k]))
+            {
+                int row = Array.IndexOf(codes, k);
+                throw new UserInputException($"{data.Source}, row {row + 1}: as.numeric({arg.Deparse()}): '{UserText.Clip(levels[k])}' is not a number (R would give NA); " +
+                    "declare the column's levels (--levels, --levels-file) to use a factor's codes 1..K");
+            }
+        }
+        var r = new double[codes.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = codes[i] < 0 ? double.NaN : values[codes[i]];
+        return r;
     }
 
     private static Func<double, double> MathFunction(string name) => name switch

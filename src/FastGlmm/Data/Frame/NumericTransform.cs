@@ -19,8 +19,8 @@ internal abstract record NumericTransform
         Enumerable.Range(1, count).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>
-    /// The transform of a variable written poly(x, d), poly(x, d, raw = TRUE) or scale(x), planned from the model's
-    /// values <paramref name="x"/>; null for any other variable.
+    /// The transform of a variable written poly(x, d), poly(x, d, raw = TRUE), scale(x), ns(x, df) or bs(x, df, degree),
+    /// planned from the model's values <paramref name="x"/>; null for any other variable.
     /// </summary>
     /// <exception cref="FormulaException">poly's degree is not below the number of distinct values, or scale(x) has no spread.</exception>
     public static NumericTransform? Plan(Variable v, double[] x, string formula)
@@ -53,6 +53,27 @@ internal abstract record NumericTransform
                     throw new FormulaException(formula, v.Expr.Start, v.Expr.End,
                         $"{v.Label}: the degree {degree} must be less than the number of distinct values ({distinct}), as R's poly() requires");
                 return OrthogonalPolynomial.Plan(x, degree);
+            }
+            case CallExpr { Function: "ns" or "bs" } c:
+            {
+                bool natural = c.Function == "ns", intercept = false;
+                int df = 0, degree = 3;
+                for (int k = 1; k < c.Args.Count; k++)
+                    switch (c.Args[k])
+                    {
+                        case NumberExpr n: df = (int)n.Value; break;
+                        case NamedArgExpr { Name: "df", Value: NumberExpr n }: df = (int)n.Value; break;
+                        case NamedArgExpr { Name: "degree", Value: NumberExpr n }: degree = (int)n.Value; break;
+                        case NamedArgExpr { Name: "intercept", Value: NameExpr b }: intercept = b.Name is "TRUE" or "T"; break;
+                    }
+                int least = natural ? 1 + (intercept ? 1 : 0) : degree + (intercept ? 1 : 0);
+                if (df < least)
+                    throw new FormulaException(formula, v.Expr.Start, v.Expr.End,
+                        $"{v.Label}: df = {df} is too small; {c.Function}() with {(natural ? "" : $"degree {degree} and ")}intercept = {(intercept ? "TRUE" : "FALSE")} needs df ≥ {least}");
+                int distinct = x.Distinct().Count();
+                if (distinct < 2)
+                    throw new FormulaException(formula, v.Expr.Start, v.Expr.End, $"{v.Label}: the values have no spread; a spline needs at least two distinct values");
+                return SplineTransform.Plan(natural, x, df, degree, intercept);
             }
             default:
                 return null;
