@@ -6,7 +6,9 @@ enum fg_family {
     FG_FAMILY_GAUSSIAN = 1,
     FG_FAMILY_BINOMIAL = 2,
     FG_FAMILY_POISSON  = 3,
-    FG_FAMILY_GAMMA    = 4
+    FG_FAMILY_GAMMA    = 4,
+    // Reserved: the negative binomial is fitted by its own CPU path; no kernel implements it yet.
+    FG_FAMILY_NEGATIVEBINOMIAL2 = 5
 };
 
 enum fg_link {

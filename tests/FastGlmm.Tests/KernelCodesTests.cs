@@ -9,7 +9,7 @@ public class KernelCodesTests
     private static Dictionary<string, int> HeaderCodes(string prefix)
     {
         string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "kernels", "fastglmm_codes.h"));
-        return Regex.Matches(text, $@"FG_{prefix}_([A-Z]+)\s*=\s*(\d+)")
+        return Regex.Matches(text, $@"FG_{prefix}_([A-Z][A-Z0-9]*)\s*=\s*(\d+)")
             .ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
     }
 

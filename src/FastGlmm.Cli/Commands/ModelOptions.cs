@@ -13,7 +13,11 @@ namespace FastGlmm.Cli.Commands;
 internal sealed class ModelOptions(string remlText, string mlText)
 {
     public Option<string> Formula { get; } = new("--formula") { Description = "lme4 model formula, e.g. \"y ~ x + (1 | g)\"", Required = true };
-    public Option<string> Family { get; } = new("--family") { Description = "gaussian (default; lmer), binomial[(link)], poisson, Gamma[(link)] (glmer)", DefaultValueFactory = _ => "gaussian" };
+    public Option<string> Family { get; } = new("--family") { Description = "gaussian (default; lmer), binomial[(link)], poisson, Gamma[(link)] (glmer), nbinom2 (glmmTMB's negative binomial)", DefaultValueFactory = _ => "gaussian" };
+    public Option<string?> Laplace { get; } = new("--laplace")
+    {
+        Description = "The information in the Laplace determinant for nbinom2: observed (glmmTMB's objective; the default) or expected (Fisher's, lme4's glmer.nb objective)",
+    };
     public Option<int> Nagq { get; } = new("--nagq") { Description = "Quadrature nodes per random effect for GLMMs (lme4's nAGQ); 1 = Laplace", DefaultValueFactory = _ => 1 };
     public Option<bool> Reml { get; } = new("--reml") { Description = remlText };
     public Option<bool> Ml { get; } = new("--ml") { Description = mlText };
@@ -35,7 +39,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
 
     public void AddTo(Command c)
     {
-        foreach (var o in new Option[] { Formula, Family, Nagq, Reml, Ml, Weights, Offset, Backend, Verbose }) c.Options.Add(o);
+        foreach (var o in new Option[] { Formula, Family, Nagq, Laplace, Reml, Ml, Weights, Offset, Backend, Verbose }) c.Options.Add(o);
         Contrasts.AddTo(c);
     }
 
@@ -51,6 +55,21 @@ internal sealed class ModelOptions(string remlText, string mlText)
             stderr.WriteLine($"note: {(wantReml ? "--reml" : "--ml")} is ignored for the {spec} family: GLMMs are fitted by maximum likelihood (lme4's glmer takes no REML argument)");
         if (spec.IsLinearMixedModel && r.GetResult(Nagq) is { Implicit: false })
             stderr.WriteLine("note: --nagq is ignored for linear mixed models (the likelihood is exact)");
+        Likelihood.LaplaceInformation? information = r.GetValue(Laplace)?.Trim().ToLowerInvariant() switch
+        {
+            null => null,
+            "observed" => Likelihood.LaplaceInformation.Observed,
+            "expected" or "fisher" => Likelihood.LaplaceInformation.Expected,
+            var other => throw new UserInputException($"--laplace {other}: use observed (glmmTMB's) or expected (lme4's)"),
+        };
+        if (information is not null && !spec.IsNegativeBinomial)
+            throw new UserInputException($"--laplace: applies to the negative binomial (nbinom2); the {spec} family's Laplace approximation is lme4's, with {(spec.Link == FamilySpec.DefaultLink(spec.Family) ? "the canonical link, where observed and expected information agree" : "Fisher's information")}");
+        if (spec.IsNegativeBinomial)
+        {
+            if (r.GetResult(Backend) is { Implicit: false } && r.GetValue(Backend)?.Trim().ToLowerInvariant() is "cuda")
+                throw new UserInputException("--backend cuda: the negative binomial is fitted on the CPU (its GPU kernels are not written yet); use --backend cpu or auto");
+            return (spec, new FitOptions { Nagq = k, Laplace = information });
+        }
         var (choice, isExplicit) = Backends.Cuda.BackendSelection.Parse(r.GetValue(Backend));
         if (spec.IsLinearMixedModel && choice == Backends.Cuda.BackendChoice.Cuda)
             stderr.WriteLine("note: linear mixed models are fitted on the CPU (profiled least squares); --backend cuda applies to GLMMs");

@@ -51,6 +51,15 @@ internal static class FitSummaryWriter
             RandomEffectsTable.Write(o, fit.VarCorr, Digits);
             o.WriteLine($"Number of obs: {fit.Nobs}, groups:  {string.Join("; ", fit.GroupLevels.Select(g => $"{g.Key}, {g.Value}"))}");
         }
+        if (ctx.Family.IsNegativeBinomial && fit.Dispersion is { } size)
+        {
+            // glmmTMB's line (format(sigma, digits = 3)), and which Laplace objective was maximized.
+            o.WriteLine();
+            o.WriteLine($"Dispersion parameter for nbinom2 family (): {RFormat.Format(size, 3).Trim()} ");
+            o.WriteLine(fit.LaplaceInformation == "expected"
+                ? "Laplace determinant: expected (Fisher) information, lme4's glmer.nb objective"
+                : "Laplace determinant: observed information, glmmTMB's objective");
+        }
         int p = fit.BetaNames.Count;
         if (p == 0) return;
         o.WriteLine();
@@ -66,7 +75,7 @@ internal static class FitSummaryWriter
         {
             var stat = fit.Beta.Select((b, j) => b / fit.BetaSe[j]).ToArray();
             // lme4 shows z and p only where the scale is fixed (binomial, poisson); t and no p otherwise.
-            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson;
+            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson or FamilyId.NegativeBinomial2;
             CoefficientTable.Write(o, fit.BetaNames, fit.Beta, fit.BetaSe, z ? "z value" : "t value", stat,
                 z ? "Pr(>|z|)" : null, z ? stat.Select(TwoSidedNormalP).ToArray() : null, Digits);
         }
@@ -90,7 +99,8 @@ internal static class FitSummaryWriter
             o.WriteLine(fit.Method == "REML"
                 ? $"Residual standard error: {RFormat.Format(s, Digits)} on {fit.Nobs - fit.BetaNames.Count} degrees of freedom"
                 : $"Residual standard deviation (maximum likelihood, divisor n): {RFormat.Format(s, Digits)}");
-        if (fit.Dispersion is { } phi) o.WriteLine($"(Dispersion parameter for Gamma family taken to be {RFormat.Format(phi, Digits)})");
+        if (fit.Dispersion is { } phi && fit.Family.StartsWith("Gamma", StringComparison.Ordinal))
+            o.WriteLine($"(Dispersion parameter for Gamma family taken to be {RFormat.Format(phi, Digits)})");
         o.WriteLine($"Number of obs: {fit.Nobs}, no random effects");
     }
 
@@ -99,12 +109,16 @@ internal static class FitSummaryWriter
         if (tests is not null && fit.ThetaNames.Count > 0)
             // lmerTest's title: lme4's method text, then the tests' method.
             return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")}. t-tests use {tests.Method}'s method [lmerModLmerTest]";
+        if (fit.ThetaNames.Count == 0 && fit.Family.StartsWith("nbinom2", StringComparison.Ordinal))
+            return "Negative binomial model fit by maximum likelihood (no random effects)";
         if (fit.ThetaNames.Count == 0)
             return lmm ? $"Linear model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood")} (no random effects)"
                 : "Generalized linear model fit by maximum likelihood (IRLS; no random effects)";
         if (lmm)
             // lme4 pastes "maximum likelihood" with an empty part, hence its two spaces before the class.
             return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")} ['lmerMod']";
+        if (fit.Family.StartsWith("nbinom2", StringComparison.Ordinal))
+            return "Generalized linear mixed model fit by maximum likelihood (Laplace Approximation)";
         string how = fit.MonteCarlo is { } mc ? $"(Monte Carlo Likelihood Approximation, m = {mc.DrawsPerBlock} per block)"
             : fit.Nagq == 1 ? "(Laplace Approximation)" : $"(Adaptive Gauss-Hermite Quadrature, nAGQ = {fit.Nagq})";
         return $"Generalized linear mixed model fit by maximum likelihood {how} ['glmerMod']";

@@ -19,6 +19,8 @@ public static class BuiltInDatasets
         new("cbpp", 56, "Contagious bovine pleuropneumonia, lme4 (binomial counts, 15 herds)", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "binomial"),
         new("epil", 236, "Epileptic seizure counts, MASS (Thall & Vail 1990)", "y ~ lbase * trt + lage + V4 + (1 | subject)", "poisson"),
         new("insteval", 73421, "University lecture evaluations, lme4 InstEval (crossed students × lecturers × departments)", "y ~ service + (1 | s) + (1 | d) + (1 | dept)", "gaussian"),
+        new("owls", 599, "Barn owl nestling begging calls, glmmTMB Owls (Roulin & Bersier 2007; overdispersed, zero-inflated counts, 27 nests)",
+            "SiblingNegotiation ~ FoodTreatment * SexParent + offset(logBroodSize) + (1 | Nest)", "nbinom2"),
         new("penicillin", 144, "Penicillin assay, lme4 (crossed plate × sample)", "diameter ~ 1 + (1 | plate) + (1 | sample)", "gaussian"),
         new("salamander", 360, "Salamander mating, McCullagh & Nelder (crossed, binary)", "Mate ~ 0 + Cross + (1 | Female) + (1 | Male)", "binomial"),
         new("sleepstudy", 180, "Reaction times under sleep deprivation, lme4", "Reaction ~ Days + (Days | Subject)", "gaussian"),

@@ -7,21 +7,30 @@ namespace FastGlmm.Families;
 /// </summary>
 public sealed class Family
 {
-    private Family(FamilySpec spec) => Spec = spec;
+    private Family(FamilySpec spec, double size) => (Spec, Size) = (spec, size);
 
-    /// <summary>The family for <paramref name="spec"/> (any FamilyId × LinkId pair).</summary>
+    /// <summary>
+    /// The family for <paramref name="spec"/> (any FamilyId × LinkId pair); a negative binomial needs its size k
+    /// (<paramref name="size"/>), the parameter its fit estimates.
+    /// </summary>
     /// <param name="spec">Family and link.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The family or link code is not defined.</exception>
-    public static Family For(FamilySpec spec)
+    /// <param name="size">The negative binomial size k &gt; 0 (ignored by the other families).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The family or link code is not defined, or a negative binomial has no valid k.</exception>
+    public static Family For(FamilySpec spec, double? size = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (!Enum.IsDefined(spec.Family)) throw new ArgumentOutOfRangeException(nameof(spec), spec.Family, "unknown family code");
         if (!Enum.IsDefined(spec.Link)) throw new ArgumentOutOfRangeException(nameof(spec), spec.Link, "unknown link code");
-        return new Family(spec);
+        if (spec.IsNegativeBinomial && !(size is > 0))
+            throw new ArgumentOutOfRangeException(nameof(size), size, "a negative binomial family needs its size k > 0");
+        return new Family(spec, size ?? double.NaN);
     }
 
     /// <summary>The family and link codes.</summary>
     public FamilySpec Spec { get; }
+
+    /// <summary>The negative binomial size k (NaN for the other families).</summary>
+    public double Size { get; }
 
     /// <summary>The family code.</summary>
     public FamilyId FamilyId => Spec.Family;
@@ -29,7 +38,7 @@ public sealed class Family
     /// <summary>The link code.</summary>
     public LinkId LinkId => Spec.Link;
 
-    /// <summary>R's family name: gaussian, binomial, poisson, Gamma.</summary>
+    /// <summary>R's family name: gaussian, binomial, poisson, Gamma, nbinom2.</summary>
     public string Name => FamilySpec.Name(Spec.Family);
 
     /// <summary>R's link name: identity, log, logit, probit, cloglog, inverse.</summary>
@@ -41,11 +50,12 @@ public sealed class Family
         FamilyId.Gaussian => GaussianDistribution.CanonicalLink,
         FamilyId.Binomial => BinomialDistribution.CanonicalLink,
         FamilyId.Poisson => PoissonDistribution.CanonicalLink,
-        _ => GammaDistribution.CanonicalLink,
+        FamilyId.Gamma => GammaDistribution.CanonicalLink,
+        _ => (LinkId)0,
     };
 
-    /// <summary>True for families with an estimated scale (gaussian σ², Gamma φ).</summary>
-    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma;
+    /// <summary>True for families with an estimated scale (gaussian σ², Gamma φ, the negative binomial's k).</summary>
+    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma or FamilyId.NegativeBinomial2;
 
     /// <summary>μ = g⁻¹(η), clamped as lme4 (see the link structs).</summary>
     /// <param name="eta">Linear predictor.</param>
@@ -90,7 +100,9 @@ public sealed class Family
         FamilyId.Gaussian => GaussianDistribution.Variance(mu),
         FamilyId.Binomial => BinomialDistribution.Variance(mu),
         FamilyId.Poisson => PoissonDistribution.Variance(mu),
-        _ => GammaDistribution.Variance(mu),
+        FamilyId.Gamma => GammaDistribution.Variance(mu),
+        FamilyId.NegativeBinomial2 => NegativeBinomial.Variance(mu, Size),
+        _ => throw Unknown(),
     };
 
     /// <summary>The deviance residual dᵢ (R's <c>dev.resids</c>).</summary>
@@ -102,7 +114,9 @@ public sealed class Family
         FamilyId.Gaussian => GaussianDistribution.DevianceResidual(y, mu, wt),
         FamilyId.Binomial => BinomialDistribution.DevianceResidual(y, mu, wt),
         FamilyId.Poisson => PoissonDistribution.DevianceResidual(y, mu, wt),
-        _ => GammaDistribution.DevianceResidual(y, mu, wt),
+        FamilyId.Gamma => GammaDistribution.DevianceResidual(y, mu, wt),
+        FamilyId.NegativeBinomial2 => NegativeBinomial.DevianceResidual(y, mu, wt, Size),
+        _ => throw Unknown(),
     };
 
     /// <summary>The weighted log density at dispersion 1 (see <see cref="IDistribution.LogDensity(double, double, double)"/>).</summary>
@@ -121,7 +135,9 @@ public sealed class Family
         FamilyId.Gaussian => GaussianDistribution.LogDensity(y, mu, wt, dispersion),
         FamilyId.Binomial => BinomialDistribution.LogDensity(y, mu, wt),
         FamilyId.Poisson => PoissonDistribution.LogDensity(y, mu, wt),
-        _ => GammaDistribution.LogDensity(y, mu, wt, dispersion),
+        FamilyId.Gamma => GammaDistribution.LogDensity(y, mu, wt, dispersion),
+        FamilyId.NegativeBinomial2 => wt * NegativeBinomial.LogDensity(y, mu, Size),
+        _ => throw Unknown(),
     };
 
     /// <summary>R's <c>family$initialize</c> starting mean μ₀.</summary>
@@ -131,9 +147,12 @@ public sealed class Family
     {
         FamilyId.Gaussian => GaussianDistribution.InitialMu(y, wt),
         FamilyId.Binomial => BinomialDistribution.InitialMu(y, wt),
-        FamilyId.Poisson => PoissonDistribution.InitialMu(y, wt),
-        _ => GammaDistribution.InitialMu(y, wt),
+        FamilyId.Poisson or FamilyId.NegativeBinomial2 => PoissonDistribution.InitialMu(y, wt),
+        FamilyId.Gamma => GammaDistribution.InitialMu(y, wt),
+        _ => throw Unknown(),
     };
+
+    private ArgumentOutOfRangeException Unknown() => new(nameof(Spec), Spec.Family, "unknown family code");
 
     /// <summary>R's rendering, e.g. <c>binomial(logit)</c>.</summary>
     public override string ToString() => Spec.ToString();

@@ -14,6 +14,11 @@ public enum FamilyId
     Poisson = 3,
     /// <summary>Gamma with constant shape (positive continuous responses).</summary>
     Gamma = 4,
+    /// <summary>
+    /// Negative binomial with variance μ + μ²/k (glmmTMB's nbinom2, lme4's glmer.nb; k the size, glmmTMB's sigma()),
+    /// k estimated with the other parameters. Fitted by its own Laplace path (not the struct operators or GPU kernels).
+    /// </summary>
+    NegativeBinomial2 = 5,
 }
 
 /// <summary>Stable integer codes of the link functions g, with η = g(μ). Never renumber.</summary>

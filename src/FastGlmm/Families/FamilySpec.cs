@@ -15,6 +15,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Binomial => LinkId.Logit,
         FamilyId.Poisson => LinkId.Log,
         FamilyId.Gamma => LinkId.Inverse,
+        FamilyId.NegativeBinomial2 => LinkId.Log,
         _ => throw new ArgumentOutOfRangeException(nameof(f)),
     };
 
@@ -25,20 +26,25 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Binomial => [LinkId.Logit, LinkId.Probit, LinkId.Cloglog],
         FamilyId.Poisson => [LinkId.Log],
         FamilyId.Gamma => [LinkId.Log, LinkId.Inverse],
+        FamilyId.NegativeBinomial2 => [LinkId.Log],
         _ => [],
     };
+
+    /// <summary>True for the negative binomial families, whose size k is a parameter of the fit.</summary>
+    public bool IsNegativeBinomial => Family == FamilyId.NegativeBinomial2;
 
     /// <summary>True for the Gaussian family with identity link.</summary>
     public bool IsLinearMixedModel => Family == FamilyId.Gaussian && Link == LinkId.Identity;
 
     /// <summary>
     /// Parses R-style family text: <c>binomial</c>, <c>binomial(link = "probit")</c>, <c>binomial(probit)</c>,
-    /// <c>binomial probit</c>, <c>poisson</c>, <c>Gamma(log)</c>, <c>gaussian</c>. Case-insensitive.
+    /// <c>binomial probit</c>, <c>poisson</c>, <c>Gamma(log)</c>, <c>gaussian</c>, <c>nbinom2</c> (also
+    /// <c>negative.binomial</c>, <c>glmer.nb</c>, <c>nb2</c>). Case-insensitive.
     /// </summary>
     public static FamilySpec Parse(string text)
     {
         var m = Regex.Match(text.Trim(),
-            @"^(?<f>[A-Za-z]+)\s*(\(\s*(link\s*=\s*)?[""']?(?<l>[A-Za-z]+)[""']?\s*\)|\s+(?<l2>[A-Za-z]+))?$");
+            @"^(?<f>[A-Za-z][A-Za-z0-9.]*)\s*(\(\s*(link\s*=\s*)?[""']?(?<l>[A-Za-z]+)[""']?\s*\)|\s+(?<l2>[A-Za-z]+))?$");
         if (!m.Success)
             throw new UserInputException($"family '{text}' is not understood; use e.g. binomial, binomial(link = \"probit\"), poisson, Gamma(log), gaussian");
         var family = m.Groups["f"].Value.ToLowerInvariant() switch
@@ -47,7 +53,8 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
             "binomial" or "bernoulli" => FamilyId.Binomial,
             "poisson" => FamilyId.Poisson,
             "gamma" => FamilyId.Gamma,
-            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma)"),
+            "nbinom2" or "negative.binomial" or "negativebinomial" or "glmer.nb" or "nb2" or "nb" => FamilyId.NegativeBinomial2,
+            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2)"),
         };
         string linkText = m.Groups["l"].Success ? m.Groups["l"].Value : m.Groups["l2"].Value;
         var link = linkText.Length == 0 ? DefaultLink(family) : ParseLink(linkText);
@@ -69,7 +76,12 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     };
 
     /// <summary>R's name of a family (<c>Gamma</c> is capitalised, as in R).</summary>
-    public static string Name(FamilyId f) => f == FamilyId.Gamma ? "Gamma" : f.ToString().ToLowerInvariant();
+    public static string Name(FamilyId f) => f switch
+    {
+        FamilyId.Gamma => "Gamma",
+        FamilyId.NegativeBinomial2 => "nbinom2",
+        _ => f.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>R's name of a link.</summary>
     public static string Name(LinkId l) => l.ToString().ToLowerInvariant();

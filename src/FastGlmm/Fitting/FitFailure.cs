@@ -87,6 +87,7 @@ internal static class FitFailure
     /// </summary>
     private static bool Separated(ModelFrame frame)
     {
+        if (frame.Family.Family != FamilyId.Binomial) return false;
         double[] beta;
         try { beta = GlmIrls.Fit(frame); }
         catch (NumericalFailureException) { return true; }

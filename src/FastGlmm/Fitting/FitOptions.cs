@@ -12,6 +12,12 @@ public sealed record FitOptions
     /// <summary>Quadrature nodes per random-effect dimension for GLMMs: 1 = Laplace (default).</summary>
     public int Nagq { get; init; } = 1;
 
+    /// <summary>
+    /// The information matrix in the Laplace determinant for the negative binomial: null for the family's peer's default
+    /// (glmmTMB's observed Hessian); <see cref="Likelihood.LaplaceInformation.Expected"/> gives lme4's glmer.nb objective.
+    /// </summary>
+    public Likelihood.LaplaceInformation? Laplace { get; init; }
+
     /// <summary>Optimizer tolerances; null for the defaults.</summary>
     public OptimizerSettings? Optimizer { get; init; }
 

@@ -36,7 +36,8 @@ public static partial class MixedModel
         try
         {
             var sw = Stopwatch.StartNew();
-            fit = frame.RandomTerms.Count == 0 ? FitFixedOnly(frame, options, sw)
+            fit = frame.Family.IsNegativeBinomial ? FitNegativeBinomial(frame, options, sw)
+                : frame.RandomTerms.Count == 0 ? FitFixedOnly(frame, options, sw)
                 : options.Mcml is { } m ? FitMcml(frame, options, m, sw)
                 : frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);
         }

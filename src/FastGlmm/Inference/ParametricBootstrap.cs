@@ -77,7 +77,7 @@ public static class ParametricBootstrap
         var warm = WarmStart.From(fit, RefitTolerance) with { PirlsTolerance = Pirls.CoarseDecreaseTolerance };
         var result = new BootstrapReplicate?[count];
         int done = 0;
-        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0)
+        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsNegativeBinomial)
         {
             Parallel.For(0, count, k =>
             {
@@ -121,6 +121,13 @@ public static class ParametricBootstrap
     /// </summary>
     private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml)
     {
+        if (replicate.Family.IsNegativeBinomial)
+        {
+            // The negative binomial's own fit from its GLM start, without the final Hessian (as lme4's refits skip it).
+            var information = fit.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed;
+            var f = Fitting.MixedModel.Fit(replicate, new Fitting.FitOptions { Laplace = information, HessianStandardErrors = false });
+            return new BootstrapReplicate(r, f.Theta, f.Beta, f.LogLik, double.NaN, f.Convergence.Converged ? null : f.Convergence.Messages[0]);
+        }
         if (replicate.RandomTerms.Count == 0)
         {
             var f = Fitting.MixedModel.Fit(replicate, new Fitting.FitOptions { Reml = reml });

@@ -115,7 +115,7 @@ public static class Prediction
     private static double[] Evaluate(ModelFrame frame, FitResult fit, PredictorRows rows, PredictionLevel level, PredictionScale scale)
     {
         int m = rows.RowCount;
-        var family = Family.For(frame.Family);
+        var family = Family.For(frame.Family, fit.Dispersion);
         var eta = LinearPredictor(rows, fit, level == PredictionLevel.Conditional);
         var values = new double[m];
         if (level == PredictionLevel.Marginal)

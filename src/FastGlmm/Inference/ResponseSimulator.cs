@@ -8,7 +8,8 @@ namespace FastGlmm.Inference;
 /// Draws new responses from a fitted model, as lme4's <c>simulate()</c>: η = offset + Xβ + ZΛ(θ)u with
 /// u ~ N(0, I) drawn anew (N(0, σ²I) for linear mixed models) (or, with <c>conditional</c>, the fitted modes û), then y from the family at
 /// μ = g⁻¹(η): gaussian μ + σε; binomial Binomial(w, μ)/w with w the trials; poisson Poisson(μ); Gamma with
-/// shape 1/φ and scale μφ. Every draw is a Philox counter keyed by (seed, replicate) and the data row
+/// shape 1/φ and scale μφ; nbinom2 a Poisson draw at a Gamma(k, μ/k) mean (its k̂ the scale; the Gamma from the
+/// response stream with its top bit set). Every draw is a Philox counter keyed by (seed, replicate) and the data row
 /// (or the random-effect index), so a replicate is identical whatever the batch size, thread or backend.
 /// </summary>
 public static class ResponseSimulator
@@ -27,7 +28,7 @@ public static class ResponseSimulator
     public static double[] Simulate(GlmmProblem problem, double[] theta, double[] beta, double scale,
         ulong seed, long replicate, double[]? modes = null)
     {
-        var fam = Family.For(problem.Family);
+        var fam = Family.For(problem.Family, problem.Family.IsNegativeBinomial ? scale : null);
         int n = problem.N, p = problem.P, k = problem.K;
         var u = modes ?? new double[problem.TotalRandomEffects];
         if (modes is null)
@@ -52,7 +53,7 @@ public static class ResponseSimulator
                 for (int j = 0; j < p; j++) eta += problem.X[(long)j * n + i] * beta[j];
                 problem.ZLambdaRow(i, factors, zl);
                 for (int e = 0; e < k; e++) eta += zl[e] * u[lo + problem.Slot[(long)i * k + e]];
-                y[i] = Draw(problem.Family.Family, rs, fam.LinkInverse(eta), problem.Weights[i], scale, (ulong)rows[i]);
+                y[i] = Draw(problem.Family.Family, rs, fam.LinkInverse(eta), problem.Weights[i], scale, (ulong)rows[i], seed, replicate);
             }
         }
         return y;
@@ -69,7 +70,7 @@ public static class ResponseSimulator
         var rs = ResponseStream(seed, replicate);
         var rows = problem.Frame.InputRow;
         var y = new double[problem.N];
-        for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, mu[i], problem.Weights[i], scale, (ulong)rows[i]);
+        for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, mu[i], problem.Weights[i], scale, (ulong)rows[i], seed, replicate);
         return y;
     }
 
@@ -81,16 +82,18 @@ public static class ResponseSimulator
     {
         FamilyId.Gaussian => fit.Sigma ?? 1.0,
         FamilyId.Gamma => fit.DevianceResidualSum / problem.Weights.Sum(),
+        FamilyId.NegativeBinomial2 => fit.Dispersion ?? throw new ArgumentException("a negative binomial fit has its size k in Dispersion"),
         _ => 1.0,
     };
 
     /// <summary>One response at mean μ, prior weight (trials) w, for the data row keyed by <paramref name="index"/>.</summary>
-    private static double Draw(FamilyId family, PhiloxStream rs, double mu, double wt, double scale, ulong index) => family switch
+    private static double Draw(FamilyId family, PhiloxStream rs, double mu, double wt, double scale, ulong index, ulong seed, long replicate) => family switch
     {
         FamilyId.Gaussian => mu + scale * rs.Normal(index),
         FamilyId.Binomial => wt > 0 ? rs.Binomial((long)Math.Round(wt), mu, index) / Math.Round(wt) : 0,
         FamilyId.Poisson => rs.Poisson(mu, index),
         FamilyId.Gamma => rs.Gamma(1 / scale, mu * scale, index),
+        FamilyId.NegativeBinomial2 => rs.Poisson(new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)).Gamma(scale, mu / scale, index), index),
         _ => throw new InvalidOperationException("unknown family"),
     };
 }

@@ -20,9 +20,9 @@ internal sealed record FinalStateResult(double[] VcovRX, List<RandomEffectEstima
 /// </summary>
 internal static class FinalState
 {
-    public static FinalStateResult Compute(GlmmProblem prob, double[] theta, double[] beta, double[] u, double sigma2)
+    public static FinalStateResult Compute(GlmmProblem prob, double[] theta, double[] beta, double[] u, double sigma2, Family? family = null)
     {
-        var fam = Family.For(prob.Family);
+        var fam = family ?? Family.For(prob.Family);
         int n = prob.N, p = prob.P, k = prob.K, nb = prob.BlockCount;
         var factors = new double[prob.FactorOffsets[^1]];
         prob.FillFactors(theta, factors);

@@ -118,9 +118,13 @@ public sealed record FitResult
     public required IReadOnlyList<string> FrameMessages { get; init; }
     /// <summary>
     /// The dispersion φ̂ of a Gamma model without random effects (Pearson's Σ w(y − μ̂)²/V(μ̂)/(n − p), R's summary.glm),
-    /// which scales its standard errors; null otherwise.
+    /// which scales its standard errors, or a negative binomial's size k̂ (maximum likelihood); null otherwise.
     /// </summary>
     public double? Dispersion { get; init; }
+    /// <summary>What <see cref="Dispersion"/> is, e.g. "nbinom2 size k (glmmTMB's sigma()), maximum likelihood"; null without one.</summary>
+    public string? DispersionKind { get; init; }
+    /// <summary>The Laplace determinant's information, "observed" (glmmTMB's) or "expected" (lme4's); null where lme4's is the only one used.</summary>
+    public string? LaplaceInformation { get; init; }
     /// <summary>The Monte Carlo section of an MCML fit (null otherwise).</summary>
     public MonteCarloReport? MonteCarlo { get; init; }
 }

@@ -13,6 +13,7 @@ public sealed class FitRows
     private readonly GlmmProblem? _problem;
     private readonly double[] _factors = [], _beta = [], _u = [];
     private readonly double _sigma = 1;
+    private readonly Family? _family;
     private readonly Lazy<int[]> _rank, _inputRows;
     private readonly Lazy<double[]> _fitted, _response, _pearson, _deviance;
 
@@ -26,10 +27,13 @@ public sealed class FitRows
         _fitted = _response = _pearson = _deviance = new(() => []);
     }
 
-    /// <summary>The rows of <paramref name="problem"/> at the packed factors T(θ̂), β̂, û and the residual σ̂ (1 for a GLMM).</summary>
-    internal FitRows(GlmmProblem problem, double[] factors, double[] beta, double[] u, double sigma)
+    /// <summary>
+    /// The rows of <paramref name="problem"/> at the packed factors T(θ̂), β̂, û and the residual σ̂ (1 for a GLMM);
+    /// <paramref name="family"/> when the problem's family has a parameter of the fit (the negative binomial's k̂).
+    /// </summary>
+    internal FitRows(GlmmProblem problem, double[] factors, double[] beta, double[] u, double sigma, Family? family = null)
     {
-        (_problem, _factors, _beta, _u, _sigma) = (problem, factors, beta, u, sigma);
+        (_problem, _factors, _beta, _u, _sigma, _family) = (problem, factors, beta, u, sigma, family);
         _rank = new(Rank);
         _inputRows = new(SortedInputRows);
         _fitted = new(() => Compute(Kind.Fitted));
@@ -73,7 +77,7 @@ public sealed class FitRows
     private double[] Compute(Kind kind, bool inputOrder = true)
     {
         var prob = _problem!;
-        var fam = Family.For(prob.Family);
+        var fam = _family ?? Family.For(prob.Family);
         var rank = inputOrder ? _rank.Value : null;
         var result = new double[prob.N];
         Span<double> zl = stackalloc double[Math.Max(1, prob.K)];

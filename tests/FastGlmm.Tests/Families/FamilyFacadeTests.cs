@@ -10,7 +10,8 @@ public class FamilyFacadeTests
     public static TheoryData<FamilyId, LinkId> AllowedPairs()
     {
         var data = new TheoryData<FamilyId, LinkId>();
-        foreach (var f in Enum.GetValues<FamilyId>())
+        // The negative binomial has no struct operators (its size k is a parameter of the fit; see NegativeBinomialTests).
+        foreach (var f in Enum.GetValues<FamilyId>().Where(f => f != FamilyId.NegativeBinomial2))
             foreach (var l in FamilySpec.AllowedLinks(f)) data.Add(f, l);
         return data;
     }
@@ -113,9 +114,11 @@ public class FamilyFacadeTests
     [Fact]
     public void Dispatch_SelectsTheNamedStructs_ForEveryCodePair()
     {
-        foreach (var f in Enum.GetValues<FamilyId>())
+        foreach (var f in Enum.GetValues<FamilyId>().Where(f => f != FamilyId.NegativeBinomial2))
             foreach (var l in Enum.GetValues<LinkId>())
                 Assert.Equal($"{l}Link/{f}Distribution", FamilyDispatch.Run(new FamilySpec(f, l), new TypeNamesOp()));
+        // The negative binomial is not dispatched: its fit never reaches the struct operators.
+        Assert.Throws<ArgumentOutOfRangeException>(() => FamilyDispatch.Run(new FamilySpec(FamilyId.NegativeBinomial2, LinkId.Log), new TypeNamesOp()));
         Assert.Throws<ArgumentOutOfRangeException>(() => FamilyDispatch.Run(new FamilySpec(FamilyId.Poisson, (LinkId)0), new TypeNamesOp()));
     }
 }
