@@ -8,7 +8,8 @@ enum fg_family {
     FG_FAMILY_POISSON  = 3,
     FG_FAMILY_GAMMA    = 4,
     // Reserved: the negative binomial is fitted by its own CPU path; no kernel implements it yet.
-    FG_FAMILY_NEGATIVEBINOMIAL2 = 5
+    FG_FAMILY_NEGATIVEBINOMIAL2 = 5,
+    FG_FAMILY_NEGATIVEBINOMIAL1 = 6
 };
 
 enum fg_link {

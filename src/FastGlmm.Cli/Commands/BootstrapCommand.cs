@@ -53,6 +53,7 @@ internal static class BootstrapCommand
             var table = data.Load(r);
             string? w = r.GetValue(model.Weights);
             var frame = model.Frame(r, table, spec, stderr);
+            options = model.WithZeroInflation(r, options, frame, table);
             var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             if (!fit.Convergence.Converged)

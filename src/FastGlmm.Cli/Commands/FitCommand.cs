@@ -57,6 +57,7 @@ internal static class FitCommand
             StageTrace.Mark("data read");
             string source = table.Source;
             var frame = model.Frame(r, table, spec, stderr);
+            options = model.WithZeroInflation(r, options, frame, table);
             // The frame holds what the fit needs; the table's columns can go, unless a type II/III F table reads them again.
             var kept = tests.NeedsData ? table : null;
             table = null;

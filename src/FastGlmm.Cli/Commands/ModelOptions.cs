@@ -18,6 +18,10 @@ internal sealed class ModelOptions(string remlText, string mlText)
     {
         Description = "The information in the Laplace determinant for nbinom2: observed (glmmTMB's objective; the default) or expected (Fisher's, lme4's glmer.nb objective)",
     };
+    public Option<string?> ZiFormula { get; } = new("--ziformula")
+    {
+        Description = "A zero-inflation model for poisson, nbinom2 or nbinom1, as glmmTMB's ziformula: \"~1\" or \"~ x + f\" (logit of the extra zeros' probability; no random effects yet)",
+    };
     public Option<int> Nagq { get; } = new("--nagq") { Description = "Quadrature nodes per random effect for GLMMs (lme4's nAGQ); 1 = Laplace", DefaultValueFactory = _ => 1 };
     public Option<bool> Reml { get; } = new("--reml") { Description = remlText };
     public Option<bool> Ml { get; } = new("--ml") { Description = mlText };
@@ -39,7 +43,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
 
     public void AddTo(Command c)
     {
-        foreach (var o in new Option[] { Formula, Family, Nagq, Laplace, Reml, Ml, Weights, Offset, Backend, Verbose }) c.Options.Add(o);
+        foreach (var o in new Option[] { Formula, Family, Nagq, Laplace, ZiFormula, Reml, Ml, Weights, Offset, Backend, Verbose }) c.Options.Add(o);
         Contrasts.AddTo(c);
     }
 
@@ -64,7 +68,9 @@ internal sealed class ModelOptions(string remlText, string mlText)
         };
         if (information is not null && !spec.IsNegativeBinomial)
             throw new UserInputException($"--laplace: applies to the negative binomial (nbinom2); the {spec} family's Laplace approximation is lme4's, with {(spec.Link == FamilySpec.DefaultLink(spec.Family) ? "the canonical link, where observed and expected information agree" : "Fisher's information")}");
-        if (spec.IsNegativeBinomial)
+        if (r.GetValue(ZiFormula) is not null && !(spec.IsNegativeBinomial || spec.Family == Families.FamilyId.Poisson))
+            throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1), not {spec}");
+        if (spec.IsNegativeBinomial || r.GetValue(ZiFormula) is not null)
         {
             if (r.GetResult(Backend) is { Implicit: false } && r.GetValue(Backend)?.Trim().ToLowerInvariant() is "cuda")
                 throw new UserInputException("--backend cuda: the negative binomial is fitted on the CPU (its GPU kernels are not written yet); use --backend cpu or auto");
@@ -107,6 +113,10 @@ internal sealed class ModelOptions(string remlText, string mlText)
     }
 
     /// <summary>Builds the model frame from the loaded table.</summary>
+    /// <summary>The options with --ziformula's design built on the frame's rows (unchanged without --ziformula).</summary>
+    public FitOptions WithZeroInflation(ParseResult r, FitOptions options, ModelFrame frame, DataTable table) =>
+        r.GetValue(ZiFormula) is { } zi ? options with { ZeroInflation = FastGlmm.Model.ZeroInflationDesign.Build(frame, table, zi) } : options;
+
     public ModelFrame Frame(ParseResult r, DataTable table, FamilySpec spec, TextWriter? stderr = null)
     {
         var frame = ModelFrame.Build(table, FormulaText(r), new ModelFrameOptions

@@ -44,6 +44,7 @@ internal static class PredictCommand
             var table = data.Load(r);
             var nd = r.GetValue(newData) is { } path ? DataOptions.Open(path) : null;
             var frame = model.Frame(r, table, spec, stderr);
+            options = model.WithZeroInflation(r, options, frame, table);
             var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             var predictions = nd is null ? Prediction.Predict(frame, fit, lev, sc) : Prediction.Predict(frame, fit, nd, lev, sc);

@@ -42,6 +42,7 @@ internal static class SimulateCommand
             var (spec, options) = model.Resolve(r, stderr);
             var table = data.Load(r);
             var frame = model.Frame(r, table, spec, stderr);
+            options = model.WithZeroInflation(r, options, frame, table);
             CheckSize(k, frame.RowCount);
             var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
@@ -80,14 +81,17 @@ internal static class SimulateCommand
             mu = new double[frame.RowCount];
             for (int i = 0; i < mu.Length; i++) mu[i] = byRow[frame.InputRow[i]];
         }
+        // Zero inflation: the fitted means are (1 − π)μ; draws take the count mean μ and set zeros with probability π.
+        var zero = fit.ZeroInflation?.ZeroProbabilities();
+        if (mu is not null && zero is not null) for (int i = 0; i < mu.Length; i++) mu[i] /= 1 - zero[i];
         bool counts = frame.Family.Family == Families.FamilyId.Binomial
             && frame.Response.Label.StartsWith("cbind(", StringComparison.Ordinal);
         var sims = new double[count][];
         Parallel.For(0, count, s =>
         {
             var y = mu is null
-                ? ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, s)
-                : ResponseSimulator.SimulateAtMeans(prob, mu, scale, seed, s);
+                ? ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, s, zeroProbability: zero)
+                : ResponseSimulator.SimulateAtMeans(prob, mu, scale, seed, s, zero);
             if (counts)
                 for (int i = 0; i < y.Length; i++) y[i] = Math.Round(y[i] * prob.Weights[i]);
             sims[s] = y;

@@ -51,12 +51,13 @@ internal static class FitSummaryWriter
             RandomEffectsTable.Write(o, fit.VarCorr, Digits);
             o.WriteLine($"Number of obs: {fit.Nobs}, groups:  {string.Join("; ", fit.GroupLevels.Select(g => $"{g.Key}, {g.Value}"))}");
         }
-        if (ctx.Family.IsNegativeBinomial && fit.Dispersion is { } size)
+        if (fit.LaplaceInformation is { } information)
         {
             // glmmTMB's line (format(sigma, digits = 3)), and which Laplace objective was maximized.
             o.WriteLine();
-            o.WriteLine($"Dispersion parameter for nbinom2 family (): {RFormat.Format(size, 3).Trim()} ");
-            o.WriteLine(fit.LaplaceInformation == "expected"
+            if (ctx.Family.IsNegativeBinomial && fit.Dispersion is { } size)
+                o.WriteLine($"Dispersion parameter for {FamilySpec.Name(ctx.Family.Family)} family (): {RFormat.Format(size, 3).Trim()} ");
+            o.WriteLine(information == "expected"
                 ? "Laplace determinant: expected (Fisher) information, lme4's glmer.nb objective"
                 : "Laplace determinant: observed information, glmmTMB's objective");
         }
@@ -75,7 +76,7 @@ internal static class FitSummaryWriter
         {
             var stat = fit.Beta.Select((b, j) => b / fit.BetaSe[j]).ToArray();
             // lme4 shows z and p only where the scale is fixed (binomial, poisson); t and no p otherwise.
-            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson or FamilyId.NegativeBinomial2;
+            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson || ctx.Family.IsNegativeBinomial;
             CoefficientTable.Write(o, fit.BetaNames, fit.Beta, fit.BetaSe, z ? "z value" : "t value", stat,
                 z ? "Pr(>|z|)" : null, z ? stat.Select(TwoSidedNormalP).ToArray() : null, Digits);
         }
@@ -86,6 +87,14 @@ internal static class FitSummaryWriter
             o.WriteLine("Use --json and read beta_covariance if you need it.");
         }
         else if (p > 1) WriteCorrelation(o, fit);
+        if (fit.ZeroInflation is { } zi)
+        {
+            // glmmTMB's "Zero-inflation model:" table (logit scale, z tests).
+            o.WriteLine();
+            o.WriteLine($"Zero-inflation model ({zi.Formula}, logit link):");
+            var zs = zi.Coefficients.Select((c, j) => c / zi.StandardErrors[j]).ToArray();
+            CoefficientTable.Write(o, zi.Names, zi.Coefficients, zi.StandardErrors, "z value", zs, "Pr(>|z|)", [.. zs.Select(TwoSidedNormalP)], Digits);
+        }
         if (fit.MonteCarlo is { } report) MonteCarloWriter.Write(o, report, Digits, fit.Backend);
     }
 
@@ -109,16 +118,16 @@ internal static class FitSummaryWriter
         if (tests is not null && fit.ThetaNames.Count > 0)
             // lmerTest's title: lme4's method text, then the tests' method.
             return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")}. t-tests use {tests.Method}'s method [lmerModLmerTest]";
-        if (fit.ThetaNames.Count == 0 && fit.Family.StartsWith("nbinom2", StringComparison.Ordinal))
-            return "Negative binomial model fit by maximum likelihood (no random effects)";
+        if (fit.ThetaNames.Count == 0 && fit.LaplaceInformation is not null)
+            return $"{(fit.ZeroInflation is null ? "Count" : "Zero-inflated count")} model fit by maximum likelihood (no random effects)";
         if (fit.ThetaNames.Count == 0)
             return lmm ? $"Linear model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood")} (no random effects)"
                 : "Generalized linear model fit by maximum likelihood (IRLS; no random effects)";
         if (lmm)
             // lme4 pastes "maximum likelihood" with an empty part, hence its two spaces before the class.
             return $"Linear mixed model fit by {(fit.Method == "REML" ? "REML" : "maximum likelihood ")} ['lmerMod']";
-        if (fit.Family.StartsWith("nbinom2", StringComparison.Ordinal))
-            return "Generalized linear mixed model fit by maximum likelihood (Laplace Approximation)";
+        if (fit.LaplaceInformation is not null)
+            return $"{(fit.ZeroInflation is null ? "Generalized" : "Zero-inflated generalized")} linear mixed model fit by maximum likelihood (Laplace Approximation)";
         string how = fit.MonteCarlo is { } mc ? $"(Monte Carlo Likelihood Approximation, m = {mc.DrawsPerBlock} per block)"
             : fit.Nagq == 1 ? "(Laplace Approximation)" : $"(Adaptive Gauss-Hermite Quadrature, nAGQ = {fit.Nagq})";
         return $"Generalized linear mixed model fit by maximum likelihood {how} ['glmerMod']";

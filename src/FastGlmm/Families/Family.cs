@@ -14,7 +14,7 @@ public sealed class Family
     /// (<paramref name="size"/>), the parameter its fit estimates.
     /// </summary>
     /// <param name="spec">Family and link.</param>
-    /// <param name="size">The negative binomial size k &gt; 0 (ignored by the other families).</param>
+    /// <param name="size">The negative binomial's parameter: the size k &gt; 0 (nbinom2) or φ &gt; 0 (nbinom1); ignored by the other families.</param>
     /// <exception cref="ArgumentOutOfRangeException">The family or link code is not defined, or a negative binomial has no valid k.</exception>
     public static Family For(FamilySpec spec, double? size = null)
     {
@@ -29,7 +29,7 @@ public sealed class Family
     /// <summary>The family and link codes.</summary>
     public FamilySpec Spec { get; }
 
-    /// <summary>The negative binomial size k (NaN for the other families).</summary>
+    /// <summary>The negative binomial's k (nbinom2) or φ (nbinom1); NaN for the other families.</summary>
     public double Size { get; }
 
     /// <summary>The family code.</summary>
@@ -55,7 +55,7 @@ public sealed class Family
     };
 
     /// <summary>True for families with an estimated scale (gaussian σ², Gamma φ, the negative binomial's k).</summary>
-    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma or FamilyId.NegativeBinomial2;
+    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1;
 
     /// <summary>μ = g⁻¹(η), clamped as lme4 (see the link structs).</summary>
     /// <param name="eta">Linear predictor.</param>
@@ -102,6 +102,7 @@ public sealed class Family
         FamilyId.Poisson => PoissonDistribution.Variance(mu),
         FamilyId.Gamma => GammaDistribution.Variance(mu),
         FamilyId.NegativeBinomial2 => NegativeBinomial.Variance(mu, Size),
+        FamilyId.NegativeBinomial1 => mu * (1 + Size),
         _ => throw Unknown(),
     };
 
@@ -116,6 +117,7 @@ public sealed class Family
         FamilyId.Poisson => PoissonDistribution.DevianceResidual(y, mu, wt),
         FamilyId.Gamma => GammaDistribution.DevianceResidual(y, mu, wt),
         FamilyId.NegativeBinomial2 => NegativeBinomial.DevianceResidual(y, mu, wt, Size),
+        FamilyId.NegativeBinomial1 => 2 * wt * (NegativeBinomial.LogDensity1(y, y, Size) - NegativeBinomial.LogDensity1(y, mu, Size)),
         _ => throw Unknown(),
     };
 
@@ -137,6 +139,7 @@ public sealed class Family
         FamilyId.Poisson => PoissonDistribution.LogDensity(y, mu, wt),
         FamilyId.Gamma => GammaDistribution.LogDensity(y, mu, wt, dispersion),
         FamilyId.NegativeBinomial2 => wt * NegativeBinomial.LogDensity(y, mu, Size),
+        FamilyId.NegativeBinomial1 => wt * NegativeBinomial.LogDensity1(y, mu, Size),
         _ => throw Unknown(),
     };
 
@@ -147,7 +150,7 @@ public sealed class Family
     {
         FamilyId.Gaussian => GaussianDistribution.InitialMu(y, wt),
         FamilyId.Binomial => BinomialDistribution.InitialMu(y, wt),
-        FamilyId.Poisson or FamilyId.NegativeBinomial2 => PoissonDistribution.InitialMu(y, wt),
+        FamilyId.Poisson or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => PoissonDistribution.InitialMu(y, wt),
         FamilyId.Gamma => GammaDistribution.InitialMu(y, wt),
         _ => throw Unknown(),
     };

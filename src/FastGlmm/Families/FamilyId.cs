@@ -19,6 +19,11 @@ public enum FamilyId
     /// k estimated with the other parameters. Fitted by its own Laplace path (not the struct operators or GPU kernels).
     /// </summary>
     NegativeBinomial2 = 5,
+    /// <summary>
+    /// Negative binomial with variance μ(1 + φ) (glmmTMB's nbinom1: size μ/φ), φ estimated with the other parameters; fitted
+    /// by the same CPU Laplace path as <see cref="NegativeBinomial2"/>.
+    /// </summary>
+    NegativeBinomial1 = 6,
 }
 
 /// <summary>Stable integer codes of the link functions g, with η = g(μ). Never renumber.</summary>

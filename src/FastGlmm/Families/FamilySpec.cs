@@ -15,7 +15,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Binomial => LinkId.Logit,
         FamilyId.Poisson => LinkId.Log,
         FamilyId.Gamma => LinkId.Inverse,
-        FamilyId.NegativeBinomial2 => LinkId.Log,
+        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => LinkId.Log,
         _ => throw new ArgumentOutOfRangeException(nameof(f)),
     };
 
@@ -26,12 +26,12 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Binomial => [LinkId.Logit, LinkId.Probit, LinkId.Cloglog],
         FamilyId.Poisson => [LinkId.Log],
         FamilyId.Gamma => [LinkId.Log, LinkId.Inverse],
-        FamilyId.NegativeBinomial2 => [LinkId.Log],
+        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => [LinkId.Log],
         _ => [],
     };
 
     /// <summary>True for the negative binomial families, whose size k is a parameter of the fit.</summary>
-    public bool IsNegativeBinomial => Family == FamilyId.NegativeBinomial2;
+    public bool IsNegativeBinomial => Family is FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1;
 
     /// <summary>True for the Gaussian family with identity link.</summary>
     public bool IsLinearMixedModel => Family == FamilyId.Gaussian && Link == LinkId.Identity;
@@ -54,7 +54,8 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
             "poisson" => FamilyId.Poisson,
             "gamma" => FamilyId.Gamma,
             "nbinom2" or "negative.binomial" or "negativebinomial" or "glmer.nb" or "nb2" or "nb" => FamilyId.NegativeBinomial2,
-            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2)"),
+            "nbinom1" or "nb1" => FamilyId.NegativeBinomial1,
+            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2, nbinom1)"),
         };
         string linkText = m.Groups["l"].Success ? m.Groups["l"].Value : m.Groups["l2"].Value;
         var link = linkText.Length == 0 ? DefaultLink(family) : ParseLink(linkText);
@@ -80,6 +81,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     {
         FamilyId.Gamma => "Gamma",
         FamilyId.NegativeBinomial2 => "nbinom2",
+        FamilyId.NegativeBinomial1 => "nbinom1",
         _ => f.ToString().ToLowerInvariant(),
     };
 

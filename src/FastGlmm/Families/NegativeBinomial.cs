@@ -35,6 +35,17 @@ public static class NegativeBinomial
         return SpecialFunctions.LogGamma(y + k) - SpecialFunctions.LogGamma(k);
     }
 
+    /// <summary>
+    /// nbinom1's log p(y | μ, φ): NB with size μ/φ, log Γ(y + μ/φ) − log Γ(μ/φ) − log y! − (μ/φ) log(1 + φ) + y log(φ/(1 + φ));
+    /// 0 at y = μ = 0 (the limit).
+    /// </summary>
+    public static double LogDensity1(double y, double mu, double phi)
+    {
+        if (y == 0 && mu == 0) return 0;
+        double s = mu / phi, l1 = StableMath.Log1p(phi);
+        return LogGammaRatio(y, s) - SpecialFunctions.LogGamma(y + 1) - s * l1 + (y == 0 ? 0 : y * (Math.Log(phi) - l1));
+    }
+
     /// <summary>∂ℓ/∂η = k(y − μ)/(k + μ) (log link).</summary>
     public static double Score(double y, double mu, double k) => k * (y - mu) / (k + mu);
 

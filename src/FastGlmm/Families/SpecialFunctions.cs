@@ -164,4 +164,32 @@ public static class SpecialFunctions
         }
         return x * Math.Log(x / np) + np - x;
     }
+
+    /// <summary>
+    /// The digamma function ψ(x) = d log Γ(x)/dx for x &gt; 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 10, then
+    /// the asymptotic series log x − 1/(2x) − Σ B₂ₖ/(2k x²ᵏ) to x⁻¹⁴ (about 1e-15 relative).
+    /// </summary>
+    public static double Digamma(double x)
+    {
+        if (!(x > 0)) return double.NaN;
+        double r = 0;
+        while (x < 10) { r -= 1 / x; x += 1; }
+        double f = 1 / (x * x);
+        double series = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132 - f * (691.0 / 32760 - f / 12))))));
+        return r + Math.Log(x) - 0.5 / x - series;
+    }
+
+    /// <summary>
+    /// The trigamma function ψ′(x) for x &gt; 0: ψ′(x) = ψ′(x + 1) + 1/x² up to x ≥ 10, then
+    /// 1/x + 1/(2x²) + Σ B₂ₖ/x²ᵏ⁺¹ to x⁻¹⁵.
+    /// </summary>
+    public static double Trigamma(double x)
+    {
+        if (!(x > 0)) return double.NaN;
+        double r = 0;
+        while (x < 10) { r += 1 / (x * x); x += 1; }
+        double f = 1 / (x * x);
+        double series = (1 + f * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66 - f * (691.0 / 2730 - f * 7.0 / 6))))))) / x;
+        return r + series + 0.5 * f;
+    }
 }

@@ -36,4 +36,8 @@ public static class StableMath
         if (um1 == -1.0 || double.IsPositiveInfinity(u)) return um1;
         return um1 * (x / Math.Log(u));
     }
+
+    /// <summary>log(1 + eˣ) without overflow: x for x &gt; 36, log1p(eˣ) otherwise (eˣ underflows harmlessly for x ≪ 0).</summary>
+    /// <param name="x">Argument.</param>
+    public static double Log1pExp(double x) => x > 36 ? x + Math.Exp(-x) : Log1p(Math.Exp(x));
 }

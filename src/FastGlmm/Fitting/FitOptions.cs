@@ -18,6 +18,15 @@ public sealed record FitOptions
     /// </summary>
     public Likelihood.LaplaceInformation? Laplace { get; init; }
 
+    /// <summary>A zero-inflation model (glmmTMB's ziformula) for a count family, or null.</summary>
+    public Model.ZeroInflationDesign? ZeroInflation { get; init; }
+
+    /// <summary>
+    /// A count model's refit start (a bootstrap replicate): the original fit's v̂ = [θ, β, extra] and its deviance Hessian,
+    /// so the optimizer starts there in the units that Hessian whitens and stops at <see cref="CountWarmStart.RhoEnd"/>.
+    /// </summary>
+    public CountWarmStart? CountStart { get; init; }
+
     /// <summary>Optimizer tolerances; null for the defaults.</summary>
     public OptimizerSettings? Optimizer { get; init; }
 
@@ -48,3 +57,6 @@ public sealed record FitOptions
     /// </summary>
     public Backends.RefitBatchFactory? RefitBatch { get; init; }
 }
+
+/// <summary>A count model's warm start: v = [θ, β, extra], the deviance Hessian there (row-major), the final trust-region radius in whitened units.</summary>
+public sealed record CountWarmStart(double[] V, double[] Hessian, double RhoEnd = 2e-2);

@@ -77,7 +77,8 @@ public static class ParametricBootstrap
         var warm = WarmStart.From(fit, RefitTolerance) with { PirlsTolerance = Pirls.CoarseDecreaseTolerance };
         var result = new BootstrapReplicate?[count];
         int done = 0;
-        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsNegativeBinomial)
+        var zero = fit.ZeroInflation?.ZeroProbabilities();
+        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsNegativeBinomial || zero is not null)
         {
             Parallel.For(0, count, k =>
             {
@@ -85,7 +86,7 @@ public static class ParametricBootstrap
                 long r = indices[k];
                 try
                 {
-                    var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r);
+                    var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r, zeroProbability: zero);
                     result[k] = RefitOne(frame.WithResponse(y), fit, r, reml);
                 }
                 catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
@@ -121,11 +122,16 @@ public static class ParametricBootstrap
     /// </summary>
     private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml)
     {
-        if (replicate.Family.IsNegativeBinomial)
+        if (replicate.Family.IsNegativeBinomial || fit.ZeroInflation is not null)
         {
-            // The negative binomial's own fit from its GLM start, without the final Hessian (as lme4's refits skip it).
+            // The count models' own fit from its GLM start, without the final Hessian (as lme4's refits skip it).
             var information = fit.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed;
-            var f = Fitting.MixedModel.Fit(replicate, new Fitting.FitOptions { Laplace = information, HessianStandardErrors = false });
+            // From the original optimum, in the units its Hessian whitens, to 2e-2 of a standard error (as the GLMM refits).
+            var start = fit.DevianceHessian is { } hess ? new Fitting.CountWarmStart(fit.Convergence.FinalParameters, hess, RefitTolerance) : null;
+            var f = Fitting.MixedModel.Fit(replicate, new Fitting.FitOptions
+            {
+                Laplace = information, HessianStandardErrors = false, ZeroInflation = fit.ZeroInflation?.Design, CountStart = start,
+            });
             return new BootstrapReplicate(r, f.Theta, f.Beta, f.LogLik, double.NaN, f.Convergence.Converged ? null : f.Convergence.Messages[0]);
         }
         if (replicate.RandomTerms.Count == 0)

@@ -114,6 +114,8 @@ public static class Prediction
     /// <summary>The predictions at the rows of <paramref name="rows"/>, in its order (m).</summary>
     private static double[] Evaluate(ModelFrame frame, FitResult fit, PredictorRows rows, PredictionLevel level, PredictionScale scale)
     {
+        if (fit.ZeroInflation is not null)
+            throw new UserInputException("predict: not available for zero-inflated models yet; fit --fitted writes their fitted means (1 − π)μ for the model's rows");
         int m = rows.RowCount;
         var family = Family.For(frame.Family, fit.Dispersion);
         var eta = LinearPredictor(rows, fit, level == PredictionLevel.Conditional);

@@ -9,7 +9,8 @@ namespace FastGlmm.Inference;
 /// u ~ N(0, I) drawn anew (N(0, σ²I) for linear mixed models) (or, with <c>conditional</c>, the fitted modes û), then y from the family at
 /// μ = g⁻¹(η): gaussian μ + σε; binomial Binomial(w, μ)/w with w the trials; poisson Poisson(μ); Gamma with
 /// shape 1/φ and scale μφ; nbinom2 a Poisson draw at a Gamma(k, μ/k) mean (its k̂ the scale; the Gamma from the
-/// response stream with its top bit set). Every draw is a Philox counter keyed by (seed, replicate) and the data row
+/// response stream with its top bit set); nbinom1 likewise at a Gamma(μ/φ, φ) mean; a zero-inflated model then sets
+/// each row to 0 with probability π_i. Every draw is a Philox counter keyed by (seed, replicate) and the data row
 /// (or the random-effect index), so a replicate is identical whatever the batch size, thread or backend.
 /// </summary>
 public static class ResponseSimulator
@@ -26,7 +27,7 @@ public static class ResponseSimulator
     /// Σ m_b) the random effects are held at those values instead of drawn.
     /// </summary>
     public static double[] Simulate(GlmmProblem problem, double[] theta, double[] beta, double scale,
-        ulong seed, long replicate, double[]? modes = null)
+        ulong seed, long replicate, double[]? modes = null, double[]? zeroProbability = null)
     {
         var fam = Family.For(problem.Family, problem.Family.IsNegativeBinomial ? scale : null);
         int n = problem.N, p = problem.P, k = problem.K;
@@ -56,6 +57,7 @@ public static class ResponseSimulator
                 y[i] = Draw(problem.Family.Family, rs, fam.LinkInverse(eta), problem.Weights[i], scale, (ulong)rows[i], seed, replicate);
             }
         }
+        if (zeroProbability is not null) ZeroInflate(y, zeroProbability, rows, seed, replicate);
         return y;
     }
 
@@ -64,14 +66,26 @@ public static class ResponseSimulator
     /// the fitted conditional means μ̂ = g⁻¹(offset + Xβ̂ + Zb̂) this is lme4's <c>simulate(fm, re.form = NULL)</c>,
     /// new data given the fitted random effects.
     /// </summary>
-    public static double[] SimulateAtMeans(GlmmProblem problem, ReadOnlySpan<double> mu, double scale, ulong seed, long replicate)
+    public static double[] SimulateAtMeans(GlmmProblem problem, ReadOnlySpan<double> mu, double scale, ulong seed, long replicate,
+        double[]? zeroProbability = null)
     {
         if (mu.Length != problem.N) throw new ArgumentException($"mu has {mu.Length} entries, the problem {problem.N} rows");
         var rs = ResponseStream(seed, replicate);
         var rows = problem.Frame.InputRow;
         var y = new double[problem.N];
         for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, mu[i], problem.Weights[i], scale, (ulong)rows[i], seed, replicate);
+        if (zeroProbability is not null) ZeroInflate(y, zeroProbability, rows, seed, replicate);
         return y;
+    }
+
+    /// <summary>
+    /// Zero inflation: row i becomes 0 when a uniform of the response stream with its second-highest bit set, at the data
+    /// row, falls below π_i (frame order).
+    /// </summary>
+    private static void ZeroInflate(double[] y, double[] pi, ReadOnlySpan<int> rows, ulong seed, long replicate)
+    {
+        var zs = new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 62));
+        for (int i = 0; i < y.Length; i++) if (zs.Uniform((ulong)rows[i]) < pi[i]) y[i] = 0;
     }
 
     /// <summary>
@@ -82,7 +96,7 @@ public static class ResponseSimulator
     {
         FamilyId.Gaussian => fit.Sigma ?? 1.0,
         FamilyId.Gamma => fit.DevianceResidualSum / problem.Weights.Sum(),
-        FamilyId.NegativeBinomial2 => fit.Dispersion ?? throw new ArgumentException("a negative binomial fit has its size k in Dispersion"),
+        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => fit.Dispersion ?? throw new ArgumentException("a negative binomial fit has its k or φ in Dispersion"),
         _ => 1.0,
     };
 
@@ -94,6 +108,8 @@ public static class ResponseSimulator
         FamilyId.Poisson => rs.Poisson(mu, index),
         FamilyId.Gamma => rs.Gamma(1 / scale, mu * scale, index),
         FamilyId.NegativeBinomial2 => rs.Poisson(new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)).Gamma(scale, mu / scale, index), index),
+        // nbinom1: size μ/φ, so the Gamma mean has shape μ/φ and scale φ.
+        FamilyId.NegativeBinomial1 => mu > 0 ? rs.Poisson(new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)).Gamma(mu / scale, scale, index), index) : 0,
         _ => throw new InvalidOperationException("unknown family"),
     };
 }

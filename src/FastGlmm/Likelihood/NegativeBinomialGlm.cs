@@ -11,13 +11,16 @@ namespace FastGlmm.Likelihood;
 /// </summary>
 internal static class NegativeBinomialGlm
 {
-    /// <summary>β̂, k̂ and the standard errors of β̂ from (X'WX)⁻¹ at the end.</summary>
-    public static (double[] Beta, double K, double[] Se) Fit(GlmmProblem prob)
+    /// <summary>
+    /// β̂, k̂ and the standard errors of β̂ from (X'WX)⁻¹ at the end; with <paramref name="fixedK"/> k is held there (a
+    /// large k gives the Poisson GLM).
+    /// </summary>
+    public static (double[] Beta, double K, double[] Se) Fit(GlmmProblem prob, double? fixedK = null)
     {
         int n = prob.N, p = prob.P;
         var eta = new double[n];
         for (int i = 0; i < n; i++) eta[i] = Math.Log(prob.Y[i] + 0.1);
-        double k = 1;
+        double k = fixedK ?? 1;
         var beta = new double[p];
         double[] xtwx = new double[p * p];
         for (int round = 0; round < 20; round++)
@@ -52,6 +55,7 @@ internal static class NegativeBinomialGlm
                 }
                 if (change < 1e-8) break;
             }
+            if (fixedK is not null) break;
             double kNew = MaximizeK(prob, eta);
             bool settled = Math.Abs(Math.Log(kNew / k)) < 1e-6;
             k = kNew;
@@ -69,6 +73,14 @@ internal static class NegativeBinomialGlm
             }
         for (int j = 0; j < p; j++) if (!(se[j] > 0 && double.IsFinite(se[j]))) se[j] = 1;
         return (beta, k, se);
+    }
+
+    /// <summary>η_i = offset_i + x_i'β.</summary>
+    public static double Eta(GlmmProblem prob, double[] beta, int i)
+    {
+        double e = prob.Offset[i];
+        for (int j = 0; j < prob.P; j++) e += prob.X[(long)j * prob.N + i] * beta[j];
+        return e;
     }
 
     /// <summary>argmax over k of Σ w log p(y | μ = e^η, k), by golden section in log k.</summary>

@@ -125,6 +125,8 @@ public sealed record FitResult
     public string? DispersionKind { get; init; }
     /// <summary>The Laplace determinant's information, "observed" (glmmTMB's) or "expected" (lme4's); null where lme4's is the only one used.</summary>
     public string? LaplaceInformation { get; init; }
+    /// <summary>The zero-inflation model of a zero-inflated count fit (glmmTMB's ziformula), or null.</summary>
+    public ZeroInflationEstimates? ZeroInflation { get; init; }
     /// <summary>The Monte Carlo section of an MCML fit (null otherwise).</summary>
     public MonteCarloReport? MonteCarlo { get; init; }
 }

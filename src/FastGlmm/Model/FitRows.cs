@@ -14,6 +14,7 @@ public sealed class FitRows
     private readonly double[] _factors = [], _beta = [], _u = [];
     private readonly double _sigma = 1;
     private readonly Family? _family;
+    private readonly double[]? _zero;
     private readonly Lazy<int[]> _rank, _inputRows;
     private readonly Lazy<double[]> _fitted, _response, _pearson, _deviance;
 
@@ -31,9 +32,10 @@ public sealed class FitRows
     /// The rows of <paramref name="problem"/> at the packed factors T(θ̂), β̂, û and the residual σ̂ (1 for a GLMM);
     /// <paramref name="family"/> when the problem's family has a parameter of the fit (the negative binomial's k̂).
     /// </summary>
-    internal FitRows(GlmmProblem problem, double[] factors, double[] beta, double[] u, double sigma, Family? family = null)
+    internal FitRows(GlmmProblem problem, double[] factors, double[] beta, double[] u, double sigma, Family? family = null,
+        double[]? zeroProbability = null)
     {
-        (_problem, _factors, _beta, _u, _sigma, _family) = (problem, factors, beta, u, sigma, family);
+        (_problem, _factors, _beta, _u, _sigma, _family, _zero) = (problem, factors, beta, u, sigma, family, zeroProbability);
         _rank = new(Rank);
         _inputRows = new(SortedInputRows);
         _fitted = new(() => Compute(Kind.Fitted));
@@ -87,6 +89,19 @@ public sealed class FitRows
             for (int i = prob.RowOffsets[b]; i < prob.RowOffsets[b + 1]; i++)
             {
                 double m = fam.LinkInverse(prob.ConditionalEta(i, lo, _factors, _beta, _u, zl)), y = prob.Y[i];
+                if (_zero is { } zero)
+                {
+                    // Zero inflation (glmmTMB's): mean (1 − π)μ, variance (1 − π)(V(μ) + πμ²); no deviance residuals.
+                    double pi = zero[i], mean = (1 - pi) * m, v = (1 - pi) * (fam.Variance(m) + pi * m * m);
+                    result[rank?[i] ?? i] = kind switch
+                    {
+                        Kind.Fitted => mean,
+                        Kind.Response => y - mean,
+                        Kind.Pearson => (y - mean) * Math.Sqrt(prob.Weights[i] / v),
+                        _ => double.NaN,
+                    };
+                    continue;
+                }
                 result[rank?[i] ?? i] = kind switch
                 {
                     Kind.Fitted => m,

@@ -1,0 +1,217 @@
+using FastGlmm.Families;
+
+namespace FastGlmm.Likelihood;
+
+/// <summary>
+/// The per-row log-likelihood of a count model fitted by <see cref="CountLaplace"/> (log link, η = log μ), with the
+/// parameters beyond θ and β (a dispersion, zero-inflation coefficients): Σ_i w_iℓ_i = <see cref="Constant"/> +
+/// Σ_i w_i·<see cref="Row"/>(i, …), where Row holds every term that depends on μ, with ∂/∂η and −∂²/∂η² of it.
+/// <see cref="Set"/> is called before each evaluation; Row is then called from several threads and must only read.
+/// </summary>
+internal interface ICountRows
+{
+    /// <summary>Names of the extra parameters, in the order <see cref="Set"/> takes them.</summary>
+    IReadOnlyList<string> ExtraNames { get; }
+
+    /// <summary>Sets the extra parameters (e.g. log k, or the zero-inflation coefficients).</summary>
+    void Set(ReadOnlySpan<double> extra);
+
+    /// <summary>The μ-free part of Σ_i w_iℓ_i at the current extra parameters.</summary>
+    double Constant();
+
+    /// <summary>
+    /// The μ-dependent part of ℓ_i at η (unweighted), its score ∂/∂η, the observed information −∂²/∂η² and a positive
+    /// information for Newton directions (Fisher's where it has a closed form).
+    /// </summary>
+    double Row(int i, double y, double eta, out double score, out double observed, out double direction);
+}
+
+/// <summary>nbinom2: ℓ = log Γ(y + k) − log Γ(k) − log y! + k log k + yη − (k + y) log(k + μ), extra [log k].</summary>
+internal sealed class NegativeBinomial2Rows(double[] y, double[] weights) : ICountRows
+{
+    private readonly (double Y, double Weight)[] _counts = CountTable(y, weights);
+    private double _k = 1, _logK;
+
+    public IReadOnlyList<string> ExtraNames => ["log k"];
+
+    public double K => _k;
+
+    public void Set(ReadOnlySpan<double> extra) => (_k, _logK) = (Math.Exp(extra[0]), extra[0]);
+
+    public double Constant()
+    {
+        double c = 0;
+        foreach (var (yv, w) in _counts) c += w * (NegativeBinomial.LogGammaRatio(yv, _k) - SpecialFunctions.LogGamma(yv + 1));
+        return c;
+    }
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        double k = _k, mu = Math.Exp(eta);
+        // log(k + μ) = log k + log1p(μ/k): one logarithm per row.
+        double l1 = StableMath.Log1p(mu / k);
+        score = k * (y - mu) / (k + mu);
+        double d = k + mu;
+        observed = k * mu * (y + k) / (d * d);
+        direction = k * mu / d;
+        return (y == 0 ? 0 : y * (eta - _logK - l1)) - k * l1;
+    }
+
+    /// <summary>Each distinct count with its total weight, ascending.</summary>
+    public static (double, double)[] CountTable(double[] y, double[] weights)
+    {
+        var byCount = new Dictionary<double, double>();
+        for (int i = 0; i < y.Length; i++) byCount[y[i]] = byCount.GetValueOrDefault(y[i]) + weights[i];
+        return [.. byCount.OrderBy(c => c.Key).Select(c => (c.Key, c.Value))];
+    }
+}
+
+/// <summary>
+/// nbinom1 (glmmTMB's): NB with size μ/φ, so Var y = μ(1 + φ); ℓ = log Γ(y + μ/φ) − log Γ(μ/φ) − log y! − (μ/φ) log(1 + φ)
+/// + y log(φ/(1 + φ)), extra [log φ]. With s = μ/φ: ∂ℓ/∂η = s[ψ(y + s) − ψ(s) − log(1 + φ)] and
+/// −∂²ℓ/∂η² = −∂ℓ/∂η − s²[ψ′(y + s) − ψ′(s)]; Newton directions use μ/(1 + φ) = μ²/Var.
+/// </summary>
+internal sealed class NegativeBinomial1Rows(double[] y, double[] weights) : ICountRows
+{
+    private readonly (double Y, double Weight)[] _counts = NegativeBinomial2Rows.CountTable(y, weights);
+    private double _phi = 1, _log1pPhi = Math.Log(2);
+
+    public IReadOnlyList<string> ExtraNames => ["log phi"];
+
+    public double Phi => _phi;
+
+    public void Set(ReadOnlySpan<double> extra)
+    {
+        _phi = Math.Exp(extra[0]);
+        _log1pPhi = StableMath.Log1p(_phi);
+    }
+
+    public double Constant()
+    {
+        double c = 0, logRatio = Math.Log(_phi) - _log1pPhi;
+        foreach (var (yv, w) in _counts) c += w * (yv * logRatio - SpecialFunctions.LogGamma(yv + 1));
+        return c;
+    }
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        double mu = Math.Exp(eta), s = mu / _phi;
+        var (lg, dg, tg) = Differences(y, s);
+        score = s * (dg - _log1pPhi);
+        observed = -score - s * s * tg;
+        direction = mu / (1 + _phi);
+        return lg - s * _log1pPhi;
+    }
+
+    /// <summary>
+    /// log Γ(y + s) − log Γ(s), ψ(y + s) − ψ(s) and ψ′(y + s) − ψ′(s): as sums over j &lt; y of log(s + j), 1/(s + j) and
+    /// −1/(s + j)² for whole y &lt; 64 (no cancellation for large s), else by the functions.
+    /// </summary>
+    private static (double, double, double) Differences(double y, double s)
+    {
+        if (y == 0) return (0, 0, 0);
+        if (y < 64 && y == Math.Floor(y))
+        {
+            double l = 0, d = 0, t = 0;
+            for (int j = 0; j < (int)y; j++)
+            {
+                double a = s + j;
+                l += Math.Log(a);
+                d += 1 / a;
+                t -= 1 / (a * a);
+            }
+            return (l, d, t);
+        }
+        return (SpecialFunctions.LogGamma(y + s) - SpecialFunctions.LogGamma(s),
+            SpecialFunctions.Digamma(y + s) - SpecialFunctions.Digamma(s), SpecialFunctions.Trigamma(y + s) - SpecialFunctions.Trigamma(s));
+    }
+}
+
+/// <summary>poisson: ℓ = yη − μ − log y!, extra none; observed and Fisher's information are both μ.</summary>
+internal sealed class PoissonRows(double[] y, double[] weights) : ICountRows
+{
+    private readonly double _constant = -NegativeBinomial2Rows.CountTable(y, weights).Sum(c => c.Item2 * SpecialFunctions.LogGamma(c.Item1 + 1));
+
+    public IReadOnlyList<string> ExtraNames => [];
+
+    public void Set(ReadOnlySpan<double> extra) { }
+
+    public double Constant() => _constant;
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        double mu = Math.Exp(eta);
+        score = y - mu;
+        observed = direction = mu;
+        return y * eta - mu;
+    }
+}
+
+/// <summary>
+/// Zero inflation (glmmTMB's ziformula) around a count model p: y = 0 with probability π_i + (1 − π_i)p(0), else
+/// (1 − π_i)p(y); logit π = X_zi γ. Extra parameters: the count model's, then γ. For y &gt; 0, ℓ = log(1 − π) + the count
+/// model's ℓ (log(1 − π) in the constant); for y = 0, with l₀ = log p(0) (the count model's μ-dependent part at y = 0,
+/// whose constant is 0 for every count model here), ℓ = log(π + (1 − π)e^{l₀}), score r·l₀′ and observed information
+/// r·o₀ − r(1 − r)l₀′², r = (1 − π)e^{l₀}/(π + (1 − π)e^{l₀}) (o₀ = −l₀″); Newton directions use r times the count
+/// model's direction information where the observed one is not positive.
+/// </summary>
+internal sealed class ZeroInflatedRows : ICountRows
+{
+    private readonly ICountRows _count;
+    private readonly double[] _y, _w, _x;
+    private readonly int _n, _countExtra;
+    private readonly string[] _names;
+    private readonly double[] _logPi, _log1mPi;
+
+    /// <summary>The count model, its rows' y and weights, and the zero-inflation design X_zi (n × p_zi column-major, problem order).</summary>
+    public ZeroInflatedRows(ICountRows count, double[] y, double[] weights, double[] xZi, string[] names)
+    {
+        (_count, _y, _w, _x, _names, _n) = (count, y, weights, xZi, names, y.Length);
+        _countExtra = count.ExtraNames.Count;
+        _logPi = new double[_n];
+        _log1mPi = new double[_n];
+    }
+
+    public IReadOnlyList<string> ExtraNames => [.. _count.ExtraNames, .. _names.Select(n => "zi " + n)];
+
+    /// <summary>π_i at the current γ, in problem row order.</summary>
+    public double[] ZeroProbabilities() => [.. _logPi.Select(Math.Exp)];
+
+    public void Set(ReadOnlySpan<double> extra)
+    {
+        _count.Set(extra[.._countExtra]);
+        var gamma = extra[_countExtra..];
+        int p = _names.Length;
+        double last = double.NaN, lastLogPi = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double e = 0;
+            for (int j = 0; j < p; j++) e += _x[(long)j * _n + i] * gamma[j];
+            // log π = −log(1 + e^{−e}) without overflow, and log(1 − π) = log π − e; rows with the same linear
+            // predictor (an intercept-only model: all of them) reuse the previous row's.
+            if (e != last) (last, lastLogPi) = (e, -StableMath.Log1pExp(-e));
+            _logPi[i] = lastLogPi;
+            _log1mPi[i] = lastLogPi - e;
+        }
+    }
+
+    public double Constant()
+    {
+        double c = _count.Constant();
+        for (int i = 0; i < _n; i++) if (_y[i] > 0) c += _w[i] * _log1mPi[i];
+        return c;
+    }
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        if (y > 0) return _count.Row(i, y, eta, out score, out observed, out direction);
+        double l0 = _count.Row(i, 0, eta, out double s0, out double o0, out double d0);
+        double a = _logPi[i], b = _log1mPi[i] + l0, m = Math.Max(a, b);
+        double lse = m + Math.Log(Math.Exp(a - m) + Math.Exp(b - m));
+        double r = Math.Exp(b - lse);
+        score = r * s0;
+        observed = r * o0 - r * (1 - r) * s0 * s0;
+        direction = r * d0;
+        return lse;
+    }
+}
