@@ -125,4 +125,18 @@ public class NegativeBinomialTests
         // The same seed gives the same replicates.
         Assert.Equal(reps[1].Beta, ParametricBootstrap.Run(frame, fit, 1, 1, 7)[0].Beta);
     }
+
+    [Fact]
+    public void ParametricBootstrapLrt_RefitsBothModels()
+    {
+        var data = BuiltInDatasets.Load("epil");
+        var small = ModelFrame.Build(data, "y ~ trt + lbase + (1 | subject)", new ModelFrameOptions { Family = Nb });
+        var large = ModelFrame.Build(data, "y ~ trt * lbase + (1 | subject)", new ModelFrameOptions { Family = Nb });
+        var (fs, fl) = (MixedModel.Fit(small), MixedModel.Fit(large));
+        var test = ModelComparison.Compare(small, fs, large, fl, pbReplicates: 8, seed: 3);
+        Assert.Equal((8, 0), (test.PbReplicates, test.PbFailures));
+        Assert.InRange(test.PbPValue!.Value, 1.0 / 9, 1);
+        Assert.Equal(1, test.Df);
+        Assert.Equal(2 * (fl.LogLik - fs.LogLik), test.Statistic, 1e-9);
+    }
 }
