@@ -9,7 +9,10 @@ enum fg_family {
     FG_FAMILY_GAMMA    = 4,
     // Reserved: the negative binomial is fitted by its own CPU path; no kernel implements it yet.
     FG_FAMILY_NEGATIVEBINOMIAL2 = 5,
-    FG_FAMILY_NEGATIVEBINOMIAL1 = 6
+    FG_FAMILY_NEGATIVEBINOMIAL1 = 6,
+    FG_FAMILY_TRUNCATEDPOISSON = 7,
+    FG_FAMILY_TRUNCATEDNEGATIVEBINOMIAL2 = 8,
+    FG_FAMILY_TRUNCATEDNEGATIVEBINOMIAL1 = 9
 };
 
 enum fg_link {

@@ -68,9 +68,9 @@ internal sealed class ModelOptions(string remlText, string mlText)
         };
         if (information is not null && !spec.IsNegativeBinomial)
             throw new UserInputException($"--laplace: applies to the negative binomial (nbinom2); the {spec} family's Laplace approximation is lme4's, with {(spec.Link == FamilySpec.DefaultLink(spec.Family) ? "the canonical link, where observed and expected information agree" : "Fisher's information")}");
-        if (r.GetValue(ZiFormula) is not null && !(spec.IsNegativeBinomial || spec.Family == Families.FamilyId.Poisson))
+        if (r.GetValue(ZiFormula) is not null && !(spec.IsCountModel || spec.Family == Families.FamilyId.Poisson))
             throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1), not {spec}");
-        if (spec.IsNegativeBinomial || r.GetValue(ZiFormula) is not null)
+        if (spec.IsCountModel || r.GetValue(ZiFormula) is not null)
         {
             if (r.GetResult(Backend) is { Implicit: false } && r.GetValue(Backend)?.Trim().ToLowerInvariant() is "cuda")
                 throw new UserInputException("--backend cuda: the negative binomial is fitted on the CPU (its GPU kernels are not written yet); use --backend cpu or auto");

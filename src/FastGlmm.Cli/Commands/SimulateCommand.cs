@@ -81,6 +81,7 @@ internal static class SimulateCommand
             mu = new double[frame.RowCount];
             for (int i = 0; i < mu.Length; i++) mu[i] = byRow[frame.InputRow[i]];
         }
+        ResponseSimulator.CheckSupported(frame.Family);
         // Zero inflation: the fitted means are (1 − π)μ; draws take the count mean μ and set zeros with probability π.
         var zero = fit.ZeroInflation?.ZeroProbabilities();
         if (mu is not null && zero is not null) for (int i = 0; i < mu.Length; i++) mu[i] /= 1 - zero[i];

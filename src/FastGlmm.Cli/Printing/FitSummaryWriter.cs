@@ -76,7 +76,7 @@ internal static class FitSummaryWriter
         {
             var stat = fit.Beta.Select((b, j) => b / fit.BetaSe[j]).ToArray();
             // lme4 shows z and p only where the scale is fixed (binomial, poisson); t and no p otherwise.
-            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson || ctx.Family.IsNegativeBinomial;
+            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson || ctx.Family.IsCountModel;
             CoefficientTable.Write(o, fit.BetaNames, fit.Beta, fit.BetaSe, z ? "z value" : "t value", stat,
                 z ? "Pr(>|z|)" : null, z ? stat.Select(TwoSidedNormalP).ToArray() : null, Digits);
         }

@@ -93,9 +93,9 @@ public sealed class Family
         _ => InverseLink.Link(mu),
     };
 
-    /// <summary>The variance function V(μ).</summary>
+    /// <summary>The variance function V(μ) (a truncated family's untruncated one, as the next three).</summary>
     /// <param name="mu">Mean.</param>
-    public double Variance(double mu) => Spec.Family switch
+    public double Variance(double mu) => Spec.Untruncated switch
     {
         FamilyId.Gaussian => GaussianDistribution.Variance(mu),
         FamilyId.Binomial => BinomialDistribution.Variance(mu),
@@ -110,7 +110,7 @@ public sealed class Family
     /// <param name="y">Response (binomial: proportion).</param>
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight (binomial: trials).</param>
-    public double DevianceResidual(double y, double mu, double wt) => Spec.Family switch
+    public double DevianceResidual(double y, double mu, double wt) => Spec.Untruncated switch
     {
         FamilyId.Gaussian => GaussianDistribution.DevianceResidual(y, mu, wt),
         FamilyId.Binomial => BinomialDistribution.DevianceResidual(y, mu, wt),
@@ -132,7 +132,7 @@ public sealed class Family
     /// <param name="mu">Mean.</param>
     /// <param name="wt">Prior weight (binomial: trials).</param>
     /// <param name="dispersion">Dispersion φ &gt; 0.</param>
-    public double LogDensity(double y, double mu, double wt, double dispersion) => Spec.Family switch
+    public double LogDensity(double y, double mu, double wt, double dispersion) => Spec.Untruncated switch
     {
         FamilyId.Gaussian => GaussianDistribution.LogDensity(y, mu, wt, dispersion),
         FamilyId.Binomial => BinomialDistribution.LogDensity(y, mu, wt),
@@ -146,7 +146,7 @@ public sealed class Family
     /// <summary>R's <c>family$initialize</c> starting mean μ₀.</summary>
     /// <param name="y">Response (binomial: proportion).</param>
     /// <param name="wt">Prior weight (binomial: trials).</param>
-    public double InitialMu(double y, double wt) => Spec.Family switch
+    public double InitialMu(double y, double wt) => Spec.Untruncated switch
     {
         FamilyId.Gaussian => GaussianDistribution.InitialMu(y, wt),
         FamilyId.Binomial => BinomialDistribution.InitialMu(y, wt),

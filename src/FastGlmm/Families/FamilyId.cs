@@ -24,6 +24,12 @@ public enum FamilyId
     /// by the same CPU Laplace path as <see cref="NegativeBinomial2"/>.
     /// </summary>
     NegativeBinomial1 = 6,
+    /// <summary>Zero-truncated Poisson (glmmTMB's truncated_poisson): with a zero model, the hurdle Poisson.</summary>
+    TruncatedPoisson = 7,
+    /// <summary>Zero-truncated nbinom2 (glmmTMB's truncated_nbinom2): with a zero model, the hurdle negative binomial.</summary>
+    TruncatedNegativeBinomial2 = 8,
+    /// <summary>Zero-truncated nbinom1 (glmmTMB's truncated_nbinom1).</summary>
+    TruncatedNegativeBinomial1 = 9,
 }
 
 /// <summary>Stable integer codes of the link functions g, with η = g(μ). Never renumber.</summary>

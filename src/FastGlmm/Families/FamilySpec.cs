@@ -15,7 +15,8 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Binomial => LinkId.Logit,
         FamilyId.Poisson => LinkId.Log,
         FamilyId.Gamma => LinkId.Inverse,
-        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => LinkId.Log,
+        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.TruncatedPoisson
+            or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 => LinkId.Log,
         _ => throw new ArgumentOutOfRangeException(nameof(f)),
     };
 
@@ -26,12 +27,29 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Binomial => [LinkId.Logit, LinkId.Probit, LinkId.Cloglog],
         FamilyId.Poisson => [LinkId.Log],
         FamilyId.Gamma => [LinkId.Log, LinkId.Inverse],
-        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => [LinkId.Log],
+        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.TruncatedPoisson
+            or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 => [LinkId.Log],
         _ => [],
     };
 
     /// <summary>True for the negative binomial families, whose size k is a parameter of the fit.</summary>
-    public bool IsNegativeBinomial => Family is FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1;
+    public bool IsNegativeBinomial => Family is FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1
+        or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1;
+
+    /// <summary>True for the zero-truncated families (with a zero model: hurdle models).</summary>
+    public bool IsTruncated => Family is FamilyId.TruncatedPoisson or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1;
+
+    /// <summary>True for the count families fitted by their own CPU Laplace path (the negative binomials and the truncated).</summary>
+    public bool IsCountModel => IsNegativeBinomial || IsTruncated;
+
+    /// <summary>The family a truncated one truncates (the family itself otherwise).</summary>
+    public FamilyId Untruncated => Family switch
+    {
+        FamilyId.TruncatedPoisson => FamilyId.Poisson,
+        FamilyId.TruncatedNegativeBinomial2 => FamilyId.NegativeBinomial2,
+        FamilyId.TruncatedNegativeBinomial1 => FamilyId.NegativeBinomial1,
+        var f => f,
+    };
 
     /// <summary>True for the Gaussian family with identity link.</summary>
     public bool IsLinearMixedModel => Family == FamilyId.Gaussian && Link == LinkId.Identity;
@@ -44,7 +62,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     public static FamilySpec Parse(string text)
     {
         var m = Regex.Match(text.Trim(),
-            @"^(?<f>[A-Za-z][A-Za-z0-9.]*)\s*(\(\s*(link\s*=\s*)?[""']?(?<l>[A-Za-z]+)[""']?\s*\)|\s+(?<l2>[A-Za-z]+))?$");
+            @"^(?<f>[A-Za-z][A-Za-z0-9._]*)\s*(\(\s*(link\s*=\s*)?[""']?(?<l>[A-Za-z]+)[""']?\s*\)|\s+(?<l2>[A-Za-z]+))?$");
         if (!m.Success)
             throw new UserInputException($"family '{text}' is not understood; use e.g. binomial, binomial(link = \"probit\"), poisson, Gamma(log), gaussian");
         var family = m.Groups["f"].Value.ToLowerInvariant() switch
@@ -55,7 +73,10 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
             "gamma" => FamilyId.Gamma,
             "nbinom2" or "negative.binomial" or "negativebinomial" or "glmer.nb" or "nb2" or "nb" => FamilyId.NegativeBinomial2,
             "nbinom1" or "nb1" => FamilyId.NegativeBinomial1,
-            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2, nbinom1)"),
+            "truncated_poisson" or "truncated.poisson" => FamilyId.TruncatedPoisson,
+            "truncated_nbinom2" or "truncated.nbinom2" => FamilyId.TruncatedNegativeBinomial2,
+            "truncated_nbinom1" or "truncated.nbinom1" => FamilyId.TruncatedNegativeBinomial1,
+            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2, nbinom1, truncated_poisson, truncated_nbinom2, truncated_nbinom1)"),
         };
         string linkText = m.Groups["l"].Success ? m.Groups["l"].Value : m.Groups["l2"].Value;
         var link = linkText.Length == 0 ? DefaultLink(family) : ParseLink(linkText);
@@ -82,6 +103,9 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Gamma => "Gamma",
         FamilyId.NegativeBinomial2 => "nbinom2",
         FamilyId.NegativeBinomial1 => "nbinom1",
+        FamilyId.TruncatedPoisson => "truncated_poisson",
+        FamilyId.TruncatedNegativeBinomial2 => "truncated_nbinom2",
+        FamilyId.TruncatedNegativeBinomial1 => "truncated_nbinom1",
         _ => f.ToString().ToLowerInvariant(),
     };
 

@@ -22,12 +22,7 @@ public static partial class MixedModel
     /// </summary>
     private static FitResult FitCounts(ModelFrame frame, FitOptions o, Stopwatch sw)
     {
-        string name = frame.Family.Family switch
-        {
-            FamilyId.NegativeBinomial2 => "nbinom2",
-            FamilyId.NegativeBinomial1 => "nbinom1",
-            _ => "the zero-inflated poisson",
-        };
+        string name = frame.Family.Family == FamilyId.Poisson ? "the zero-inflated poisson" : FamilySpec.Name(frame.Family.Family);
         if (o.Nagq != 1) throw new UserInputException($"nAGQ = {o.Nagq}: {name} is fitted by Laplace only (as glmmTMB); leave nAGQ at 1");
         if (o.Mcml is not null) throw new UserInputException($"--method mcml supports binomial(logit) and poisson(log) GLMMs without zero inflation, not {name}");
         var info = o.Laplace ?? LaplaceInformation.Observed;
@@ -37,6 +32,8 @@ public static partial class MixedModel
             throw new UserInputException("--laplace expected: not with zero inflation (glmmTMB, the peer for it, uses the observed information)");
         var prob = new GlmmProblem(frame);
         var layout = prob.Layout;
+        if (frame.Family.IsTruncated && o.ZeroInflation is null && Array.IndexOf(prob.Y, 0.0) is int zeroAt and >= 0)
+            throw new UserInputException($"{frame.Family}: the response is 0 on data row {frame.InputRow[zeroAt] + 1}; a zero-truncated model has no zeros (give --ziformula \"~1\" for a hurdle model)");
         var warm = o.CountStart;
         var (rows, extra0, start) = CountModel(prob, o.ZeroInflation, needStart: warm is null);
         var beta0 = start.Beta;
@@ -170,16 +167,17 @@ public static partial class MixedModel
         {
             DevianceHessian = h,
             Dispersion = dispersion,
-            DispersionKind = frame.Family.Family switch
+            DispersionKind = frame.Family.Untruncated switch
             {
                 FamilyId.NegativeBinomial2 => "nbinom2 size k (Var = μ + μ²/k; glmmTMB's sigma()), maximum likelihood",
                 FamilyId.NegativeBinomial1 => "nbinom1 φ (Var = μ(1 + φ); glmmTMB's sigma()), maximum likelihood",
                 _ => null,
             },
             LaplaceInformation = info == LaplaceInformation.Observed ? "observed" : "expected",
-            Rows = new FitRows(prob, fs.Factors, beta, u, 1, family, zi?.ZeroProbabilities()),
+            Rows = new FitRows(prob, fs.Factors, beta, u, 1, family, zi?.ZeroProbabilities() ?? (frame.Family.IsTruncated ? new double[prob.N] : null),
+                hurdle: frame.Family.IsTruncated),
             ZeroInflation = zi,
-            DevianceResidualSum = zi is null ? fs.DevianceSum : double.NaN,
+            DevianceResidualSum = zi is null && !frame.Family.IsTruncated ? fs.DevianceSum : double.NaN,
         };
         return vcovH is null ? result : result with { BetaCovariance = vcovH };
     }
@@ -213,20 +211,20 @@ public static partial class MixedModel
         if (!needStart)
         {
             // A warm start brings its own values: only the rows' likelihood is needed.
-            ICountRows count = prob.Family.Family switch
+            ICountRows count = prob.Family.Untruncated switch
             {
                 FamilyId.NegativeBinomial2 => new NegativeBinomial2Rows(prob.Y, prob.Weights),
                 FamilyId.NegativeBinomial1 => new NegativeBinomial1Rows(prob.Y, prob.Weights),
                 _ => new PoissonRows(prob.Y, prob.Weights),
             };
-            var all = zi is null ? count : new ZeroInflatedRows(count, prob.Y, prob.Weights, zi.X, zi.Names);
+            var all = Wrap(count, prob, zi);
             return (all, new double[all.ExtraNames.Count], ([.. new double[prob.P]], [.. Enumerable.Repeat(1.0, prob.P)]));
         }
         ICountRows rows;
         double[] extra;
         double[] beta, se;
         Func<double, double> p0;
-        switch (prob.Family.Family)
+        switch (prob.Family.Untruncated)
         {
             case FamilyId.NegativeBinomial2:
             {
@@ -239,7 +237,7 @@ public static partial class MixedModel
             {
                 var (b, _, s) = NegativeBinomialGlm.Fit(prob, fixedK: 1e8);
                 (beta, se) = (b, s);
-                if (prob.Family.Family == FamilyId.NegativeBinomial1)
+                if (prob.Family.Untruncated == FamilyId.NegativeBinomial1)
                 {
                     double num = 0, den = 0;
                     for (int i = 0; i < prob.N; i++)
@@ -260,7 +258,7 @@ public static partial class MixedModel
                 break;
             }
         }
-        if (zi is null) return (rows, extra, (beta, se));
+        if (zi is null) return (Wrap(rows, prob, null), extra, (beta, se));
         double zeros = 0, expected = 0, total = 0;
         for (int i = 0; i < prob.N; i++)
         {
@@ -269,11 +267,23 @@ public static partial class MixedModel
             if (prob.Y[i] == 0) zeros += w;
             expected += w * p0(Math.Exp(NegativeBinomialGlm.Eta(prob, beta, i)));
         }
-        double pi0 = Math.Clamp((zeros - expected) / total, 0.01, 0.9);
+        // A hurdle's zero model is the probability of a zero itself; zero inflation's the zeros beyond the count model's.
+        double pi0 = prob.Family.IsTruncated ? Math.Clamp(zeros / total, 0.01, 0.99) : Math.Clamp((zeros - expected) / total, 0.01, 0.9);
         var gamma = new double[zi.Names.Length];
         int intercept = Array.IndexOf(zi.Names, "(Intercept)");
         if (intercept >= 0) gamma[intercept] = Math.Log(pi0 / (1 - pi0));
-        return (new ZeroInflatedRows(rows, prob.Y, prob.Weights, zi.X, zi.Names), [.. extra, .. gamma], (beta, se));
+        return (Wrap(rows, prob, zi), [.. extra, .. gamma], (beta, se));
+    }
+
+    /// <summary>The count model truncated for a truncated family, then with zero inflation or a hurdle's zero model.</summary>
+    private static ICountRows Wrap(ICountRows count, GlmmProblem prob, ZeroInflationDesign? zi)
+    {
+        if (prob.Family.IsTruncated)
+        {
+            var truncated = new TruncatedRows(count);
+            return zi is null ? truncated : new HurdleRows(truncated, prob.Y, prob.Weights, zi.X, zi.Names);
+        }
+        return zi is null ? count : new ZeroInflatedRows(count, prob.Y, prob.Weights, zi.X, zi.Names);
     }
 
     /// <summary>

@@ -68,6 +68,7 @@ public static class ParametricBootstrap
         CancellationToken cancel = default, Action<BootstrapReplicate>? finished = null)
     {
         int count = indices.Count;
+        ResponseSimulator.CheckSupported(frame.Family);
         var prob = new GlmmProblem(frame);
         double scale = ResponseSimulator.ScaleOf(fit, prob);
         // Replicates are refitted to 2e-2 standard errors: their spread is about 1 standard error, so this adds at
@@ -78,7 +79,7 @@ public static class ParametricBootstrap
         var result = new BootstrapReplicate?[count];
         int done = 0;
         var zero = fit.ZeroInflation?.ZeroProbabilities();
-        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsNegativeBinomial || zero is not null)
+        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsCountModel || zero is not null)
         {
             Parallel.For(0, count, k =>
             {
@@ -122,7 +123,7 @@ public static class ParametricBootstrap
     /// </summary>
     private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml)
     {
-        if (replicate.Family.IsNegativeBinomial || fit.ZeroInflation is not null)
+        if (replicate.Family.IsCountModel || fit.ZeroInflation is not null)
         {
             // The count models' own fit from its GLM start, without the final Hessian (as lme4's refits skip it).
             var information = fit.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed;

@@ -29,6 +29,7 @@ public static class ResponseSimulator
     public static double[] Simulate(GlmmProblem problem, double[] theta, double[] beta, double scale,
         ulong seed, long replicate, double[]? modes = null, double[]? zeroProbability = null)
     {
+        CheckSupported(problem.Family);
         var fam = Family.For(problem.Family, problem.Family.IsNegativeBinomial ? scale : null);
         int n = problem.N, p = problem.P, k = problem.K;
         var u = modes ?? new double[problem.TotalRandomEffects];
@@ -69,6 +70,7 @@ public static class ResponseSimulator
     public static double[] SimulateAtMeans(GlmmProblem problem, ReadOnlySpan<double> mu, double scale, ulong seed, long replicate,
         double[]? zeroProbability = null)
     {
+        CheckSupported(problem.Family);
         if (mu.Length != problem.N) throw new ArgumentException($"mu has {mu.Length} entries, the problem {problem.N} rows");
         var rs = ResponseStream(seed, replicate);
         var rows = problem.Frame.InputRow;
@@ -88,6 +90,13 @@ public static class ResponseSimulator
         for (int i = 0; i < y.Length; i++) if (zs.Uniform((ulong)rows[i]) < pi[i]) y[i] = 0;
     }
 
+    /// <summary>Refuses, in one line, the families that cannot be simulated yet (the truncated ones).</summary>
+    /// <exception cref="UserInputException">A truncated (hurdle) family.</exception>
+    public static void CheckSupported(FamilySpec family)
+    {
+        if (family.IsTruncated) throw new UserInputException($"simulate, bootstrap and compare --pb: not available for {family} (hurdle) models yet");
+    }
+
     /// <summary>
     /// The scale the responses are drawn with: σ̂ for gaussian, the dispersion φ̂ = Σ d_i / Σ w_i for Gamma
     /// (lme4's <c>sigma()²</c> there), 1 otherwise.
@@ -103,6 +112,8 @@ public static class ResponseSimulator
     /// <summary>One response at mean μ, prior weight (trials) w, for the data row keyed by <paramref name="index"/>.</summary>
     private static double Draw(FamilyId family, PhiloxStream rs, double mu, double wt, double scale, ulong index, ulong seed, long replicate) => family switch
     {
+        FamilyId.TruncatedPoisson or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 =>
+            throw new UserInputException("simulate and bootstrap: not available for truncated (hurdle) families yet"),
         FamilyId.Gaussian => mu + scale * rs.Normal(index),
         FamilyId.Binomial => wt > 0 ? rs.Binomial((long)Math.Round(wt), mu, index) / Math.Round(wt) : 0,
         FamilyId.Poisson => rs.Poisson(mu, index),

@@ -215,3 +215,78 @@ internal sealed class ZeroInflatedRows : ICountRows
         return lse;
     }
 }
+
+/// <summary>
+/// Zero truncation (glmmTMB's truncated_poisson, truncated_nbinom2, truncated_nbinom1) of a count model p: for y &gt; 0,
+/// ℓ = log p(y) − log(1 − p(0)); with l₀ = log p(0) (score s₀, observed information o₀) and q = p(0)/(1 − p(0)), the term
+/// −log(1 − e^{l₀}) adds q·s₀ to the score and q·o₀ − q(1 + q)s₀² to the observed information (Newton directions use
+/// the count model's direction information where that is not positive). Rows with y = 0 contribute nothing (they
+/// belong to a hurdle's zero model, <see cref="HurdleRows"/>). Extra parameters: the count model's.
+/// </summary>
+internal sealed class TruncatedRows(ICountRows count) : ICountRows
+{
+    public IReadOnlyList<string> ExtraNames => count.ExtraNames;
+
+    public void Set(ReadOnlySpan<double> extra) => count.Set(extra);
+
+    public double Constant() => count.Constant();
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        if (y == 0) { score = observed = direction = 0; return 0; }
+        double value = count.Row(i, y, eta, out score, out observed, out direction);
+        double l0 = count.Row(i, 0, eta, out double s0, out double o0, out _);
+        // log(1 − e^{l₀}) with l₀ < 0: log(−expm1(l₀)), accurate for l₀ near 0 and near −∞.
+        double log1m = l0 > -0.6931 ? Math.Log(-StableMath.Expm1(l0)) : StableMath.Log1p(-Math.Exp(l0));
+        double q = Math.Exp(l0 - log1m);
+        score += q * s0;
+        observed += q * o0 - q * (1 + q) * s0 * s0;
+        return value - log1m;
+    }
+}
+
+/// <summary>
+/// A hurdle model (glmmTMB's truncated family with ziformula): y = 0 with probability π_i, else (1 − π_i) times the
+/// zero-truncated count model; logit π = X_zi γ. ℓ = log π for zeros and log(1 − π) + the truncated model's ℓ for
+/// positives; the zero part does not involve μ, so it is all in the constant. Extra parameters: the count model's, then γ.
+/// </summary>
+internal sealed class HurdleRows : ICountRows
+{
+    private readonly TruncatedRows _count;
+    private readonly double[] _y, _w, _x;
+    private readonly int _n, _countExtra;
+    private readonly string[] _names;
+    private double _zeroPart;
+    private double[] _pi;
+
+    public HurdleRows(TruncatedRows count, double[] y, double[] weights, double[] xZi, string[] names)
+    {
+        (_count, _y, _w, _x, _names, _n) = (count, y, weights, xZi, names, y.Length);
+        _countExtra = count.ExtraNames.Count;
+        _pi = new double[_n];
+    }
+
+    public IReadOnlyList<string> ExtraNames => [.. _count.ExtraNames, .. _names.Select(n => "zi " + n)];
+
+    public void Set(ReadOnlySpan<double> extra)
+    {
+        _count.Set(extra[.._countExtra]);
+        var gamma = extra[_countExtra..];
+        int p = _names.Length;
+        double c = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double e = 0;
+            for (int j = 0; j < p; j++) e += _x[(long)j * _n + i] * gamma[j];
+            double logPi = -StableMath.Log1pExp(-e);
+            _pi[i] = Math.Exp(logPi);
+            c += _w[i] * (_y[i] == 0 ? logPi : logPi - e);
+        }
+        _zeroPart = c;
+    }
+
+    public double Constant() => _count.Constant() + _zeroPart;
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction) =>
+        _count.Row(i, y, eta, out score, out observed, out direction);
+}

@@ -15,6 +15,7 @@ public sealed class FitRows
     private readonly double _sigma = 1;
     private readonly Family? _family;
     private readonly double[]? _zero;
+    private readonly bool _hurdle;
     private readonly Lazy<int[]> _rank, _inputRows;
     private readonly Lazy<double[]> _fitted, _response, _pearson, _deviance;
 
@@ -33,9 +34,9 @@ public sealed class FitRows
     /// <paramref name="family"/> when the problem's family has a parameter of the fit (the negative binomial's k̂).
     /// </summary>
     internal FitRows(GlmmProblem problem, double[] factors, double[] beta, double[] u, double sigma, Family? family = null,
-        double[]? zeroProbability = null)
+        double[]? zeroProbability = null, bool hurdle = false)
     {
-        (_problem, _factors, _beta, _u, _sigma, _family, _zero) = (problem, factors, beta, u, sigma, family, zeroProbability);
+        (_problem, _factors, _beta, _u, _sigma, _family, _zero, _hurdle) = (problem, factors, beta, u, sigma, family, zeroProbability, hurdle);
         _rank = new(Rank);
         _inputRows = new(SortedInputRows);
         _fitted = new(() => Compute(Kind.Fitted));
@@ -91,8 +92,16 @@ public sealed class FitRows
                 double m = fam.LinkInverse(prob.ConditionalEta(i, lo, _factors, _beta, _u, zl)), y = prob.Y[i];
                 if (_zero is { } zero)
                 {
-                    // Zero inflation (glmmTMB's): mean (1 − π)μ, variance (1 − π)(V(μ) + πμ²); no deviance residuals.
-                    double pi = zero[i], mean = (1 - pi) * m, v = (1 - pi) * (fam.Variance(m) + pi * m * m);
+                    // Zero inflation (glmmTMB's): mean (1 − π)μ, variance (1 − π)(V(μ) + πμ²); a hurdle: mean (1 − π)μ/(1 − p₀),
+                    // E y² = (1 − π)(V(μ) + μ²)/(1 − p₀); no deviance residuals for either.
+                    double pi = zero[i], mean, v;
+                    if (_hurdle)
+                    {
+                        double keep = 1 - Math.Exp(fam.LogDensity(0, m, 1, fam.Size));
+                        mean = (1 - pi) * m / keep;
+                        v = (1 - pi) * (fam.Variance(m) + m * m) / keep - mean * mean;
+                    }
+                    else (mean, v) = ((1 - pi) * m, (1 - pi) * (fam.Variance(m) + pi * m * m));
                     result[rank?[i] ?? i] = kind switch
                     {
                         Kind.Fitted => mean,

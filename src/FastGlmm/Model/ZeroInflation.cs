@@ -24,8 +24,8 @@ public sealed record ZeroInflationDesign(string Formula, string[] Names, [proper
         string text = formula.Trim();
         if (!text.StartsWith('~'))
             throw new UserInputException($"--ziformula {formula}: give a one-sided formula, e.g. \"~1\" or \"~ x\"");
-        if (!(frame.Family.Family is FamilyId.Poisson or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1))
-            throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1), not {frame.Family}");
+        if (!(frame.Family.Family == FamilyId.Poisson || frame.Family.IsCountModel))
+            throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1, and the truncated ones for hurdles), not {frame.Family}");
         string response = frame.Formula.Response?.Deparse() ?? throw new UserInputException("--ziformula: the model has no response");
         var zf = ModelFrame.Build(data, response + " " + text, new ModelFrameOptions { Family = frame.Family });
         if (zf.RandomTerms.Count > 0)

@@ -63,6 +63,47 @@ public class ZeroInflationTests
         Assert.Equal(beta.Length + 1 + (double.IsNaN(dispersion) ? 0 : 1) + (gamma?.Length ?? 0), fit.Df);
     }
 
+    [Theory]
+    // glmmTMB(f, Owls, family = truncated_poisson | truncated_nbinom2 | truncated_nbinom1, ziformula = …): hurdle models.
+    [InlineData("truncated_poisson", "~1", -2040.5743283713, new[] { 0.8705642959, -0.2625176896, -0.0785889752, 0.09384449891 },
+        double.NaN, 0.3447488441, new[] { -1.043696461 }, new[] { 0.09309952269 })]
+    [InlineData("truncated_nbinom2", "~FoodTreatment", -1688.7882333821, new[] { 0.8393449016, -0.2584198073, -0.0724657372, 0.08125017558 },
+        2.418520592, 0.2620512311, new[] { -1.810119205, 1.395708449 }, new[] { 0.1608066592, 0.2020398533 })]
+    [InlineData("truncated_nbinom1", "~1", -1710.1666812658, new[] { 0.827108498, -0.3493324679, -0.07574291533, 0.1156962286 },
+        3.658660659, 0.2471886665, new[] { -1.043714162 }, new[] { 0.09309991748 })]
+    public void Hurdles_MatchGlmmTmb(string family, string zi, double logLik, double[] beta, double dispersion, double sd, double[] gamma, double[] gammaSe)
+    {
+        var fit = Fit("owls", Owls, family, zi);
+        Assert.True(fit.LogLik >= logLik - 1e-4 && fit.LogLik <= logLik + 1e-3, $"logLik {fit.LogLik:R}, glmmTMB {logLik:R}");
+        Near(beta, fit.Beta, 2e-3, 0, "beta");
+        if (double.IsNaN(dispersion)) Assert.Null(fit.Dispersion);
+        else Assert.True(Math.Abs(fit.Dispersion!.Value - dispersion) <= 1e-3 * dispersion, $"dispersion {fit.Dispersion:R}");
+        Assert.True(Math.Abs(fit.VarCorr[0].SdOrCorrelation - sd) <= 2e-3);
+        Near(gamma, fit.ZeroInflation!.Coefficients, 2e-3, 0, "zi");
+        Near(gammaSe, fit.ZeroInflation.StandardErrors, 0, 2e-3, "zi se");
+        // A hurdle's fitted mean keeps the zeros' share: mean fitted (1 − π)μ/(1 − p₀) is near the mean count.
+        Assert.InRange(fit.Fitted.Average() / 6.72, 0.8, 1.25);
+    }
+
+    [Fact]
+    public void ZeroTruncated_WithoutZeros_MatchesGlmmTmb_AndZerosAreRefused()
+    {
+        // glmmTMB(f, subset(Owls, SiblingNegotiation > 0), family = truncated_poisson): logLik -1697.0415763312,
+        // fixef 0.8705674636, -0.2625235073, -0.078586793, 0.09384748753, SD 0.3447517451.
+        var owls = BuiltInDatasets.Load("owls");
+        var y = ((FastGlmm.Data.NumericColumn)owls["SiblingNegotiation"]).Values.ToArray().Select(v => v > 0 ? v : double.NaN).ToArray();
+        var positive = owls.WithColumn(new FastGlmm.Data.NumericColumn("calls", y));
+        var frame = ModelFrame.Build(positive, Owls.Replace("SiblingNegotiation", "calls"), new ModelFrameOptions { Family = FamilySpec.Parse("truncated_poisson") });
+        var fit = MixedModel.Fit(frame);
+        Assert.True(fit.LogLik >= -1697.0415763312 - 1e-4);
+        Near([0.8705674636, -0.2625235073, -0.078586793, 0.09384748753], fit.Beta, 2e-3, 0, "beta");
+        Assert.True(Math.Abs(fit.VarCorr[0].SdOrCorrelation - 0.3447517451) <= 2e-3);
+        var withZeros = ModelFrame.Build(owls, Owls, new ModelFrameOptions { Family = FamilySpec.Parse("truncated_poisson") });
+        var e = Assert.Throws<UserInputException>(() => MixedModel.Fit(withZeros));
+        Assert.Contains("the response is 0 on data row 2; a zero-truncated model has no zeros", e.Message, StringComparison.Ordinal);
+        Assert.Throws<UserInputException>(() => ParametricBootstrap.Run(frame, fit, 0, 2, 1));
+    }
+
     [Fact]
     public void Nbinom1_OnEpil_MatchesGlmmTmb()
     {

@@ -93,7 +93,8 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                 case FamilyId.Gamma:
                     if (v <= 0) throw new UserInputException($"{At()} = {v}; the Gamma family needs positive values");
                     break;
-                case FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1:
+                case FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.TruncatedPoisson
+                    or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1:
                     if (v < 0) throw new UserInputException($"{At()} = {v} is negative; the negative binomial needs counts 0, 1, 2, …");
                     if (!IsInteger(v)) throw new UserInputException($"{At()} = {v} is not a whole number; the negative binomial needs counts 0, 1, 2, …");
                     break;
