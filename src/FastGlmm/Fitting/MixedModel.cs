@@ -55,6 +55,24 @@ public static partial class MixedModel
         return fit;
     }
 
+    /// <summary>Σ w(y − μ̂)²/V(μ̂) + ‖û‖² at (θ, β, û): lme4's pwrss, whose n-th part is a Gamma GLMM's σ².</summary>
+    private static double ScaledPwrss(GlmmProblem prob, double[] theta, double[] beta, double[] u)
+    {
+        var fam = Family.For(prob.Family);
+        var factors = new double[prob.FactorOffsets[^1]];
+        prob.FillFactors(theta, factors);
+        var zl = new double[Math.Max(1, prob.K)];
+        double s = 0;
+        for (int b = 0; b < prob.BlockCount; b++)
+            for (int i = prob.RowOffsets[b]; i < prob.RowOffsets[b + 1]; i++)
+            {
+                double mu = fam.LinkInverse(prob.ConditionalEta(i, prob.UOffsets[b], factors, beta, u, zl)), r = prob.Y[i] - mu;
+                s += prob.Weights[i] * r * r / fam.Variance(mu);
+            }
+        foreach (double v in u) s += v * v;
+        return s;
+    }
+
     private static bool WantHessian(ModelFrame frame, FitOptions o, int parameters) =>
         o.HessianStandardErrors ?? (frame.RowCount < 10_000 && parameters < 20);
 
@@ -113,12 +131,15 @@ public static partial class MixedModel
         var u = new double[prob.TotalRandomEffects];
         opt.Backend.ReadModes(u);
         opt.Backend.Dispose();
-        var fs = FinalState.Compute(prob, theta, beta, u, 1.0);
+        // lme4's scale of a Gamma GLMM (useSc): σ = √(pwrss/n), pwrss = Σ w(y − μ̂)²/V(μ̂) + ‖û‖². lme4 reports VarCorr,
+        // the conditional variances and vcov(β̂) from R_X scaled by σ², a Residual row, and counts σ in the df.
+        double? sigma = frame.Family.Family == FamilyId.Gamma ? Math.Sqrt(ScaledPwrss(prob, theta, beta, u) / prob.N) : null;
+        var fs = FinalState.Compute(prob, theta, beta, u, sigma is { } sg ? sg * sg : 1.0);
         Diagnostics.StageTrace.Mark("final state computed");
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
         var checks = Checks(opt.Optimizer, g, h, singular);
-        var result = Assemble(frame, prob, fs, u, o.Nagq switch { 0 => "Laplace (nAGQ = 0)", 1 => "Laplace", _ => $"AGQ({o.Nagq})" }, o.Nagq, theta, beta, null, seH ?? seRx, seH is null ? "rx" : "hessian",
-            seH, -d / 2, p + nt, new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
+        var result = Assemble(frame, prob, fs, u, o.Nagq switch { 0 => "Laplace (nAGQ = 0)", 1 => "Laplace", _ => $"AGQ({o.Nagq})" }, o.Nagq, theta, beta, sigma, seH ?? seRx, seH is null ? "rx" : "hessian",
+            seH, -d / 2, p + nt + (sigma is null ? 0 : 1), new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));
         result = result with { Backend = opt.Backend.Name, DevianceHessian = h };
