@@ -168,8 +168,9 @@ public static class Prediction
     {
         int m = rows.RowCount;
         var layout = new ThetaLayout(frame.RandomTerms);
-        // b = Λu with u ~ N(0, σ²I) for an LMM and N(0, I) for a GLMM (whose σ, for Gamma, only scales lme4's report).
-        double s2 = frame.Family.IsLinearMixedModel && fit.Sigma is { } s ? s * s : 1.0;
+        // b = Λu with u ~ N(0, σ²I) where the model has a scale: an LMM's σ, and a Gamma GLMM's, whose penalized
+        // objective Σd_i + ‖u‖² (lme4's) is that of u ~ N(0, φI), φ = σ²; N(0, I) otherwise.
+        double s2 = fit.Sigma is { } s ? s * s : 1.0;
         var v = new double[m];
         for (int t = 0; t < rows.RandomTerms.Count; t++)
         {
