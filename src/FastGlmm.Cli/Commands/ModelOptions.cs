@@ -16,7 +16,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
     public Option<string> Family { get; } = new("--family") { Description = "gaussian (default; lmer), binomial[(link)], poisson, Gamma[(link)] (glmer), nbinom2 (glmmTMB's negative binomial)", DefaultValueFactory = _ => "gaussian" };
     public Option<string?> Laplace { get; } = new("--laplace")
     {
-        Description = "The information in the Laplace determinant for nbinom2: observed (glmmTMB's objective; the default) or expected (Fisher's, lme4's glmer.nb objective)",
+        Description = "The Laplace approximation's information: for nbinom2 observed (glmmTMB's objective; the default) or expected (Fisher's, lme4's glmer.nb); for Gamma(log) expected (lme4's glmer; the default) or observed (glmmTMB's Gamma, φ by maximum likelihood)",
     };
     public Option<string?> ZiFormula { get; } = new("--ziformula")
     {
@@ -66,11 +66,15 @@ internal sealed class ModelOptions(string remlText, string mlText)
             "expected" or "fisher" => Likelihood.LaplaceInformation.Expected,
             var other => throw new UserInputException($"--laplace {other}: use observed (glmmTMB's) or expected (lme4's)"),
         };
-        if (information is not null && !spec.IsNegativeBinomial)
-            throw new UserInputException($"--laplace: applies to the negative binomial (nbinom2); the {spec} family's Laplace approximation is lme4's, with {(spec.Link == FamilySpec.DefaultLink(spec.Family) ? "the canonical link, where observed and expected information agree" : "Fisher's information")}");
+        bool gammaLog = spec.Family == Families.FamilyId.Gamma && spec.Link == Families.LinkId.Log;
+        if (information is not null && !spec.IsNegativeBinomial && !gammaLog)
+            throw new UserInputException($"--laplace: applies to nbinom2 and Gamma(log); the {spec} family's Laplace approximation is lme4's, with {(spec.Link == FamilySpec.DefaultLink(spec.Family) ? "the canonical link, where observed and expected information agree" : "Fisher's information")}");
+        // Gamma(log): lme4's glmer by default (and with expected); observed is glmmTMB's model (φ by maximum likelihood).
+        if (gammaLog && information == Likelihood.LaplaceInformation.Expected) information = null;
+        bool glmmTmbGamma = gammaLog && information == Likelihood.LaplaceInformation.Observed;
         if (r.GetValue(ZiFormula) is not null && !(spec.IsCountModel || spec.Family == Families.FamilyId.Poisson))
             throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1), not {spec}");
-        if (spec.IsCountModel || r.GetValue(ZiFormula) is not null)
+        if (spec.IsCountModel || r.GetValue(ZiFormula) is not null || glmmTmbGamma)
         {
             if (r.GetResult(Backend) is { Implicit: false } && r.GetValue(Backend)?.Trim().ToLowerInvariant() is "cuda")
                 throw new UserInputException("--backend cuda: the negative binomial is fitted on the CPU (its GPU kernels are not written yet); use --backend cpu or auto");

@@ -57,6 +57,8 @@ internal static class FitSummaryWriter
             o.WriteLine();
             if (ctx.Family.IsNegativeBinomial && fit.Dispersion is { } size)
                 o.WriteLine($"Dispersion parameter for {FamilySpec.Name(ctx.Family.Family)} family (): {RFormat.Format(size, 3).Trim()} ");
+            else if (ctx.Family.Family == FamilyId.Gamma && fit.Dispersion is { } phi)
+                o.WriteLine($"Dispersion estimate for Gamma family (sigma^2): {RFormat.Format(phi, 3).Trim()} ");
             o.WriteLine(information == "expected"
                 ? "Laplace determinant: expected (Fisher) information, lme4's glmer.nb objective"
                 : "Laplace determinant: observed information, glmmTMB's objective");

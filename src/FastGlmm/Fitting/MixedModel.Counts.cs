@@ -41,7 +41,10 @@ public static partial class MixedModel
         int nt = layout.Count, p = prob.P, ne = extra0.Length, nv = nt + p + ne;
         var lap = new CountLaplace(prob, rows, info) { Tolerance = warm is null ? 1e-20 : 1e-14 };
         double D(double[] v) => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt, p), v.AsSpan(nt + p));
-        var v0 = warm?.V ?? layout.Initial.Concat(beta0).Concat(extra0).ToArray();
+        // θ starts at lme4's 1 (SD 1 on the link scale); for Gamma at √φ₀ (SD about the data's coefficient of
+        // variation, lme4's start on its σ-scaled random effects), as an SD of 1 on the log scale is far off there.
+        double thetaScale = frame.Family.Family == FamilyId.Gamma && extra0.Length > 0 ? Math.Exp(extra0[0] / 2) : 1;
+        var v0 = warm?.V ?? layout.Initial.Select(t => t * thetaScale).Concat(beta0).Concat(extra0).ToArray();
         if (v0.Length != nv) throw new ArgumentException($"the warm start has {v0.Length} parameters, the model {nv}");
         double d0 = D(v0);
         int evals = 1;
@@ -61,7 +64,7 @@ public static partial class MixedModel
         var lower = Enumerable.Repeat(double.NegativeInfinity, nv).ToArray();
         var upper = Enumerable.Repeat(double.PositiveInfinity, nv).ToArray();
         // log k (log φ) within [log 1e-8, log 1e8]: beyond, the model is Poisson or degenerate.
-        if (frame.Family.IsNegativeBinomial)
+        if (frame.Family.IsNegativeBinomial || frame.Family.Family == FamilyId.Gamma)
         {
             lower[nt + p] = (Math.Log(1e-8) - v0[nt + p]) / scale[nt + p];
             upper[nt + p] = (Math.Log(1e8) - v0[nt + p]) / scale[nt + p];
@@ -144,7 +147,8 @@ public static partial class MixedModel
         D(v); // leaves û at v̂ in the evaluator
         var theta = v[..nt];
         var beta = v[nt..(nt + p)];
-        double? dispersion = frame.Family.IsNegativeBinomial ? Math.Exp(v[nt + p]) : null;
+        bool hasDispersion = frame.Family.IsNegativeBinomial || frame.Family.Family == FamilyId.Gamma;
+        double? dispersion = hasDispersion ? Math.Exp(v[nt + p]) : null;
         bool singular = Enumerable.Range(0, nt).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
         var u = (double[])lap.Modes.Clone();
         var family = Family.For(frame.Family, dispersion);
@@ -171,6 +175,7 @@ public static partial class MixedModel
             {
                 FamilyId.NegativeBinomial2 => "nbinom2 size k (Var = μ + μ²/k; glmmTMB's sigma()), maximum likelihood",
                 FamilyId.NegativeBinomial1 => "nbinom1 φ (Var = μ(1 + φ); glmmTMB's sigma()), maximum likelihood",
+                FamilyId.Gamma => "Gamma φ (Var = φμ²; glmmTMB's sigma() is √φ), maximum likelihood",
                 _ => null,
             },
             LaplaceInformation = info == LaplaceInformation.Observed ? "observed" : "expected",
@@ -215,6 +220,7 @@ public static partial class MixedModel
             {
                 FamilyId.NegativeBinomial2 => new NegativeBinomial2Rows(prob.Y, prob.Weights),
                 FamilyId.NegativeBinomial1 => new NegativeBinomial1Rows(prob.Y, prob.Weights),
+                FamilyId.Gamma => new GammaRows(prob.Y, prob.Weights),
                 _ => new PoissonRows(prob.Y, prob.Weights),
             };
             var all = Wrap(count, prob, zi);
@@ -237,7 +243,20 @@ public static partial class MixedModel
             {
                 var (b, _, s) = NegativeBinomialGlm.Fit(prob, fixedK: 1e8);
                 (beta, se) = (b, s);
-                if (prob.Family.Untruncated == FamilyId.NegativeBinomial1)
+                if (prob.Family.Family == FamilyId.Gamma)
+                {
+                    // φ from the log-linear start's squared relative residuals.
+                    double sum = 0, wsum = 0;
+                    for (int i = 0; i < prob.N; i++)
+                    {
+                        double mu = Math.Exp(NegativeBinomialGlm.Eta(prob, beta, i)), r = (prob.Y[i] - mu) / mu;
+                        sum += prob.Weights[i] * r * r;
+                        wsum += prob.Weights[i];
+                    }
+                    (rows, extra) = (new GammaRows(prob.Y, prob.Weights), [Math.Log(Math.Max(1e-6, sum / wsum))]);
+                    p0 = _ => 0;
+                }
+                else if (prob.Family.Untruncated == FamilyId.NegativeBinomial1)
                 {
                     double num = 0, den = 0;
                     for (int i = 0; i < prob.N; i++)

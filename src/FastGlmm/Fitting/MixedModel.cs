@@ -38,7 +38,9 @@ public static partial class MixedModel
             var sw = Stopwatch.StartNew();
             if (options.ZeroInflation is not null && !(frame.Family.IsCountModel || frame.Family.Family == FamilyId.Poisson))
                 throw new UserInputException($"zero inflation applies to count families (poisson, nbinom2, nbinom1), not {frame.Family}");
-            fit = frame.Family.IsCountModel || options.ZeroInflation is not null ? FitCounts(frame, options, sw)
+            // glmmTMB's Gamma (φ by maximum likelihood, observed-information Laplace) with --laplace observed.
+            bool glmmTmbGamma = frame.Family.Family == FamilyId.Gamma && frame.Family.Link == LinkId.Log && options.Laplace == LaplaceInformation.Observed;
+            fit = frame.Family.IsCountModel || options.ZeroInflation is not null || glmmTmbGamma ? FitCounts(frame, options, sw)
                 : frame.RandomTerms.Count == 0 ? FitFixedOnly(frame, options, sw)
                 : options.Mcml is { } m ? FitMcml(frame, options, m, sw)
                 : frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);

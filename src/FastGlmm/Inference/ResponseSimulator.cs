@@ -104,7 +104,8 @@ public static class ResponseSimulator
     public static double ScaleOf(FitResult fit, GlmmProblem problem) => problem.Family.Family switch
     {
         FamilyId.Gaussian => fit.Sigma ?? 1.0,
-        FamilyId.Gamma => fit.DevianceResidualSum / problem.Weights.Sum(),
+        // glmmTMB's Gamma (--laplace observed) has φ by maximum likelihood; lme4's Σd/Σw.
+        FamilyId.Gamma => fit.LaplaceInformation == "observed" && fit.Dispersion is { } phi ? phi : fit.DevianceResidualSum / problem.Weights.Sum(),
         FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => fit.Dispersion ?? throw new ArgumentException("a negative binomial fit has its k or φ in Dispersion"),
         _ => 1.0,
     };

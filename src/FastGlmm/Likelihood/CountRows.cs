@@ -290,3 +290,29 @@ internal sealed class HurdleRows : ICountRows
     public double Row(int i, double y, double eta, out double score, out double observed, out double direction) =>
         _count.Row(i, y, eta, out score, out observed, out direction);
 }
+
+/// <summary>
+/// Gamma with the log link and its dispersion φ by maximum likelihood (glmmTMB's Gamma family): shape a = 1/φ,
+/// ℓ = a log a − a(η + y e^{−η}) + (a − 1) log y − log Γ(a); score a(y e^{−η} − 1), observed information a·y e^{−η},
+/// Fisher's a. Extra [log φ]. (lme4's Gamma GLMM is a different objective; see FitResult.Sigma.)
+/// </summary>
+internal sealed class GammaRows(double[] y, double[] weights) : ICountRows
+{
+    private readonly double _sumW = weights.Sum(), _sumWLogY = y.Zip(weights, (v, w) => w * Math.Log(v)).Sum();
+    private double _a = 1;
+
+    public IReadOnlyList<string> ExtraNames => ["log phi"];
+
+    public void Set(ReadOnlySpan<double> extra) => _a = Math.Exp(-extra[0]);
+
+    public double Constant() => _sumW * (_a * Math.Log(_a) - SpecialFunctions.LogGamma(_a)) + (_a - 1) * _sumWLogY;
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        double r = y * Math.Exp(-eta);
+        score = _a * (r - 1);
+        observed = _a * r;
+        direction = _a;
+        return -_a * (eta + r);
+    }
+}

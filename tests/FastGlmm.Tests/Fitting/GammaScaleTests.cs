@@ -30,4 +30,23 @@ public class GammaScaleTests
         Assert.Equal(0.11602689, fit.RandomEffects[0].Modes[0], 5e-4 * 0.116);
         Assert.Equal(0.03052234, fit.RandomEffects[0].ConditionalSd[0], 5e-4 * 0.0305);
     }
+
+    [Theory]
+    // glmmTMB 1.1.5: glmmTMB(Reaction ~ Days + (1 | Subject) [or (Days | Subject)], sleepstudy, family = Gamma(link = "log")):
+    // logLik, fixef, sigma()² (the dispersion φ) and the random-effect SDs.
+    [InlineData("Reaction ~ Days + (1 | Subject)", -883.5783366995, new[] { 5.533944711, 0.03384509258 }, 0.09664165009, new[] { 0.1245865829 })]
+    [InlineData("Reaction ~ Days + (Days | Subject)", -866.0183430917, new[] { 5.532517918, 0.03384995542 }, 0.08085279104, new[] { 0.1008578745, 0.01750840279 })]
+    public void ObservedLaplace_IsGlmmTmbsGamma(string formula, double logLik, double[] beta, double sigma, double[] sd)
+    {
+        var frame = ModelFrame.Build(BuiltInDatasets.Load("sleepstudy"), formula, new ModelFrameOptions { Family = FamilySpec.Parse("Gamma(log)") });
+        var fit = MixedModel.Fit(frame, new FitOptions { Laplace = FastGlmm.Likelihood.LaplaceInformation.Observed });
+        Assert.True(fit.LogLik >= logLik - 1e-4 && fit.LogLik <= logLik + 1e-3, $"{fit.LogLik:R}");
+        for (int j = 0; j < beta.Length; j++) Assert.Equal(beta[j], fit.Beta[j], 2e-3);
+        Assert.Equal(sigma * sigma, fit.Dispersion!.Value, 1e-3 * sigma * sigma);
+        var sds = fit.VarCorr.Where(v => v.Var2 is null).Select(v => v.SdOrCorrelation).ToArray();
+        for (int j = 0; j < sd.Length; j++) Assert.Equal(sd[j], sds[j], 2e-3);
+        Assert.Null(fit.Sigma);
+        Assert.Equal("observed", fit.LaplaceInformation);
+        Assert.True(fit.Convergence.Converged, string.Join("; ", fit.Convergence.Messages));
+    }
 }
