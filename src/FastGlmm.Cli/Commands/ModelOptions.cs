@@ -13,7 +13,7 @@ namespace FastGlmm.Cli.Commands;
 internal sealed class ModelOptions(string remlText, string mlText)
 {
     public Option<string> Formula { get; } = new("--formula") { Description = "lme4 model formula, e.g. \"y ~ x + (1 | g)\"", Required = true };
-    public Option<string> Family { get; } = new("--family") { Description = "gaussian (default; lmer), binomial[(link)], poisson, Gamma[(link)] (glmer), nbinom2 (glmmTMB's negative binomial)", DefaultValueFactory = _ => "gaussian" };
+    public Option<string> Family { get; } = new("--family") { Description = "gaussian (default; lmer), binomial[(link)], poisson, Gamma[(link)] (glmer); glmmTMB's nbinom2, nbinom1, truncated_poisson, truncated_nbinom2, truncated_nbinom1 (hurdles with --ziformula), beta, tweedie", DefaultValueFactory = _ => "gaussian" };
     public Option<string?> Laplace { get; } = new("--laplace")
     {
         Description = "The Laplace approximation's information: for nbinom2 observed (glmmTMB's objective; the default) or expected (Fisher's, lme4's glmer.nb); for Gamma(log) expected (lme4's glmer; the default) or observed (glmmTMB's Gamma, φ by maximum likelihood)",
@@ -72,9 +72,9 @@ internal sealed class ModelOptions(string remlText, string mlText)
         // Gamma(log): lme4's glmer by default (and with expected); observed is glmmTMB's model (φ by maximum likelihood).
         if (gammaLog && information == Likelihood.LaplaceInformation.Expected) information = null;
         bool glmmTmbGamma = gammaLog && information == Likelihood.LaplaceInformation.Observed;
-        if (r.GetValue(ZiFormula) is not null && !(spec.IsCountModel || spec.Family == Families.FamilyId.Poisson))
+        if (r.GetValue(ZiFormula) is not null && !(spec.IsGlmmTmbFamily && spec.Family != Families.FamilyId.Beta || spec.Family == Families.FamilyId.Poisson))
             throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1), not {spec}");
-        if (spec.IsCountModel || r.GetValue(ZiFormula) is not null || glmmTmbGamma)
+        if (spec.IsGlmmTmbFamily || r.GetValue(ZiFormula) is not null || glmmTmbGamma)
         {
             if (r.GetResult(Backend) is { Implicit: false } && r.GetValue(Backend)?.Trim().ToLowerInvariant() is "cuda")
                 throw new UserInputException("--backend cuda: the negative binomial is fitted on the CPU (its GPU kernels are not written yet); use --backend cpu or auto");

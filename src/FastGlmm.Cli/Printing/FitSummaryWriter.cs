@@ -55,8 +55,13 @@ internal static class FitSummaryWriter
         {
             // glmmTMB's line (format(sigma, digits = 3)), and which Laplace objective was maximized.
             o.WriteLine();
-            if (ctx.Family.IsNegativeBinomial && fit.Dispersion is { } size)
+            if ((ctx.Family.IsNegativeBinomial || ctx.Family.Family == FamilyId.Beta) && fit.Dispersion is { } size)
                 o.WriteLine($"Dispersion parameter for {FamilySpec.Name(ctx.Family.Family)} family (): {RFormat.Format(size, 3).Trim()} ");
+            else if (ctx.Family.Family == FamilyId.Tweedie && fit.Dispersion is { } tphi)
+            {
+                o.WriteLine($"Dispersion parameter for tweedie family (): {RFormat.Format(tphi, 3).Trim()} ");
+                o.WriteLine($"Power parameter for tweedie family: {RFormat.Format(fit.Power ?? double.NaN, 4).Trim()}");
+            }
             else if (ctx.Family.Family == FamilyId.Gamma && fit.Dispersion is { } phi)
                 o.WriteLine($"Dispersion estimate for Gamma family (sigma^2): {RFormat.Format(phi, 3).Trim()} ");
             o.WriteLine(information == "expected"
@@ -78,7 +83,7 @@ internal static class FitSummaryWriter
         {
             var stat = fit.Beta.Select((b, j) => b / fit.BetaSe[j]).ToArray();
             // lme4 shows z and p only where the scale is fixed (binomial, poisson); t and no p otherwise.
-            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson || ctx.Family.IsCountModel;
+            bool z = ctx.Family.Family is FamilyId.Binomial or FamilyId.Poisson || ctx.Family.IsGlmmTmbFamily;
             CoefficientTable.Write(o, fit.BetaNames, fit.Beta, fit.BetaSe, z ? "z value" : "t value", stat,
                 z ? "Pr(>|z|)" : null, z ? stat.Select(TwoSidedNormalP).ToArray() : null, Digits);
         }

@@ -7,30 +7,36 @@ namespace FastGlmm.Families;
 /// </summary>
 public sealed class Family
 {
-    private Family(FamilySpec spec, double size) => (Spec, Size) = (spec, size);
+    private Family(FamilySpec spec, double size, double power) => (Spec, Size, Power) = (spec, size, power);
 
     /// <summary>
     /// The family for <paramref name="spec"/> (any FamilyId × LinkId pair); a negative binomial needs its size k
     /// (<paramref name="size"/>), the parameter its fit estimates.
     /// </summary>
     /// <param name="spec">Family and link.</param>
-    /// <param name="size">The negative binomial's parameter: the size k &gt; 0 (nbinom2) or φ &gt; 0 (nbinom1); ignored by the other families.</param>
+    /// <param name="size">The fitted parameter: the size k &gt; 0 (nbinom2), φ &gt; 0 (nbinom1) or the precision φ (beta); ignored by the other families.</param>
+    /// <param name="power">Tweedie's power 1 &lt; p &lt; 2 (ignored by the other families).</param>
     /// <exception cref="ArgumentOutOfRangeException">The family or link code is not defined, or a negative binomial has no valid k.</exception>
-    public static Family For(FamilySpec spec, double? size = null)
+    public static Family For(FamilySpec spec, double? size = null, double? power = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (!Enum.IsDefined(spec.Family)) throw new ArgumentOutOfRangeException(nameof(spec), spec.Family, "unknown family code");
         if (!Enum.IsDefined(spec.Link)) throw new ArgumentOutOfRangeException(nameof(spec), spec.Link, "unknown link code");
-        if (spec.IsNegativeBinomial && !(size is > 0))
-            throw new ArgumentOutOfRangeException(nameof(size), size, "a negative binomial family needs its size k > 0");
-        return new Family(spec, size ?? double.NaN);
+        if ((spec.IsNegativeBinomial || spec.Family is FamilyId.Beta or FamilyId.Tweedie) && !(size is > 0))
+            throw new ArgumentOutOfRangeException(nameof(size), size, "a negative binomial or beta family needs its fitted parameter (k or φ) > 0");
+        if (spec.Family == FamilyId.Tweedie && !(power is > 1 and < 2))
+            throw new ArgumentOutOfRangeException(nameof(power), power, "a Tweedie family needs its power 1 < p < 2");
+        return new Family(spec, size ?? double.NaN, power ?? double.NaN);
     }
 
     /// <summary>The family and link codes.</summary>
     public FamilySpec Spec { get; }
 
-    /// <summary>The negative binomial's k (nbinom2) or φ (nbinom1); NaN for the other families.</summary>
+    /// <summary>The fitted parameter: nbinom2's k, nbinom1's φ, beta's precision φ or Tweedie's φ; NaN for the other families.</summary>
     public double Size { get; }
+
+    /// <summary>Tweedie's power p (NaN for the other families).</summary>
+    public double Power { get; }
 
     /// <summary>The family code.</summary>
     public FamilyId FamilyId => Spec.Family;
@@ -55,7 +61,8 @@ public sealed class Family
     };
 
     /// <summary>True for families with an estimated scale (gaussian σ², Gamma φ, the negative binomial's k).</summary>
-    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1;
+    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1
+        or FamilyId.Beta or FamilyId.Tweedie;
 
     /// <summary>μ = g⁻¹(η), clamped as lme4 (see the link structs).</summary>
     /// <param name="eta">Linear predictor.</param>
@@ -103,6 +110,8 @@ public sealed class Family
         FamilyId.Gamma => GammaDistribution.Variance(mu),
         FamilyId.NegativeBinomial2 => NegativeBinomial.Variance(mu, Size),
         FamilyId.NegativeBinomial1 => mu * (1 + Size),
+        FamilyId.Beta => mu * (1 - mu) / (1 + Size),
+        FamilyId.Tweedie => Size * Math.Pow(mu, Power),
         _ => throw Unknown(),
     };
 
@@ -118,6 +127,8 @@ public sealed class Family
         FamilyId.Gamma => GammaDistribution.DevianceResidual(y, mu, wt),
         FamilyId.NegativeBinomial2 => NegativeBinomial.DevianceResidual(y, mu, wt, Size),
         FamilyId.NegativeBinomial1 => 2 * wt * (NegativeBinomial.LogDensity1(y, y, Size) - NegativeBinomial.LogDensity1(y, mu, Size)),
+        FamilyId.Beta => double.NaN, // not defined (glmmTMB has none either)
+        FamilyId.Tweedie => Tweedie.DevianceResidual(y, mu, wt, Power),
         _ => throw Unknown(),
     };
 
@@ -140,6 +151,8 @@ public sealed class Family
         FamilyId.Gamma => GammaDistribution.LogDensity(y, mu, wt, dispersion),
         FamilyId.NegativeBinomial2 => wt * NegativeBinomial.LogDensity(y, mu, Size),
         FamilyId.NegativeBinomial1 => wt * NegativeBinomial.LogDensity1(y, mu, Size),
+        FamilyId.Beta => wt * BetaLogDensity(y, mu, Size),
+        FamilyId.Tweedie => wt * Tweedie.LogDensity(y, mu, Size, Power),
         _ => throw Unknown(),
     };
 
@@ -151,9 +164,15 @@ public sealed class Family
         FamilyId.Gaussian => GaussianDistribution.InitialMu(y, wt),
         FamilyId.Binomial => BinomialDistribution.InitialMu(y, wt),
         FamilyId.Poisson or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => PoissonDistribution.InitialMu(y, wt),
-        FamilyId.Gamma => GammaDistribution.InitialMu(y, wt),
+        FamilyId.Gamma or FamilyId.Beta => GammaDistribution.InitialMu(y, wt),
+        FamilyId.Tweedie => PoissonDistribution.InitialMu(y, wt),
         _ => throw Unknown(),
     };
+
+    /// <summary>log dbeta(y; μφ, (1 − μ)φ).</summary>
+    private static double BetaLogDensity(double y, double mu, double phi) =>
+        SpecialFunctions.LogGamma(phi) - SpecialFunctions.LogGamma(mu * phi) - SpecialFunctions.LogGamma((1 - mu) * phi)
+        + (mu * phi - 1) * Math.Log(y) + ((1 - mu) * phi - 1) * StableMath.Log1p(-y);
 
     private ArgumentOutOfRangeException Unknown() => new(nameof(Spec), Spec.Family, "unknown family code");
 

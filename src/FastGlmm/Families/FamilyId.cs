@@ -30,6 +30,10 @@ public enum FamilyId
     TruncatedNegativeBinomial2 = 8,
     /// <summary>Zero-truncated nbinom1 (glmmTMB's truncated_nbinom1).</summary>
     TruncatedNegativeBinomial1 = 9,
+    /// <summary>Beta with mean μ and precision φ (glmmTMB's beta_family, logit link): Var y = μ(1 − μ)/(1 + φ).</summary>
+    Beta = 10,
+    /// <summary>Tweedie with 1 &lt; p &lt; 2 (glmmTMB's tweedie, log link): Var y = φμ^p, φ and p estimated.</summary>
+    Tweedie = 11,
 }
 
 /// <summary>Stable integer codes of the link functions g, with η = g(μ). Never renumber.</summary>

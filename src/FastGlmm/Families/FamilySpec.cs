@@ -17,6 +17,8 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Gamma => LinkId.Inverse,
         FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.TruncatedPoisson
             or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 => LinkId.Log,
+        FamilyId.Beta => LinkId.Logit,
+        FamilyId.Tweedie => LinkId.Log,
         _ => throw new ArgumentOutOfRangeException(nameof(f)),
     };
 
@@ -29,6 +31,8 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.Gamma => [LinkId.Log, LinkId.Inverse],
         FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.TruncatedPoisson
             or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 => [LinkId.Log],
+        FamilyId.Beta => [LinkId.Logit],
+        FamilyId.Tweedie => [LinkId.Log],
         _ => [],
     };
 
@@ -39,8 +43,11 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     /// <summary>True for the zero-truncated families (with a zero model: hurdle models).</summary>
     public bool IsTruncated => Family is FamilyId.TruncatedPoisson or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1;
 
-    /// <summary>True for the count families fitted by their own CPU Laplace path (the negative binomials and the truncated).</summary>
-    public bool IsCountModel => IsNegativeBinomial || IsTruncated;
+    /// <summary>
+    /// True for glmmTMB's families, fitted by their own CPU Laplace path with their dispersion estimated: the negative
+    /// binomials, the truncated families and beta.
+    /// </summary>
+    public bool IsGlmmTmbFamily => IsNegativeBinomial || IsTruncated || Family is FamilyId.Beta or FamilyId.Tweedie;
 
     /// <summary>The family a truncated one truncates (the family itself otherwise).</summary>
     public FamilyId Untruncated => Family switch
@@ -76,7 +83,9 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
             "truncated_poisson" or "truncated.poisson" => FamilyId.TruncatedPoisson,
             "truncated_nbinom2" or "truncated.nbinom2" => FamilyId.TruncatedNegativeBinomial2,
             "truncated_nbinom1" or "truncated.nbinom1" => FamilyId.TruncatedNegativeBinomial1,
-            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2, nbinom1, truncated_poisson, truncated_nbinom2, truncated_nbinom1)"),
+            "beta" or "beta_family" => FamilyId.Beta,
+            "tweedie" => FamilyId.Tweedie,
+            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2, nbinom1, truncated_poisson, truncated_nbinom2, truncated_nbinom1, beta, tweedie)"),
         };
         string linkText = m.Groups["l"].Success ? m.Groups["l"].Value : m.Groups["l2"].Value;
         var link = linkText.Length == 0 ? DefaultLink(family) : ParseLink(linkText);

@@ -64,7 +64,7 @@ public static partial class MixedModel
         var lower = Enumerable.Repeat(double.NegativeInfinity, nv).ToArray();
         var upper = Enumerable.Repeat(double.PositiveInfinity, nv).ToArray();
         // log k (log φ) within [log 1e-8, log 1e8]: beyond, the model is Poisson or degenerate.
-        if (frame.Family.IsNegativeBinomial || frame.Family.Family == FamilyId.Gamma)
+        if (frame.Family.IsNegativeBinomial || frame.Family.Family is FamilyId.Gamma or FamilyId.Beta or FamilyId.Tweedie)
         {
             lower[nt + p] = (Math.Log(1e-8) - v0[nt + p]) / scale[nt + p];
             upper[nt + p] = (Math.Log(1e8) - v0[nt + p]) / scale[nt + p];
@@ -147,11 +147,12 @@ public static partial class MixedModel
         D(v); // leaves û at v̂ in the evaluator
         var theta = v[..nt];
         var beta = v[nt..(nt + p)];
-        bool hasDispersion = frame.Family.IsNegativeBinomial || frame.Family.Family == FamilyId.Gamma;
+        bool hasDispersion = frame.Family.IsNegativeBinomial || frame.Family.Family is FamilyId.Gamma or FamilyId.Beta or FamilyId.Tweedie;
         double? dispersion = hasDispersion ? Math.Exp(v[nt + p]) : null;
+        double? power = frame.Family.Family == FamilyId.Tweedie ? 1 + 1 / (1 + Math.Exp(-v[nt + p + 1])) : null;
         bool singular = Enumerable.Range(0, nt).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
         var u = (double[])lap.Modes.Clone();
-        var family = Family.For(frame.Family, dispersion);
+        var family = Family.For(frame.Family, dispersion, power);
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0, family);
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
         var vcovH = h is null ? null : CovarianceBlock(h, nv, nt, p);
@@ -171,11 +172,14 @@ public static partial class MixedModel
         {
             DevianceHessian = h,
             Dispersion = dispersion,
+            Power = power,
             DispersionKind = frame.Family.Untruncated switch
             {
                 FamilyId.NegativeBinomial2 => "nbinom2 size k (Var = μ + μ²/k; glmmTMB's sigma()), maximum likelihood",
                 FamilyId.NegativeBinomial1 => "nbinom1 φ (Var = μ(1 + φ); glmmTMB's sigma()), maximum likelihood",
                 FamilyId.Gamma => "Gamma φ (Var = φμ²; glmmTMB's sigma() is √φ), maximum likelihood",
+                FamilyId.Beta => "beta precision φ (Var = μ(1 − μ)/(1 + φ); glmmTMB's sigma()), maximum likelihood",
+                FamilyId.Tweedie => "Tweedie φ (Var = φμ^p; glmmTMB's sigma()), maximum likelihood with the power p",
                 _ => null,
             },
             LaplaceInformation = info == LaplaceInformation.Observed ? "observed" : "expected",
@@ -221,6 +225,8 @@ public static partial class MixedModel
                 FamilyId.NegativeBinomial2 => new NegativeBinomial2Rows(prob.Y, prob.Weights),
                 FamilyId.NegativeBinomial1 => new NegativeBinomial1Rows(prob.Y, prob.Weights),
                 FamilyId.Gamma => new GammaRows(prob.Y, prob.Weights),
+                FamilyId.Beta => new BetaRows(prob.Y, prob.Weights),
+                FamilyId.Tweedie => new TweedieRows(prob.Y, prob.Weights),
                 _ => new PoissonRows(prob.Y, prob.Weights),
             };
             var all = Wrap(count, prob, zi);
@@ -232,6 +238,22 @@ public static partial class MixedModel
         Func<double, double> p0;
         switch (prob.Family.Untruncated)
         {
+            case FamilyId.Beta:
+            {
+                // β by weighted least squares of logit(y) on X; φ by the moments: Var y = μ(1 − μ)/(1 + φ).
+                (beta, se) = LogitLeastSquares(prob);
+                double num = 0, den = 0;
+                for (int i = 0; i < prob.N; i++)
+                {
+                    double mu = 1 / (1 + Math.Exp(-NegativeBinomialGlm.Eta(prob, beta, i))), r = prob.Y[i] - mu;
+                    num += prob.Weights[i] * mu * (1 - mu);
+                    den += prob.Weights[i] * r * r;
+                }
+                double phi = Math.Clamp(num / Math.Max(den, 1e-300) - 1, 0.5, 1e6);
+                (rows, extra) = (new BetaRows(prob.Y, prob.Weights), [Math.Log(phi)]);
+                p0 = _ => 0;
+                break;
+            }
             case FamilyId.NegativeBinomial2:
             {
                 var (b, k, s) = NegativeBinomialGlm.Fit(prob);
@@ -243,7 +265,20 @@ public static partial class MixedModel
             {
                 var (b, _, s) = NegativeBinomialGlm.Fit(prob, fixedK: 1e8);
                 (beta, se) = (b, s);
-                if (prob.Family.Family == FamilyId.Gamma)
+                if (prob.Family.Family == FamilyId.Tweedie)
+                {
+                    // φ from Var = φμ^p at p = 1.5 (the power starts at logit(0.5) = 0).
+                    double sum = 0, wsum = 0;
+                    for (int i = 0; i < prob.N; i++)
+                    {
+                        double mu = Math.Exp(NegativeBinomialGlm.Eta(prob, beta, i)), r = prob.Y[i] - mu;
+                        sum += prob.Weights[i] * r * r / Math.Pow(mu, 1.5);
+                        wsum += prob.Weights[i];
+                    }
+                    (rows, extra) = (new TweedieRows(prob.Y, prob.Weights), [Math.Log(Math.Max(1e-6, sum / wsum)), 0]);
+                    p0 = _ => 0;
+                }
+                else if (prob.Family.Family == FamilyId.Gamma)
                 {
                     // φ from the log-linear start's squared relative residuals.
                     double sum = 0, wsum = 0;
@@ -292,6 +327,36 @@ public static partial class MixedModel
         int intercept = Array.IndexOf(zi.Names, "(Intercept)");
         if (intercept >= 0) gamma[intercept] = Math.Log(pi0 / (1 - pi0));
         return (Wrap(rows, prob, zi), [.. extra, .. gamma], (beta, se));
+    }
+
+    /// <summary>β̂ of logit(y) on X by weighted least squares, and its standard errors from (X'WX)⁻¹ (a beta model's start).</summary>
+    private static (double[] Beta, double[] Se) LogitLeastSquares(GlmmProblem prob)
+    {
+        int n = prob.N, p = prob.P;
+        var xtx = new double[p * p];
+        var xtz = new double[p];
+        for (int i = 0; i < n; i++)
+        {
+            double w = prob.Weights[i], z = Math.Log(prob.Y[i] / (1 - prob.Y[i])) - prob.Offset[i];
+            for (int j = 0; j < p; j++)
+            {
+                double xw = prob.X[(long)j * n + i] * w;
+                xtz[j] += xw * z;
+                for (int c = 0; c < p; c++) xtx[c * p + j] += xw * prob.X[(long)c * n + i];
+            }
+        }
+        if (!Linalg.DenseCholesky.Factor(xtx, p)) throw new NumericalFailureException("X'WX of the beta model's start is not positive definite");
+        Linalg.DenseCholesky.SolveLower(xtx, p, xtz);
+        Linalg.DenseCholesky.SolveUpperTransposed(xtx, p, xtz);
+        var se = new double[p];
+        for (int j = 0; j < p; j++)
+        {
+            var col = new double[p];
+            col[j] = 1;
+            Linalg.DenseCholesky.SolveLower(xtx, p, col);
+            se[j] = Math.Max(1e-8, Math.Sqrt(col.Sum(c => c * c)));
+        }
+        return (xtz, se);
     }
 
     /// <summary>The count model truncated for a truncated family, then with zero inflation or a hurdle's zero model.</summary>

@@ -36,11 +36,11 @@ public static partial class MixedModel
         try
         {
             var sw = Stopwatch.StartNew();
-            if (options.ZeroInflation is not null && !(frame.Family.IsCountModel || frame.Family.Family == FamilyId.Poisson))
+            if (options.ZeroInflation is not null && !(frame.Family.IsGlmmTmbFamily && frame.Family.Family != FamilyId.Beta || frame.Family.Family == FamilyId.Poisson))
                 throw new UserInputException($"zero inflation applies to count families (poisson, nbinom2, nbinom1), not {frame.Family}");
             // glmmTMB's Gamma (φ by maximum likelihood, observed-information Laplace) with --laplace observed.
             bool glmmTmbGamma = frame.Family.Family == FamilyId.Gamma && frame.Family.Link == LinkId.Log && options.Laplace == LaplaceInformation.Observed;
-            fit = frame.Family.IsCountModel || options.ZeroInflation is not null || glmmTmbGamma ? FitCounts(frame, options, sw)
+            fit = frame.Family.IsGlmmTmbFamily || options.ZeroInflation is not null || glmmTmbGamma ? FitCounts(frame, options, sw)
                 : frame.RandomTerms.Count == 0 ? FitFixedOnly(frame, options, sw)
                 : options.Mcml is { } m ? FitMcml(frame, options, m, sw)
                 : frame.Family.IsLinearMixedModel ? FitLmm(frame, options, sw) : FitGlmm(frame, options, sw);

@@ -45,7 +45,7 @@ public static class ModelComparison
         var stats = new double[pbReplicates];
         if (small.ZeroInflation is not null || large.ZeroInflation is not null)
             throw new UserInputException("compare --pb: not available for zero-inflated models yet; the χ² test above is");
-        if (!smallFrame.Family.IsLinearMixedModel && !smallFrame.Family.IsCountModel && small.LaplaceInformation is null && smallFrame.RandomTerms.Count > 0)
+        if (!smallFrame.Family.IsLinearMixedModel && !smallFrame.Family.IsGlmmTmbFamily && small.LaplaceInformation is null && smallFrame.RandomTerms.Count > 0)
         {
             RefitInLockstep(smallFrame, small, largeFrame, large, seed, refitBatch ?? Backends.Cpu.CpuRefitBatch.Create, stats);
             return Result(t, df, p, stats);
@@ -117,7 +117,7 @@ public static class ModelComparison
     /// </summary>
     private static double Refit(ModelFrame frame, FitResult original)
     {
-        if (frame.Family.IsCountModel || original.LaplaceInformation is not null)
+        if (frame.Family.IsGlmmTmbFamily || original.LaplaceInformation is not null)
         {
             // The count models' refit from the original optimum (as their bootstrap), without the final Hessian.
             var start = original.DevianceHessian is { } h ? new Fitting.CountWarmStart(original.Convergence.FinalParameters, h, ParametricBootstrap.RefitTolerance) : null;

@@ -79,7 +79,7 @@ public static class ParametricBootstrap
         var result = new BootstrapReplicate?[count];
         int done = 0;
         var zero = fit.ZeroInflation?.ZeroProbabilities();
-        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsCountModel || zero is not null || fit.LaplaceInformation is not null)
+        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsGlmmTmbFamily || zero is not null || fit.LaplaceInformation is not null)
         {
             Parallel.For(0, count, k =>
             {
@@ -123,7 +123,7 @@ public static class ParametricBootstrap
     /// </summary>
     private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml)
     {
-        if (replicate.Family.IsCountModel || fit.ZeroInflation is not null || fit.LaplaceInformation is not null)
+        if (replicate.Family.IsGlmmTmbFamily || fit.ZeroInflation is not null || fit.LaplaceInformation is not null)
         {
             // The count models' own fit from its GLM start, without the final Hessian (as lme4's refits skip it).
             var information = fit.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed;

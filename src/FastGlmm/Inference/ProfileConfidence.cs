@@ -101,7 +101,7 @@ public static partial class ProfileConfidence
         if (frame.RandomTerms.Count == 0 && frame.Family.IsLinearMixedModel)
             throw new UserInputException("profile intervals need random effects here; for a linear model without them use --confint Wald");
         if (frame.Family.IsLinearMixedModel) return ProfileLmm(frame, fit, level);
-        if (frame.Family.IsCountModel)
+        if (frame.Family.IsGlmmTmbFamily)
             throw new UserInputException("profile intervals are not available for the negative binomial yet; use --confint Wald (or bootstrap)");
         int nt = fit.Theta.Length, p = fit.Beta.Length;
         var layout = new ThetaLayout(frame.RandomTerms);

@@ -30,7 +30,7 @@ public static class ResponseSimulator
         ulong seed, long replicate, double[]? modes = null, double[]? zeroProbability = null)
     {
         CheckSupported(problem.Family);
-        var fam = Family.For(problem.Family, problem.Family.IsNegativeBinomial ? scale : null);
+        var fam = Family.For(problem.Family, problem.Family.IsNegativeBinomial || problem.Family.Family == FamilyId.Beta ? scale : null);
         int n = problem.N, p = problem.P, k = problem.K;
         var u = modes ?? new double[problem.TotalRandomEffects];
         if (modes is null)
@@ -90,11 +90,18 @@ public static class ResponseSimulator
         for (int i = 0; i < y.Length; i++) if (zs.Uniform((ulong)rows[i]) < pi[i]) y[i] = 0;
     }
 
+    private static double BetaDraw(PhiloxStream a, PhiloxStream b, double mu, double phi, ulong index)
+    {
+        double g1 = a.Gamma(mu * phi, 1, index), g2 = b.Gamma((1 - mu) * phi, 1, index);
+        return g1 / (g1 + g2);
+    }
+
     /// <summary>Refuses, in one line, the families that cannot be simulated yet (the truncated ones).</summary>
     /// <exception cref="UserInputException">A truncated (hurdle) family.</exception>
     public static void CheckSupported(FamilySpec family)
     {
         if (family.IsTruncated) throw new UserInputException($"simulate, bootstrap and compare --pb: not available for {family} (hurdle) models yet");
+        if (family.Family == FamilyId.Tweedie) throw new UserInputException("simulate, bootstrap and compare --pb: not available for the Tweedie family yet");
     }
 
     /// <summary>
@@ -106,7 +113,7 @@ public static class ResponseSimulator
         FamilyId.Gaussian => fit.Sigma ?? 1.0,
         // glmmTMB's Gamma (--laplace observed) has φ by maximum likelihood; lme4's Σd/Σw.
         FamilyId.Gamma => fit.LaplaceInformation == "observed" && fit.Dispersion is { } phi ? phi : fit.DevianceResidualSum / problem.Weights.Sum(),
-        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => fit.Dispersion ?? throw new ArgumentException("a negative binomial fit has its k or φ in Dispersion"),
+        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.Beta => fit.Dispersion ?? throw new ArgumentException("a negative binomial or beta fit has its k or φ in Dispersion"),
         _ => 1.0,
     };
 
@@ -120,6 +127,8 @@ public static class ResponseSimulator
         FamilyId.Poisson => rs.Poisson(mu, index),
         FamilyId.Gamma => rs.Gamma(1 / scale, mu * scale, index),
         FamilyId.NegativeBinomial2 => rs.Poisson(new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)).Gamma(scale, mu / scale, index), index),
+        // beta: G₁/(G₁ + G₂) with G₁ ~ Gamma(μφ), G₂ ~ Gamma((1 − μ)φ), the second from the response stream with its top bit set.
+        FamilyId.Beta => BetaDraw(rs, new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)), mu, scale, index),
         // nbinom1: size μ/φ, so the Gamma mean has shape μ/φ and scale φ.
         FamilyId.NegativeBinomial1 => mu > 0 ? rs.Poisson(new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)).Gamma(mu / scale, scale, index), index) : 0,
         _ => throw new InvalidOperationException("unknown family"),

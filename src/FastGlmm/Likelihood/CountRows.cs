@@ -316,3 +316,80 @@ internal sealed class GammaRows(double[] y, double[] weights) : ICountRows
         return -_a * (eta + r);
     }
 }
+
+/// <summary>
+/// Beta with the logit link and precision φ (glmmTMB's beta_family): μ = logistic(η), ℓ = log Γ(φ) − log Γ(μφ) −
+/// log Γ((1 − μ)φ) + (μφ − 1) log y + ((1 − μ)φ − 1) log(1 − y). With m = μ(1 − μ), ℓ_μ = φ[ψ((1 − μ)φ) − ψ(μφ) +
+/// log(y/(1 − y))] and ℓ_μμ = −φ²[ψ′(μφ) + ψ′((1 − μ)φ)]: score ℓ_μ·m, observed −ℓ_μμ·m² − ℓ_μ·m(1 − 2μ), Fisher −ℓ_μμ·m².
+/// Extra [log φ]; the μ-free part Σw[log Γ(φ) − log y − log(1 − y)] is the constant.
+/// </summary>
+internal sealed class BetaRows(double[] y, double[] weights) : ICountRows
+{
+    private readonly double _sumW = weights.Sum(),
+        _sumWLog = y.Zip(weights, (v, w) => w * (Math.Log(v) + StableMath.Log1p(-v))).Sum();
+    private double _phi = 1;
+
+    public IReadOnlyList<string> ExtraNames => ["log phi"];
+
+    public double Phi => _phi;
+
+    public void Set(ReadOnlySpan<double> extra) => _phi = Math.Exp(extra[0]);
+
+    public double Constant() => _sumW * SpecialFunctions.LogGamma(_phi) - _sumWLog;
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        double phi = _phi;
+        // μ = logistic(η) and 1 − μ, each without cancellation.
+        double mu = eta >= 0 ? 1 / (1 + Math.Exp(-eta)) : Math.Exp(eta) / (1 + Math.Exp(eta));
+        double nu = eta >= 0 ? Math.Exp(-eta) / (1 + Math.Exp(-eta)) : 1 / (1 + Math.Exp(eta));
+        double a = mu * phi, b = nu * phi, m = mu * nu;
+        double ly = Math.Log(y), l1y = StableMath.Log1p(-y);
+        double lmu = phi * (SpecialFunctions.Digamma(b) - SpecialFunctions.Digamma(a) + ly - l1y);
+        double lmumu = -phi * phi * (SpecialFunctions.Trigamma(a) + SpecialFunctions.Trigamma(b));
+        score = lmu * m;
+        direction = -lmumu * m * m;
+        observed = direction - lmu * m * (nu - mu);
+        return -SpecialFunctions.LogGamma(a) - SpecialFunctions.LogGamma(b) + a * ly + b * l1y;
+    }
+}
+
+/// <summary>
+/// Tweedie with the log link (glmmTMB's tweedie): extra [log φ, logit(p − 1)] (glmmTMB's parameterization of the power,
+/// 1 &lt; p &lt; 2). The μ-dependent part of ℓ is [y e^{(1−p)η}/(1 − p) − e^{(2−p)η}/(2 − p)]/φ, with score
+/// (y e^{(1−p)η} − e^{(2−p)η})/φ, observed information [(2 − p)e^{(2−p)η} − (1 − p)y e^{(1−p)η}]/φ and Fisher's e^{(2−p)η}/φ;
+/// the constant Σ w·c(y; φ, p) is <see cref="Tweedie.LogNormalizer"/> summed over the rows (each distinct y once).
+/// </summary>
+internal sealed class TweedieRows(double[] y, double[] weights) : ICountRows
+{
+    private readonly (double Y, double Weight)[] _values = NegativeBinomial2Rows.CountTable(y, weights);
+    private double _phi = 1, _p = 1.5;
+
+    public IReadOnlyList<string> ExtraNames => ["log phi", "logit(power - 1)"];
+
+    public double Phi => _phi;
+
+    public double Power => _p;
+
+    public void Set(ReadOnlySpan<double> extra)
+    {
+        _phi = Math.Exp(extra[0]);
+        _p = 1 + 1 / (1 + Math.Exp(-extra[1]));
+    }
+
+    public double Constant()
+    {
+        double c = 0;
+        foreach (var (yv, w) in _values) c += w * Tweedie.LogNormalizer(yv, _phi, _p);
+        return c;
+    }
+
+    public double Row(int i, double y, double eta, out double score, out double observed, out double direction)
+    {
+        double a = 1 - _p, b = 2 - _p, ea = y == 0 ? 0 : y * Math.Exp(a * eta), eb = Math.Exp(b * eta);
+        score = (ea - eb) / _phi;
+        observed = (b * eb - a * ea) / _phi;
+        direction = eb / _phi;
+        return (ea / a - eb / b) / _phi;
+    }
+}

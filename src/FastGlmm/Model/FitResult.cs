@@ -121,6 +121,8 @@ public sealed record FitResult
     /// which scales its standard errors, or a negative binomial's size k̂ (maximum likelihood); null otherwise.
     /// </summary>
     public double? Dispersion { get; init; }
+    /// <summary>A Tweedie fit's power p (maximum likelihood, 1 &lt; p &lt; 2), else null.</summary>
+    public double? Power { get; init; }
     /// <summary>What <see cref="Dispersion"/> is, e.g. "nbinom2 size k (glmmTMB's sigma()), maximum likelihood"; null without one.</summary>
     public string? DispersionKind { get; init; }
     /// <summary>The Laplace determinant's information, "observed" (glmmTMB's) or "expected" (lme4's); null where lme4's is the only one used.</summary>

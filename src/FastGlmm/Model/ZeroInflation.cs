@@ -24,7 +24,7 @@ public sealed record ZeroInflationDesign(string Formula, string[] Names, [proper
         string text = formula.Trim();
         if (!text.StartsWith('~'))
             throw new UserInputException($"--ziformula {formula}: give a one-sided formula, e.g. \"~1\" or \"~ x\"");
-        if (!(frame.Family.Family == FamilyId.Poisson || frame.Family.IsCountModel))
+        if (!(frame.Family.Family == FamilyId.Poisson || frame.Family.IsGlmmTmbFamily && frame.Family.Family != FamilyId.Beta))
             throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1, and the truncated ones for hurdles), not {frame.Family}");
         string response = frame.Formula.Response?.Deparse() ?? throw new UserInputException("--ziformula: the model has no response");
         var zf = ModelFrame.Build(data, response + " " + text, new ModelFrameOptions { Family = frame.Family });

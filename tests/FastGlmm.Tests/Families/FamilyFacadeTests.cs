@@ -11,7 +11,7 @@ public class FamilyFacadeTests
     {
         var data = new TheoryData<FamilyId, LinkId>();
         // The negative binomials have no struct operators (k and φ are parameters of the fit; see NegativeBinomialTests).
-        foreach (var f in Enum.GetValues<FamilyId>().Where(f => !new FamilySpec(f, LinkId.Log).IsCountModel))
+        foreach (var f in Enum.GetValues<FamilyId>().Where(f => !new FamilySpec(f, LinkId.Log).IsGlmmTmbFamily))
             foreach (var l in FamilySpec.AllowedLinks(f)) data.Add(f, l);
         return data;
     }
@@ -114,7 +114,7 @@ public class FamilyFacadeTests
     [Fact]
     public void Dispatch_SelectsTheNamedStructs_ForEveryCodePair()
     {
-        foreach (var f in Enum.GetValues<FamilyId>().Where(f => !new FamilySpec(f, LinkId.Log).IsCountModel))
+        foreach (var f in Enum.GetValues<FamilyId>().Where(f => !new FamilySpec(f, LinkId.Log).IsGlmmTmbFamily))
             foreach (var l in Enum.GetValues<LinkId>())
                 Assert.Equal($"{l}Link/{f}Distribution", FamilyDispatch.Run(new FamilySpec(f, l), new TypeNamesOp()));
         // The negative binomial is not dispatched: its fit never reaches the struct operators.

@@ -93,6 +93,12 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                 case FamilyId.Gamma:
                     if (v <= 0) throw new UserInputException($"{At()} = {v}; the Gamma family needs positive values");
                     break;
+                case FamilyId.Tweedie:
+                    if (v < 0) throw new UserInputException($"{At()} = {v} is negative; the Tweedie family needs values ≥ 0");
+                    break;
+                case FamilyId.Beta:
+                    if (!(v > 0 && v < 1)) throw new UserInputException($"{At()} = {v} is outside (0, 1); the beta family needs values strictly between 0 and 1");
+                    break;
                 case FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.TruncatedPoisson
                     or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1:
                     if (v < 0) throw new UserInputException($"{At()} = {v} is negative; the negative binomial needs counts 0, 1, 2, …");
