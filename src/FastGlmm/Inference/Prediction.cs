@@ -66,7 +66,7 @@ public static class Prediction
     public static Predictions Predict(ModelFrame frame, FitResult fit, PredictionLevel level, PredictionScale scale)
     {
         CheckBelongs(frame, fit);
-        var values = Evaluate(frame, fit, frame.Predictors(), level, scale);
+        var values = Evaluate(frame, fit, frame.Predictors(), level, scale, fit.ZeroInflation?.ZeroProbabilities());
         var order = Enumerable.Range(0, frame.RowCount).OrderBy(i => frame.InputRow[i]).ToArray();
         return new Predictions(order.Select(i => frame.InputRow[i]).ToArray(), order.Select(i => values[i]).ToArray(), level, scale);
     }
@@ -95,7 +95,7 @@ public static class Prediction
             _ => PredictorParts.All,
         };
         var rows = frame.PredictorsFor(newData, parts);
-        var values = Evaluate(frame, fit, rows, level, scale);
+        var values = Evaluate(frame, fit, rows, level, scale, fit.ZeroInflation?.ZeroProbabilities(newData));
         var missing = rows.Missing;
         for (int i = 0; i < values.Length; i++) if (missing[i]) values[i] = double.NaN;
         var notes = MissingNotes(rows, newData.Source).Concat(level == PredictionLevel.Conditional ? NewLevelNotes(frame, rows, newData.Source) : []).ToArray();
@@ -111,13 +111,22 @@ public static class Prediction
             throw new UserInputException($"the fit ({fit.Nobs} rows, {fit.Beta.Length} coefficients) does not belong to this model frame ({n} rows, {p} columns)");
     }
 
-    /// <summary>The predictions at the rows of <paramref name="rows"/>, in its order (m).</summary>
-    private static double[] Evaluate(ModelFrame frame, FitResult fit, PredictorRows rows, PredictionLevel level, PredictionScale scale)
+    /// <summary>
+    /// The predictions at the rows of <paramref name="rows"/>, in its order (m). With a zero model (π per row), the
+    /// response scale gives glmmTMB's mean: (1 − π)μ with zero inflation, (1 − π)μ/(1 − p(0 | μ)) for a hurdle (π = 0 for
+    /// a zero-truncated model); the link scale stays the count model's η (glmmTMB's "link").
+    /// </summary>
+    private static double[] Evaluate(ModelFrame frame, FitResult fit, PredictorRows rows, PredictionLevel level, PredictionScale scale,
+        double[]? zeroProbability = null)
     {
-        if (fit.ZeroInflation is not null)
-            throw new UserInputException("predict: not available for zero-inflated models yet; fit --fitted writes their fitted means (1 − π)μ for the model's rows");
         int m = rows.RowCount;
-        var family = Family.For(frame.Family, fit.Dispersion);
+        var family = Family.For(frame.Family, fit.Dispersion, fit.Power);
+        bool truncated = frame.Family.IsTruncated;
+        if (truncated) zeroProbability ??= new double[m];
+        // The response-scale mean of one row at μ: the count model's, times the zero model's share.
+        double Mean(double mu, int i) => zeroProbability is null ? mu
+            : truncated ? (1 - zeroProbability[i]) * mu / -StableMath.Expm1(family.LogDensity(0, mu, 1))
+            : (1 - zeroProbability[i]) * mu;
         var eta = LinearPredictor(rows, fit, level == PredictionLevel.Conditional);
         var values = new double[m];
         if (level == PredictionLevel.Marginal)
@@ -127,13 +136,19 @@ public static class Prediction
             for (int i = 0; i < m; i++)
             {
                 double mu = 0;
+                if (scale == PredictionScale.Response)
+                {
+                    for (int k = 0; k < rule.Count; k++) mu += rule.Weights[k] * Mean(family.LinkInverse(eta[i] + sd[i] * rule.Nodes[k]), i);
+                    values[i] = mu;
+                    continue;
+                }
                 for (int k = 0; k < rule.Count; k++) mu += rule.Weights[k] * family.LinkInverse(eta[i] + sd[i] * rule.Nodes[k]);
-                values[i] = scale == PredictionScale.Response ? mu : family.Link(mu);
+                values[i] = family.Link(mu);
             }
         }
         else
         {
-            for (int i = 0; i < m; i++) values[i] = scale == PredictionScale.Response ? family.LinkInverse(eta[i]) : eta[i];
+            for (int i = 0; i < m; i++) values[i] = scale == PredictionScale.Response ? Mean(family.LinkInverse(eta[i]), i) : eta[i];
         }
         return values;
     }

@@ -14,6 +14,10 @@ namespace FastGlmm.Model;
 /// <param name="X">X_zi, n × p column-major, rows as the model frame's.</param>
 public sealed record ZeroInflationDesign(string Formula, string[] Names, [property: JsonIgnore] double[] X)
 {
+    /// <summary>The zero model's own frame (its recipe of X_zi, for new data).</summary>
+    [JsonIgnore]
+    internal ModelFrame? ZeroFrame { get; init; }
+
     /// <summary>
     /// Builds X_zi from <paramref name="data"/> (the table the frame was built from) for the frame's rows: the formula's
     /// right-hand side is read as a fixed-effects model (factors, contrasts, functions as in the main formula).
@@ -40,7 +44,7 @@ public sealed record ZeroInflationDesign(string Formula, string[] Names, [proper
                 throw new UserInputException($"{data.Source}, row {frame.InputRow[i] + 1}: a variable of the zero-inflation formula {text} is NA where the model uses the row");
             for (int j = 0; j < p; j++) x[(long)j * n + i] = zf.X.Values[(int)((long)j * zf.RowCount + r)];
         }
-        return new ZeroInflationDesign(text, [.. zf.X.ColumnNames], x);
+        return new ZeroInflationDesign(text, [.. zf.X.ColumnNames], x) { ZeroFrame = zf };
     }
 }
 
@@ -53,6 +57,23 @@ public sealed record ZeroInflationDesign(string Formula, string[] Names, [proper
 public sealed record ZeroInflationEstimates(string Formula, IReadOnlyList<string> Names, double[] Coefficients, double[] StandardErrors,
     [property: JsonIgnore] ZeroInflationDesign Design)
 {
+    /// <summary>π_i for the rows of <paramref name="newData"/> (in order; NaN where a zero-model variable is NA).</summary>
+    /// <exception cref="UserInputException">A needed column is missing or a factor level is new.</exception>
+    public double[] ZeroProbabilities(DataTable newData)
+    {
+        var zf = Design.ZeroFrame ?? throw new InvalidOperationException("the zero-inflation design has no frame to rebuild X_zi from");
+        var rows = zf.PredictorsFor(newData, PredictorParts.Fixed);
+        int m = rows.RowCount, p = Names.Count;
+        var pi = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            double e = 0;
+            for (int j = 0; j < p; j++) e += rows.X.Column(j)[i] * Coefficients[j];
+            pi[i] = rows.Missing[i] ? double.NaN : 1 / (1 + Math.Exp(-e));
+        }
+        return pi;
+    }
+
     /// <summary>π_i = logistic(x_zi,i'γ̂) for the frame's rows (frame order).</summary>
     public double[] ZeroProbabilities()
     {

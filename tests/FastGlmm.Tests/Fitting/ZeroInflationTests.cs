@@ -148,4 +148,25 @@ public class ZeroInflationTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", e.Message);
     }
+
+    [Theory]
+    // glmmTMB: predict(m, Owls[c(1, 2, 100), ], type = "response" [, re.form = NA]) and type = "link".
+    [InlineData("poisson", "~FoodTreatment", PredictionLevel.Conditional, PredictionScale.Response, new[] { 6.093518071, 3.610729771, 11.04367023 })]
+    [InlineData("poisson", "~FoodTreatment", PredictionLevel.Population, PredictionScale.Response, new[] { 9.492460432, 5.624781791, 7.593968346 })]
+    [InlineData("poisson", "~FoodTreatment", PredictionLevel.Conditional, PredictionScale.Link, new[] { 1.958145819, 1.788138895, 2.552777658 })]
+    [InlineData("truncated_nbinom2", "~1", PredictionLevel.Conditional, PredictionScale.Response, new[] { 5.908459479, 5.009546076, 8.675440241 })]
+    [InlineData("truncated_nbinom2", "~1", PredictionLevel.Population, PredictionScale.Response, new[] { 8.095529665, 6.82819575, 6.535722169 })]
+    public void Predictions_OnNewData_MatchGlmmTmb(string family, string zi, PredictionLevel level, PredictionScale scale, double[] expected)
+    {
+        var table = BuiltInDatasets.Load("owls");
+        var frame = ModelFrame.Build(table, Owls, new ModelFrameOptions { Family = FamilySpec.Parse(family) });
+        var fit = MixedModel.Fit(frame, new FitOptions { ZeroInflation = ZeroInflationDesign.Build(frame, table, zi) });
+        // Owls rows 1, 2 and 100, as a user's CSV would give them (factors by their labels).
+        const string csv = "Nest,FoodTreatment,SexParent,ArrivalTime,SiblingNegotiation,BroodSize,NegPerChick,logBroodSize\n"
+            + "AutavauxTV,Deprived,Male,22.25,4,5,0.8,1.6094379124341\nAutavauxTV,Satiated,Male,22.38,0,5,0,1.6094379124341\n"
+            + "ChEsard,Deprived,Male,27.06,2,4,0.5,1.38629436111989\n";
+        var newData = FastGlmm.Data.Csv.CsvReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), "new");
+        var pred = Prediction.Predict(frame, fit, newData, level, scale);
+        for (int i = 0; i < 3; i++) Assert.Equal(expected[i], pred.Values[i], 2e-5 * Math.Abs(expected[i]));
+    }
 }
