@@ -84,6 +84,8 @@ internal static class SimulateCommand
         ResponseSimulator.CheckSupported(frame.Family);
         // Zero inflation: the fitted means are (1 − π)μ; draws take the count mean μ and set zeros with probability π.
         var zero = fit.ZeroInflation?.ZeroProbabilities();
+        if (mu is not null && frame.Family.IsTruncated)
+            throw new UserInputException("simulate --conditional: not available for truncated (hurdle) models yet; simulate them with new random effects");
         if (mu is not null && zero is not null) for (int i = 0; i < mu.Length; i++) mu[i] /= 1 - zero[i];
         bool counts = frame.Family.Family == Families.FamilyId.Binomial
             && frame.Response.Label.StartsWith("cbind(", StringComparison.Ordinal);
@@ -91,8 +93,8 @@ internal static class SimulateCommand
         Parallel.For(0, count, s =>
         {
             var y = mu is null
-                ? ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, s, zeroProbability: zero)
-                : ResponseSimulator.SimulateAtMeans(prob, mu, scale, seed, s, zero);
+                ? ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, s, zeroProbability: zero, power: fit.Power ?? double.NaN)
+                : ResponseSimulator.SimulateAtMeans(prob, mu, scale, seed, s, zero, fit.Power ?? double.NaN);
             if (counts)
                 for (int i = 0; i < y.Length; i++) y[i] = Math.Round(y[i] * prob.Weights[i]);
             sims[s] = y;

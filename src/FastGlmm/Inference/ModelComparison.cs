@@ -56,7 +56,7 @@ public static class ModelComparison
         {
             try
             {
-                var y = ResponseSimulator.Simulate(probS, small.Theta, small.Beta, scale, seed, r);
+                var y = ResponseSimulator.Simulate(probS, small.Theta, small.Beta, scale, seed, r, power: small.Power ?? double.NaN);
                 double ls = Refit(smallFrame.WithResponse(y), small);
                 double ll = Refit(largeFrame.WithResponse(Reorder(y, smallFrame, largeFrame)), large);
                 stats[r] = Math.Max(0, 2 * (ll - ls));

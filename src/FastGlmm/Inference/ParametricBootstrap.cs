@@ -87,7 +87,7 @@ public static class ParametricBootstrap
                 long r = indices[k];
                 try
                 {
-                    var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r, zeroProbability: zero);
+                    var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r, zeroProbability: zero, power: fit.Power ?? double.NaN);
                     result[k] = RefitOne(frame.WithResponse(y), fit, r, reml);
                 }
                 catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)

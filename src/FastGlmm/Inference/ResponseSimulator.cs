@@ -27,10 +27,11 @@ public static class ResponseSimulator
     /// Σ m_b) the random effects are held at those values instead of drawn.
     /// </summary>
     public static double[] Simulate(GlmmProblem problem, double[] theta, double[] beta, double scale,
-        ulong seed, long replicate, double[]? modes = null, double[]? zeroProbability = null)
+        ulong seed, long replicate, double[]? modes = null, double[]? zeroProbability = null, double power = double.NaN)
     {
         CheckSupported(problem.Family);
-        var fam = Family.For(problem.Family, problem.Family.IsNegativeBinomial || problem.Family.Family == FamilyId.Beta ? scale : null);
+        var fam = Family.For(problem.Family, problem.Family.IsNegativeBinomial || problem.Family.Family is FamilyId.Beta or FamilyId.Tweedie ? scale : null,
+            problem.Family.Family == FamilyId.Tweedie ? power : null);
         int n = problem.N, p = problem.P, k = problem.K;
         var u = modes ?? new double[problem.TotalRandomEffects];
         if (modes is null)
@@ -55,7 +56,7 @@ public static class ResponseSimulator
                 for (int j = 0; j < p; j++) eta += problem.X[(long)j * n + i] * beta[j];
                 problem.ZLambdaRow(i, factors, zl);
                 for (int e = 0; e < k; e++) eta += zl[e] * u[lo + problem.Slot[(long)i * k + e]];
-                y[i] = Draw(problem.Family.Family, rs, fam.LinkInverse(eta), problem.Weights[i], scale, (ulong)rows[i], seed, replicate);
+                y[i] = Draw(problem.Family.Family, rs, fam.LinkInverse(eta), problem.Weights[i], scale, (ulong)rows[i], seed, replicate, power);
             }
         }
         if (zeroProbability is not null) ZeroInflate(y, zeroProbability, rows, seed, replicate);
@@ -68,14 +69,14 @@ public static class ResponseSimulator
     /// new data given the fitted random effects.
     /// </summary>
     public static double[] SimulateAtMeans(GlmmProblem problem, ReadOnlySpan<double> mu, double scale, ulong seed, long replicate,
-        double[]? zeroProbability = null)
+        double[]? zeroProbability = null, double power = double.NaN)
     {
         CheckSupported(problem.Family);
         if (mu.Length != problem.N) throw new ArgumentException($"mu has {mu.Length} entries, the problem {problem.N} rows");
         var rs = ResponseStream(seed, replicate);
         var rows = problem.Frame.InputRow;
         var y = new double[problem.N];
-        for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, mu[i], problem.Weights[i], scale, (ulong)rows[i], seed, replicate);
+        for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, mu[i], problem.Weights[i], scale, (ulong)rows[i], seed, replicate, power);
         if (zeroProbability is not null) ZeroInflate(y, zeroProbability, rows, seed, replicate);
         return y;
     }
@@ -90,6 +91,24 @@ public static class ResponseSimulator
         for (int i = 0; i < y.Length; i++) if (zs.Uniform((ulong)rows[i]) < pi[i]) y[i] = 0;
     }
 
+    private static double Truncated(FamilyId count, PhiloxStream rs, double mu, double wt, double scale, ulong index, ulong seed, long replicate)
+    {
+        for (ulong a = 0; a < 100_000; a++)
+        {
+            double y = Draw(count, rs, mu, wt, scale, index + (a << 40), seed, replicate);
+            if (y > 0) return y;
+        }
+        return 1; // p(0) within 1e-5 of 1: the truncated distribution is all but a point mass at 1
+    }
+
+    private static double TweedieDraw(PhiloxStream rs, PhiloxStream gs, double mu, double phi, double p, ulong index)
+    {
+        if (!(p > 1 && p < 2)) throw new ArgumentOutOfRangeException(nameof(p), p, "a Tweedie draw needs its power 1 < p < 2");
+        double lambda = Math.Pow(mu, 2 - p) / (phi * (2 - p));
+        double n = rs.Poisson(lambda, index);
+        return n == 0 ? 0 : gs.Gamma(n * (2 - p) / (p - 1), phi * (p - 1) * Math.Pow(mu, p - 1), index);
+    }
+
     private static double BetaDraw(PhiloxStream a, PhiloxStream b, double mu, double phi, ulong index)
     {
         double g1 = a.Gamma(mu * phi, 1, index), g2 = b.Gamma((1 - mu) * phi, 1, index);
@@ -100,8 +119,7 @@ public static class ResponseSimulator
     /// <exception cref="UserInputException">A truncated (hurdle) family.</exception>
     public static void CheckSupported(FamilySpec family)
     {
-        if (family.IsTruncated) throw new UserInputException($"simulate, bootstrap and compare --pb: not available for {family} (hurdle) models yet");
-        if (family.Family == FamilyId.Tweedie) throw new UserInputException("simulate, bootstrap and compare --pb: not available for the Tweedie family yet");
+
     }
 
     /// <summary>
@@ -113,15 +131,24 @@ public static class ResponseSimulator
         FamilyId.Gaussian => fit.Sigma ?? 1.0,
         // glmmTMB's Gamma (--laplace observed) has φ by maximum likelihood; lme4's Σd/Σw.
         FamilyId.Gamma => fit.LaplaceInformation == "observed" && fit.Dispersion is { } phi ? phi : fit.DevianceResidualSum / problem.Weights.Sum(),
-        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.Beta => fit.Dispersion ?? throw new ArgumentException("a negative binomial or beta fit has its k or φ in Dispersion"),
+        FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.Beta or FamilyId.Tweedie
+            or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 =>
+            fit.Dispersion ?? throw new ArgumentException("this fit has its k or φ in Dispersion"),
         _ => 1.0,
     };
 
     /// <summary>One response at mean μ, prior weight (trials) w, for the data row keyed by <paramref name="index"/>.</summary>
-    private static double Draw(FamilyId family, PhiloxStream rs, double mu, double wt, double scale, ulong index, ulong seed, long replicate) => family switch
+    private static double Draw(FamilyId family, PhiloxStream rs, double mu, double wt, double scale, ulong index, ulong seed, long replicate,
+        double power = double.NaN) => family switch
     {
-        FamilyId.TruncatedPoisson or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 =>
-            throw new UserInputException("simulate and bootstrap: not available for truncated (hurdle) families yet"),
+        // Zero-truncated: the untruncated draw repeated (attempt a at index + a·2⁴⁰) until it is positive; a hurdle's
+        // zeros are then set by ZeroInflate.
+        FamilyId.TruncatedPoisson => Truncated(FamilyId.Poisson, rs, mu, wt, scale, index, seed, replicate),
+        FamilyId.TruncatedNegativeBinomial2 => Truncated(FamilyId.NegativeBinomial2, rs, mu, wt, scale, index, seed, replicate),
+        FamilyId.TruncatedNegativeBinomial1 => Truncated(FamilyId.NegativeBinomial1, rs, mu, wt, scale, index, seed, replicate),
+        // Tweedie: N ~ Poisson(μ^{2−p}/(φ(2 − p))) Gamma terms of shape (2 − p)/(p − 1) and scale φ(p − 1)μ^{p−1}: their sum
+        // is Gamma(N·shape, scale), drawn from the response stream with its top bit set.
+        FamilyId.Tweedie => TweedieDraw(rs, new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)), mu, scale, power, index),
         FamilyId.Gaussian => mu + scale * rs.Normal(index),
         FamilyId.Binomial => wt > 0 ? rs.Binomial((long)Math.Round(wt), mu, index) / Math.Round(wt) : 0,
         FamilyId.Poisson => rs.Poisson(mu, index),

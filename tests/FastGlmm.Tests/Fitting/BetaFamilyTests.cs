@@ -75,4 +75,22 @@ public class BetaFamilyTests
         Assert.Equal(Math.Log(f), Tweedie.LogDensity(y, mu, phi, p), 1e-12);
         Assert.Equal(-lam, Tweedie.LogDensity(0, mu, phi, p), 1e-14);
     }
+
+    [Fact]
+    public void TweedieSimulation_HasItsMoments_AndBootstrapRuns()
+    {
+        // μ = 2, φ = 1.3, p = 1.6: mean 2, variance φμ^p = 1.3·2^1.6, P(0) = exp(−μ^{2−p}/(φ(2 − p))); 100 000 seeded draws.
+        const int n = 100_000;
+        var table = new FastGlmm.Data.DataTable([new FastGlmm.Data.NumericColumn("y", [.. Enumerable.Range(0, n).Select(i => (double)(i % 3))])], "d");
+        var frame = ModelFrame.Build(table, "y ~ 1", new ModelFrameOptions { Family = FamilySpec.Parse("tweedie") });
+        var y = FastGlmm.Inference.ResponseSimulator.SimulateAtMeans(new FastGlmm.Model.GlmmProblem(frame), Enumerable.Repeat(2.0, n).ToArray(), 1.3, 9, 0, power: 1.6);
+        double mean = y.Average(), variance = y.Sum(v => (v - mean) * (v - mean)) / (n - 1), v0 = 1.3 * Math.Pow(2, 1.6);
+        double zeros = y.Count(v => v == 0) / (double)n, p0 = Math.Exp(-Math.Pow(2, 0.4) / (1.3 * 0.4));
+        Assert.True(Math.Abs(mean - 2) < 5 * Math.Sqrt(v0 / n), $"mean {mean}");
+        Assert.True(Math.Abs(variance - v0) < 0.05 * v0, $"variance {variance}, {v0}");
+        Assert.True(Math.Abs(zeros - p0) < 5 * Math.Sqrt(p0 * (1 - p0) / n), $"zeros {zeros}, {p0}");
+        var sim = ModelFrame.Build(TestData.Dataset("tweedie_sim.csv", "extra"), "y ~ x + (1 | g)", new ModelFrameOptions { Family = FamilySpec.Parse("tweedie") });
+        var reps = FastGlmm.Inference.ParametricBootstrap.Run(sim, MixedModel.Fit(sim), 0, 3, 4);
+        Assert.All(reps, r => Assert.True(r.Failure is null && double.IsFinite(r.LogLik), r.Failure));
+    }
 }

@@ -101,7 +101,12 @@ public class ZeroInflationTests
         var withZeros = ModelFrame.Build(owls, Owls, new ModelFrameOptions { Family = FamilySpec.Parse("truncated_poisson") });
         var e = Assert.Throws<UserInputException>(() => MixedModel.Fit(withZeros));
         Assert.Contains("the response is 0 on data row 2; a zero-truncated model has no zeros", e.Message, StringComparison.Ordinal);
-        Assert.Throws<UserInputException>(() => ParametricBootstrap.Run(frame, fit, 0, 2, 1));
+        // Zero-truncated draws are positive; a hurdle's bootstrap refits.
+        var draws = ResponseSimulator.Simulate(new GlmmProblem(frame), fit.Theta, fit.Beta, 1, 3, 0);
+        Assert.All(draws, v => Assert.True(v >= 1 && v == Math.Floor(v)));
+        var hurdleFrame = ModelFrame.Build(owls, Owls, new ModelFrameOptions { Family = FamilySpec.Parse("truncated_poisson") });
+        var hurdle = MixedModel.Fit(hurdleFrame, new FitOptions { ZeroInflation = ZeroInflationDesign.Build(hurdleFrame, owls, "~1") });
+        Assert.All(ParametricBootstrap.Run(hurdleFrame, hurdle, 0, 2, 1), r => Assert.True(r.Failure is null && double.IsFinite(r.LogLik), r.Failure));
     }
 
     [Fact]
