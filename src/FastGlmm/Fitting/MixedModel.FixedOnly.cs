@@ -48,7 +48,7 @@ public static partial class MixedModel
             : [$"IRLS did not converge in {GlmIrls.MaxIterations} iterations; estimates may be unreliable (separation, or a mean at the boundary?)"];
         var fit = Assemble(frame, prob, fs, [], "ML", 1, [], beta, null, StandardErrors(fs.VcovRX, p), "rx", null, -d / 2,
             p + (gamma ? 1 : 0), Report("IRLS", iterations, sw, converged, messages));
-        return gamma ? fit with { Dispersion = phi } : fit;
+        return gamma ? fit with { Dispersion = phi, DispersionKind = "Gamma φ, Pearson's Σw(y − μ̂)²/V(μ̂)/(n − p) (R's summary.glm)" } : fit;
     }
 
     /// <summary>

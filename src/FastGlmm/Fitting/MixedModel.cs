@@ -145,6 +145,8 @@ public static partial class MixedModel
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));
         result = result with { Backend = opt.Backend.Name, DevianceHessian = h };
+        if (sigma is not null)
+            result = result with { DispersionKind = "lme4's Gamma GLMM scale: sigma() = √(pwrss/n), pwrss = Σw(y − μ̂)²/V(μ̂) + ‖û‖² (in Sigma; --laplace observed gives glmmTMB's φ by maximum likelihood)" };
         return vcovH is null ? result : result with { BetaCovariance = vcovH };
     }
 
