@@ -73,20 +73,25 @@ internal static class SimulateCommand
         var prob = new GlmmProblem(frame);
         double scale = ResponseSimulator.ScaleOf(fit, prob);
         double[]? mu = null;
+        // A zero model's draws take the count model's conditional mean μ = g⁻¹(η) (not the fitted (1 − π)μ) and then set
+        // zeros with probability π; the others take the fitted means.
+        bool zeroModel = fit.ZeroInflation is not null || frame.Family.IsTruncated;
         if (conditional)
         {
-            // fit.Fitted is in data-row order; the simulator takes frame (block) order.
+            // fit.Fitted and the predictions are in data-row order; the simulator takes frame (block) order.
             var byRow = new Dictionary<int, double>(fit.InputRows.Length);
-            for (int i = 0; i < fit.InputRows.Length; i++) byRow[fit.InputRows[i]] = fit.Fitted[i];
+            if (zeroModel)
+            {
+                var eta = Prediction.Predict(frame, fit, PredictionLevel.Conditional, PredictionScale.Link);
+                var family = Families.Family.For(frame.Family, fit.Dispersion, fit.Power);
+                for (int i = 0; i < eta.InputRows.Length; i++) byRow[eta.InputRows[i]] = family.LinkInverse(eta.Values[i]);
+            }
+            else for (int i = 0; i < fit.InputRows.Length; i++) byRow[fit.InputRows[i]] = fit.Fitted[i];
             mu = new double[frame.RowCount];
             for (int i = 0; i < mu.Length; i++) mu[i] = byRow[frame.InputRow[i]];
         }
         ResponseSimulator.CheckSupported(frame.Family);
-        // Zero inflation: the fitted means are (1 − π)μ; draws take the count mean μ and set zeros with probability π.
         var zero = fit.ZeroInflation?.ZeroProbabilities();
-        if (mu is not null && frame.Family.IsTruncated)
-            throw new UserInputException("simulate --conditional: not available for truncated (hurdle) models yet; simulate them with new random effects");
-        if (mu is not null && zero is not null) for (int i = 0; i < mu.Length; i++) mu[i] /= 1 - zero[i];
         bool counts = frame.Family.Family == Families.FamilyId.Binomial
             && frame.Response.Label.StartsWith("cbind(", StringComparison.Ordinal);
         var sims = new double[count][];

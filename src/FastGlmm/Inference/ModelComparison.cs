@@ -43,8 +43,6 @@ public static class ModelComparison
 
         ResponseSimulator.CheckSupported(smallFrame.Family);
         var stats = new double[pbReplicates];
-        if (small.ZeroInflation is not null || large.ZeroInflation is not null)
-            throw new UserInputException("compare --pb: not available for zero-inflated models yet; the χ² test above is");
         if (!smallFrame.Family.IsLinearMixedModel && !smallFrame.Family.IsGlmmTmbFamily && small.LaplaceInformation is null && smallFrame.RandomTerms.Count > 0)
         {
             RefitInLockstep(smallFrame, small, largeFrame, large, seed, refitBatch ?? Backends.Cpu.CpuRefitBatch.Create, stats);
@@ -56,7 +54,8 @@ public static class ModelComparison
         {
             try
             {
-                var y = ResponseSimulator.Simulate(probS, small.Theta, small.Beta, scale, seed, r, power: small.Power ?? double.NaN);
+                var y = ResponseSimulator.Simulate(probS, small.Theta, small.Beta, scale, seed, r,
+                    zeroProbability: small.ZeroInflation?.ZeroProbabilities(), power: small.Power ?? double.NaN);
                 double ls = Refit(smallFrame.WithResponse(y), small);
                 double ll = Refit(largeFrame.WithResponse(Reorder(y, smallFrame, largeFrame)), large);
                 stats[r] = Math.Max(0, 2 * (ll - ls));
@@ -117,12 +116,15 @@ public static class ModelComparison
     /// </summary>
     private static double Refit(ModelFrame frame, FitResult original)
     {
-        if (frame.Family.IsGlmmTmbFamily || original.LaplaceInformation is not null)
+        if (frame.Family.IsGlmmTmbFamily || original.LaplaceInformation is not null || original.ZeroInflation is not null)
         {
             // The count models' refit from the original optimum (as their bootstrap), without the final Hessian.
             var start = original.DevianceHessian is { } h ? new Fitting.CountWarmStart(original.Convergence.FinalParameters, h, ParametricBootstrap.RefitTolerance) : null;
             var information = original.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed;
-            return Fitting.MixedModel.Fit(frame, new Fitting.FitOptions { Laplace = information, HessianStandardErrors = false, CountStart = start }).LogLik;
+            return Fitting.MixedModel.Fit(frame, new Fitting.FitOptions
+            {
+                Laplace = information, HessianStandardErrors = false, CountStart = start, ZeroInflation = original.ZeroInflation?.Design,
+            }).LogLik;
         }
         if (frame.RandomTerms.Count == 0) return Fitting.MixedModel.Fit(frame, new Fitting.FitOptions { Reml = false }).LogLik;
         if (frame.Family.IsLinearMixedModel) return LmmFitter.Fit(frame, reml: false, thetaStart: original.Theta).LogLik;

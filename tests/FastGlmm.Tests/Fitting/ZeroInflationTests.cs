@@ -174,4 +174,18 @@ public class ZeroInflationTests
         var pred = Prediction.Predict(frame, fit, newData, level, scale);
         for (int i = 0; i < 3; i++) Assert.Equal(expected[i], pred.Values[i], 2e-5 * Math.Abs(expected[i]));
     }
+
+    [Fact]
+    public void PbLrt_RefitsZeroInflatedModels()
+    {
+        var table = BuiltInDatasets.Load("owls");
+        var small = ModelFrame.Build(table, Owls.Replace("FoodTreatment * SexParent", "FoodTreatment + SexParent"), new ModelFrameOptions { Family = FamilySpec.Parse("poisson") });
+        var large = ModelFrame.Build(table, Owls, new ModelFrameOptions { Family = FamilySpec.Parse("poisson") });
+        var fs = MixedModel.Fit(small, new FitOptions { ZeroInflation = ZeroInflationDesign.Build(small, table, "~1") });
+        var fl = MixedModel.Fit(large, new FitOptions { ZeroInflation = ZeroInflationDesign.Build(large, table, "~1") });
+        var test = ModelComparison.Compare(small, fs, large, fl, pbReplicates: 6, seed: 2);
+        Assert.Equal((6, 0), (test.PbReplicates, test.PbFailures));
+        Assert.Equal(2 * (fl.LogLik - fs.LogLik), test.Statistic, 1e-9);
+        Assert.Equal(1, test.Df);
+    }
 }
