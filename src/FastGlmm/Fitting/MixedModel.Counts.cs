@@ -165,7 +165,8 @@ public static partial class MixedModel
         if (o.ZeroInflation is { } design)
         {
             int first = nt + p + (ne - design.Names.Length), pz = design.Names.Length;
-            var se = Enumerable.Range(0, pz).Select(j => h is null ? double.NaN : Math.Sqrt(CovarianceBlock(h, nv, first, pz)?[j * pz + j] ?? double.NaN)).ToArray();
+            var block = h is null ? null : CovarianceBlock(h, nv, first, pz);
+            var se = Enumerable.Range(0, pz).Select(j => block is null ? double.NaN : Math.Sqrt(block[j * pz + j])).ToArray();
             zi = new ZeroInflationEstimates(design.Formula, design.Names, v[first..(first + pz)], se, design);
         }
         result = result with
@@ -442,6 +443,29 @@ public static partial class MixedModel
         var w = (double[])v.Clone();
         w[j] += delta;
         return w;
+    }
+
+    /// <summary>
+    /// True when <paramref name="fit"/> came from <see cref="FitCounts"/> (glmmTMB's families, zero inflation, glmmTMB's
+    /// Gamma), which sets its Laplace information: its refits go through <see cref="RefitCounts"/>.
+    /// </summary>
+    internal static bool IsCountFit(FitResult fit) => fit.LaplaceInformation is not null;
+
+    /// <summary>
+    /// A replicate of a count fit refitted from the original optimum, in the units its Hessian whitens, to
+    /// <paramref name="tolerance"/> (whitened units), with the original's Laplace information and zero model and without
+    /// the final Hessian (a bootstrap's or a parametric-bootstrap test's refit).
+    /// </summary>
+    internal static FitResult RefitCounts(ModelFrame replicate, FitResult original, double tolerance)
+    {
+        var start = original.DevianceHessian is { } h ? new CountWarmStart(original.Convergence.FinalParameters, h, tolerance) : null;
+        return Fit(replicate, new FitOptions
+        {
+            Laplace = original.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed,
+            HessianStandardErrors = false,
+            ZeroInflation = original.ZeroInflation?.Design,
+            CountStart = start,
+        });
     }
 
     /// <summary>2[H⁻¹] restricted to entries [nt, nt + p) (p × p row-major), or null when H is not positive definite.</summary>

@@ -196,22 +196,7 @@ public static partial class MixedModel
     }
 
     /// <summary>Var(β̂) = 2[H⁻¹]_ββ (p × p row-major), or null when H is not positive definite.</summary>
-    private static double[]? HessianCovariance(double[] h, int nt, int p)
-    {
-        int k = nt + p;
-        var l = (double[])h.Clone();
-        if (!Linalg.DenseCholesky.Factor(l, k)) return null;
-        var cov = new double[p * p];
-        for (int j = 0; j < p; j++)
-        {
-            var e = new double[k];
-            e[nt + j] = 1;
-            Linalg.DenseCholesky.SolveLower(l, k, e);
-            Linalg.DenseCholesky.SolveUpperTransposed(l, k, e);
-            for (int i = 0; i < p; i++) cov[i * p + j] = 2 * e[nt + i];
-        }
-        return cov;
-    }
+    private static double[]? HessianCovariance(double[] h, int nt, int p) => CovarianceBlock(h, nt + p, nt, p);
 
     /// <summary>û at (θ, β): PIRLS on the CPU backend (for an LMM it is the penalized least-squares solution).</summary>
     private static double[] Modes(GlmmProblem prob, double[] theta, double[] beta)

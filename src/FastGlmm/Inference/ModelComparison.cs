@@ -43,7 +43,7 @@ public static class ModelComparison
 
         ResponseSimulator.CheckSupported(smallFrame.Family);
         var stats = new double[pbReplicates];
-        if (!smallFrame.Family.IsLinearMixedModel && !smallFrame.Family.IsGlmmTmbFamily && small.LaplaceInformation is null && smallFrame.RandomTerms.Count > 0)
+        if (!smallFrame.Family.IsLinearMixedModel && !Fitting.MixedModel.IsCountFit(small) && smallFrame.RandomTerms.Count > 0)
         {
             RefitInLockstep(smallFrame, small, largeFrame, large, seed, refitBatch ?? Backends.Cpu.CpuRefitBatch.Create, stats);
             return Result(t, df, p, stats);
@@ -116,16 +116,7 @@ public static class ModelComparison
     /// </summary>
     private static double Refit(ModelFrame frame, FitResult original)
     {
-        if (frame.Family.IsGlmmTmbFamily || original.LaplaceInformation is not null || original.ZeroInflation is not null)
-        {
-            // The count models' refit from the original optimum (as their bootstrap), without the final Hessian.
-            var start = original.DevianceHessian is { } h ? new Fitting.CountWarmStart(original.Convergence.FinalParameters, h, ParametricBootstrap.RefitTolerance) : null;
-            var information = original.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed;
-            return Fitting.MixedModel.Fit(frame, new Fitting.FitOptions
-            {
-                Laplace = information, HessianStandardErrors = false, CountStart = start, ZeroInflation = original.ZeroInflation?.Design,
-            }).LogLik;
-        }
+        if (Fitting.MixedModel.IsCountFit(original)) return Fitting.MixedModel.RefitCounts(frame, original, ParametricBootstrap.RefitTolerance).LogLik;
         if (frame.RandomTerms.Count == 0) return Fitting.MixedModel.Fit(frame, new Fitting.FitOptions { Reml = false }).LogLik;
         if (frame.Family.IsLinearMixedModel) return LmmFitter.Fit(frame, reml: false, thetaStart: original.Theta).LogLik;
         var o = GlmmFitter.Fit(frame, nagq: Math.Max(1, original.Nagq), warmStart: WarmStart.From(original));

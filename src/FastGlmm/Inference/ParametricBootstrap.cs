@@ -79,7 +79,7 @@ public static class ParametricBootstrap
         var result = new BootstrapReplicate?[count];
         int done = 0;
         var zero = fit.ZeroInflation?.ZeroProbabilities();
-        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || frame.Family.IsGlmmTmbFamily || zero is not null || fit.LaplaceInformation is not null)
+        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || Fitting.MixedModel.IsCountFit(fit))
         {
             Parallel.For(0, count, k =>
             {
@@ -123,16 +123,10 @@ public static class ParametricBootstrap
     /// </summary>
     private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml)
     {
-        if (replicate.Family.IsGlmmTmbFamily || fit.ZeroInflation is not null || fit.LaplaceInformation is not null)
+        if (Fitting.MixedModel.IsCountFit(fit))
         {
-            // The count models' own fit from its GLM start, without the final Hessian (as lme4's refits skip it).
-            var information = fit.LaplaceInformation == "expected" ? LaplaceInformation.Expected : LaplaceInformation.Observed;
-            // From the original optimum, in the units its Hessian whitens, to 2e-2 of a standard error (as the GLMM refits).
-            var start = fit.DevianceHessian is { } hess ? new Fitting.CountWarmStart(fit.Convergence.FinalParameters, hess, RefitTolerance) : null;
-            var f = Fitting.MixedModel.Fit(replicate, new Fitting.FitOptions
-            {
-                Laplace = information, HessianStandardErrors = false, ZeroInflation = fit.ZeroInflation?.Design, CountStart = start,
-            });
+            // From the original optimum, to 2e-2 of a standard error (as the GLMM refits).
+            var f = Fitting.MixedModel.RefitCounts(replicate, fit, RefitTolerance);
             return new BootstrapReplicate(r, f.Theta, f.Beta, f.LogLik, double.NaN, f.Convergence.Converged ? null : f.Convergence.Messages[0]);
         }
         if (replicate.RandomTerms.Count == 0)

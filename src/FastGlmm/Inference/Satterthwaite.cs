@@ -142,17 +142,8 @@ public sealed class Satterthwaite : IDenominatorDf
         return (a, messages);
     }
 
-    private double Quadratic(ReadOnlySpan<double> l, double[] m)
-    {
-        double s = 0;
-        for (int i = 0; i < _p; i++)
-        {
-            double r = 0;
-            for (int j = 0; j < _p; j++) r += m[i * _p + j] * l[j];
-            s += l[i] * r;
-        }
-        return s;
-    }
+    /// <summary>l'Ml for a symmetric p × p M.</summary>
+    private double Quadratic(ReadOnlySpan<double> l, double[] m) => Dense.Quadratic(m, l, _p);
 
     /// <summary>The degrees of freedom of l'β̂ whose variance is <paramref name="variance"/> = l'Cl.</summary>
     private double Df(ReadOnlySpan<double> l, double variance)

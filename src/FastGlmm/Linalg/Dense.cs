@@ -104,7 +104,7 @@ internal static class Dense
     }
 
     /// <summary>x'Ax.</summary>
-    public static double Quadratic(double[] a, double[] x, int p)
+    public static double Quadratic(double[] a, ReadOnlySpan<double> x, int p)
     {
         double s = 0;
         for (int j = 0; j < p; j++) for (int i = 0; i < p; i++) s += x[i] * a[j * p + i] * x[j];
