@@ -20,7 +20,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
     };
     public Option<string?> ZiFormula { get; } = new("--ziformula")
     {
-        Description = "A zero-inflation model for poisson, nbinom2 or nbinom1, as glmmTMB's ziformula: \"~1\" or \"~ x + f\" (logit of the extra zeros' probability; no random effects yet)",
+        Description = "A zero model for poisson, nbinom2 or nbinom1 (zero inflation) or a truncated family (a hurdle), as glmmTMB's ziformula: \"~1\" or \"~ x + f\" (logit of the extra zeros' probability; no random effects yet)",
     };
     public Option<int> Nagq { get; } = new("--nagq") { Description = "Quadrature nodes per random effect for GLMMs (lme4's nAGQ); 1 = Laplace", DefaultValueFactory = _ => 1 };
     public Option<bool> Reml { get; } = new("--reml") { Description = remlText };
@@ -68,7 +68,9 @@ internal sealed class ModelOptions(string remlText, string mlText)
         };
         bool gammaLog = spec.Family == Families.FamilyId.Gamma && spec.Link == Families.LinkId.Log;
         if (information is not null && !spec.IsNegativeBinomial && !gammaLog)
-            throw new UserInputException($"--laplace: applies to nbinom2 and Gamma(log); the {spec} family's Laplace approximation is lme4's, with {(spec.Link == FamilySpec.DefaultLink(spec.Family) ? "the canonical link, where observed and expected information agree" : "Fisher's information")}");
+            throw new UserInputException(spec.IsGlmmTmbFamily
+                ? $"--laplace: applies to nbinom2 and Gamma(log); {spec} is fitted as glmmTMB fits it, with the observed information"
+                : $"--laplace: applies to nbinom2 and Gamma(log); the {spec} family's Laplace approximation is lme4's, with {(spec.Link == FamilySpec.DefaultLink(spec.Family) ? "the canonical link, where observed and expected information agree" : "Fisher's information")}");
         // Gamma(log): lme4's glmer by default (and with expected); observed is glmmTMB's model (φ by maximum likelihood).
         if (gammaLog && information == Likelihood.LaplaceInformation.Expected) information = null;
         bool glmmTmbGamma = gammaLog && information == Likelihood.LaplaceInformation.Observed;
