@@ -85,15 +85,43 @@ public static partial class MixedModel
         var dev = new LmmDeviance(new LmmCrossProducts(frame, problem: prob), layout);
         var fit = LmmFitter.Fit(frame, o.Reml, o.Optimizer, deviance: dev);
         double F(double[] t) => dev.Evaluate(t, o.Reml).Deviance;
-        var (g, h, ev) = FiniteDifferences.Derivatives(F, fit.Theta, fit.Deviance, withHessian: true);
+        // A singular fit is not held to the gradient checks (as lme4), so it gets the gradient alone (a Hessian by
+        // differences of the deviance would take 2·#θ² evaluations).
+        var (g, h, ev) = GradientDerivatives(dev, o.Reml, fit.Theta)
+            ?? FiniteDifferences.Derivatives(F, fit.Theta, fit.Deviance, withHessian: !fit.Singular);
         var u = dev.Modes(fit.Theta, fit.Beta);
         var fs = FinalState.Compute(prob, fit.Theta, fit.Beta, u, fit.Sigma * fit.Sigma);
         var checks = Checks(fit.Optimizer, g, h, fit.Singular);
         int n = frame.RowCount;
         return Assemble(frame, prob, fs, u, o.Reml ? "REML" : "ML", 0, fit.Theta, fit.Beta, fit.Sigma,
-            fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, "bounded trust region (BOBYQA-class)",
+            fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, fit.Method,
                 fit.Optimizer.Evaluations + ev, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 fit.Singular, checks.Messages, layout.Initial.ToArray(), fit.Theta));
+    }
+
+    /// <summary>
+    /// The LMM deviance's gradient at θ̂ (analytic) and its Hessian by forward differences of the analytic gradient,
+    /// H[:, i] = (∇d(θ̂ + h e_i) − ∇d(θ̂))/h with h = 10⁻⁴·max(1, |θ̂_i|), symmetrized; null where the gradient does not
+    /// exist in that form (a diagonal θ is 0), where the caller differences the deviance instead.
+    /// </summary>
+    private static (double[] Gradient, double[]? Hessian, int Evaluations)? GradientDerivatives(LmmDeviance dev, bool reml, double[] theta)
+    {
+        var (_, g0) = dev.EvaluateWithGradient(theta, reml);
+        if (g0 is null) return null;
+        int n = theta.Length;
+        var h = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            double step = 1e-4 * Math.Max(1, Math.Abs(theta[i]));
+            var x = (double[])theta.Clone();
+            x[i] += step;
+            var (_, gi) = dev.EvaluateWithGradient(x, reml);
+            if (gi is null) return null;
+            for (int j = 0; j < n; j++) h[j * n + i] = (gi[j] - g0[j]) / step;
+        }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < i; j++) h[i * n + j] = h[j * n + i] = (h[i * n + j] + h[j * n + i]) / 2;
+        return (g0, h, n + 1);
     }
 
     private static FitResult FitGlmm(ModelFrame frame, FitOptions o, Stopwatch sw)

@@ -8,12 +8,18 @@ namespace FastGlmm.Likelihood;
 /// <summary>
 /// A fitted linear mixed model: θ̂, β̂ with standard errors from σ̂²(R_X R_X')⁻¹ (lme4's vcov for LMMs),
 /// σ̂ (√(r²/n) for ML, √(r²/(n−p)) for REML), the deviance or REML criterion, logLik = −deviance/2,
-/// df = p + #θ + 1, AIC = deviance + 2df, BIC = deviance + df·log n, and the optimizer's record.
+/// df = p + #θ + 1, AIC = deviance + 2df, BIC = deviance + df·log n, the optimizer's record and its name in words
+/// (<c>Method</c>).
 /// </summary>
 public sealed record LmmFit(bool Reml, double[] Theta, double[] Beta, double[] BetaSe, double Sigma,
-    double Deviance, double LogLik, int Df, double Aic, double Bic, bool Singular, OptimizerResult Optimizer);
+    double Deviance, double LogLik, int Df, double Aic, double Bic, bool Singular, OptimizerResult Optimizer, string Method);
 
-/// <summary>Fits an LMM by minimizing the profiled deviance over θ with the bounded trust-region optimizer.</summary>
+/// <summary>
+/// Fits an LMM by minimizing the profiled deviance over θ: BFGS on the analytic gradient
+/// (<see cref="LmmDeviance.EvaluateWithGradient"/>), over all of ℝ^#θ since the deviance depends on Λ only through
+/// ΛΛ' (a column of T_t and its negative give the same fit; the result is made canonical, diagonals ≥ 0), and the
+/// bounded trust-region method (BOBYQA-class, lme4's) from its best point when BFGS does not converge.
+/// </summary>
 public static class LmmFitter
 {
     /// <summary>
@@ -28,10 +34,26 @@ public static class LmmFitter
         settings ??= new OptimizerSettings();
         var lower = layout.Lower.ToArray();
         var upper = Enumerable.Repeat(double.PositiveInfinity, layout.Count).ToArray();
-        var x0 = thetaStart ?? layout.Initial.ToArray();
-        // lme4's lmer: bobyqa with rhobeg = min(0.95, 0.2·max|θ₀|); a tighter end than lme4's.
-        double rho = Math.Min(0.95, 0.2 * Math.Max(1e-3, x0.Max(Math.Abs)));
-        var opt = BoundedTrustRegion.Minimize(t => dev.Evaluate(t, reml).Deviance, x0, rho, 1e-9, lower, upper, settings);
+        var x0 = (double[])(thetaStart ?? layout.Initial.ToArray()).Clone();
+        // The gradient needs every T_t invertible: a start on the boundary (a refit from a singular fit) moves off it.
+        for (int i = 0; i < x0.Length; i++) if (layout.IsDiagonal(i) && x0[i] == 0) x0[i] = 0.1;
+        var qn = GradientQuasiNewton.Minimize<NumericalFailureException>(t =>
+        {
+            var (ev, g) = dev.EvaluateWithGradient(t, reml);
+            return (ev.Deviance, g);
+        }, x0, 1e-10, settings.MaxEvaluations);
+        var opt = qn with { X = Canonical(layout, qn.X) };
+        string method = "quasi-Newton (BFGS) on the analytic gradient";
+        if (!qn.Converged)
+        {
+            // lme4's lmer: bobyqa with rhobeg = min(0.95, 0.2·max|θ₀|); a tighter end than lme4's.
+            var from = opt.X;
+            double rho = Math.Min(0.95, 0.2 * Math.Max(1e-3, from.Max(Math.Abs)));
+            var tr = BoundedTrustRegion.Minimize(t => dev.Evaluate(t, reml).Deviance, from, rho, 1e-9, lower, upper,
+                settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - qn.Evaluations) });
+            opt = tr with { Evaluations = tr.Evaluations + qn.Evaluations };
+            method = "quasi-Newton (BFGS), then bounded trust region (BOBYQA-class)";
+        }
         var theta = opt.X;
         // lme4's boundary check: a diagonal entry within 1e-5 of 0 is set to 0 if that does not raise the deviance.
         for (int i = 0; i < theta.Length; i++)
@@ -56,6 +78,25 @@ public static class LmmFitter
         int df = p + layout.Count + 1;
         bool singular = Enumerable.Range(0, theta.Length).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
         return new LmmFit(reml, theta, e.Beta, se, Math.Sqrt(sigma2), e.Deviance, -e.Deviance / 2, df,
-            e.Deviance + 2 * df, e.Deviance + df * Math.Log(n), singular, opt);
+            e.Deviance + 2 * df, e.Deviance + df * Math.Log(n), singular, opt, method);
+    }
+
+    /// <summary>
+    /// θ with every column of every T_t whose diagonal entry is negative negated (T_tD with D = diag(±1) gives the same
+    /// T_tT_t', so the same deviance): the representative lme4's bounds (diagonals ≥ 0) allow.
+    /// </summary>
+    public static double[] Canonical(ThetaLayout layout, double[] theta)
+    {
+        var x = (double[])theta.Clone();
+        for (int t = 0; t < layout.TermCount; t++)
+        {
+            int q = layout.Columns(t), o = layout.Offset(t);
+            for (int j = 0; j < q; j++)
+            {
+                if (!(x[o + ThetaLayout.PackedIndex(q, j, j)] < 0)) continue;
+                for (int i = j; i < q; i++) x[o + ThetaLayout.PackedIndex(q, i, j)] = -x[o + ThetaLayout.PackedIndex(q, i, j)];
+            }
+        }
+        return x;
     }
 }

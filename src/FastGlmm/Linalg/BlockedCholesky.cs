@@ -295,39 +295,18 @@ public sealed class BlockedCholesky
     }
 
     /// <summary>
-    /// Σ₂ = (L₂₂L₂₂')⁻¹, stored in the lower triangle as inv[col·t + row] for row ≥ col: L₂₂⁻¹ column by column,
-    /// then Σ₂[a, b] = Σ_{k ≥ max(a,b)} L₂₂⁻¹[k, a] L₂₂⁻¹[k, b], in parallel over columns (fixed order per entry).
+    /// Σ₂ = (L₂₂L₂₂')⁻¹, stored in the lower triangle as inv[col·t + row] for row ≥ col (<see cref="CholeskyInverse"/>),
+    /// once per factorization.
     /// </summary>
     private double[] TrailingInverse()
     {
         if (_trailingInverse is { } ready) return ready;
-        int t = Trailing;
-        var li = new double[(long)t * t];
-        Parallel.For(0, t, c =>
-        {
-            var col = li.AsSpan((int)((long)c * t), t);
-            col[c] = 1;
-            // Forward substitution from row c down (rows above c stay 0).
-            for (int j = c; j < t; j++)
-            {
-                col[j] /= Dense[(long)j * t + j];
-                double y = col[j];
-                if (y == 0) continue;
-                for (int i = j + 1; i < t; i++) col[i] -= Dense[(long)j * t + i] * y;
-            }
-        });
-        var inv = new double[(long)t * t];
-        Parallel.For(0, t, b =>
-        {
-            var cb = li.AsSpan((int)((long)b * t), t);
-            for (int a = b; a < t; a++)
-            {
-                var ca = li.AsSpan((int)((long)a * t), t);
-                double sum = 0;
-                for (int k = a; k < t; k++) sum += ca[k] * cb[k];
-                inv[(long)b * t + a] = sum;
-            }
-        });
-        return _trailingInverse = inv;
+        // The two t × t buffers stay with the factor: an optimizer asks for Σ₂ at every gradient.
+        long t2 = (long)Trailing * Trailing;
+        _inverseStore ??= new double[t2];
+        _inverseWork ??= new double[t2];
+        return _trailingInverse = CholeskyInverse.Inverse(Dense, Trailing, result: _inverseStore, work: _inverseWork);
     }
+
+    private double[]? _inverseStore, _inverseWork;
 }

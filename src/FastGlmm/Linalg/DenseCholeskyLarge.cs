@@ -63,54 +63,11 @@ public static class DenseCholeskyLarge
     /// every thread, since each entry's operations and their order are fixed). Rows above a column's diagonal (at most 3
     /// per column) get values too; they lie in the strict upper triangle, which is never read.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpdateGroup(double[] a, int n, int kb, int panel, int j, int w, Span<double> coef)
     {
         for (int k = 0; k < panel; k++)
             for (int c = 0; c < 4; c++) coef[k * 4 + c] = c < w ? -a[(long)(kb + k) * n + j + c] : 0;
-        int vc = Vector<double>.Count;
-        ref double a0 = ref a[0];
-        int i = j;
-        if (Vector.IsHardwareAccelerated && w == 4)
-        {
-            nuint c0 = (nuint)((long)j * n), c1 = c0 + (nuint)n, c2 = c1 + (nuint)n, c3 = c2 + (nuint)n;
-            for (; i + 2 * vc <= n; i += 2 * vc)
-            {
-                nuint r = (nuint)i, r2 = (nuint)(i + vc);
-                var s00 = Vector.LoadUnsafe(ref a0, c0 + r); var s01 = Vector.LoadUnsafe(ref a0, c0 + r2);
-                var s10 = Vector.LoadUnsafe(ref a0, c1 + r); var s11 = Vector.LoadUnsafe(ref a0, c1 + r2);
-                var s20 = Vector.LoadUnsafe(ref a0, c2 + r); var s21 = Vector.LoadUnsafe(ref a0, c2 + r2);
-                var s30 = Vector.LoadUnsafe(ref a0, c3 + r); var s31 = Vector.LoadUnsafe(ref a0, c3 + r2);
-                nuint ck = (nuint)((long)kb * n);
-                ref double cf = ref MemoryMarshal.GetReference(coef);
-                for (int k = 0; k < panel; k++, ck += (nuint)n)
-                {
-                    var x0 = Vector.LoadUnsafe(ref a0, ck + r);
-                    var x1 = Vector.LoadUnsafe(ref a0, ck + r2);
-                    ref double wk = ref Unsafe.Add(ref cf, 4 * k);
-                    var w0 = new Vector<double>(wk);
-                    var w1 = new Vector<double>(Unsafe.Add(ref wk, 1));
-                    var w2 = new Vector<double>(Unsafe.Add(ref wk, 2));
-                    var w3 = new Vector<double>(Unsafe.Add(ref wk, 3));
-                    s00 = Vector.FusedMultiplyAdd(w0, x0, s00); s01 = Vector.FusedMultiplyAdd(w0, x1, s01);
-                    s10 = Vector.FusedMultiplyAdd(w1, x0, s10); s11 = Vector.FusedMultiplyAdd(w1, x1, s11);
-                    s20 = Vector.FusedMultiplyAdd(w2, x0, s20); s21 = Vector.FusedMultiplyAdd(w2, x1, s21);
-                    s30 = Vector.FusedMultiplyAdd(w3, x0, s30); s31 = Vector.FusedMultiplyAdd(w3, x1, s31);
-                }
-                s00.StoreUnsafe(ref a0, c0 + r); s01.StoreUnsafe(ref a0, c0 + r2);
-                s10.StoreUnsafe(ref a0, c1 + r); s11.StoreUnsafe(ref a0, c1 + r2);
-                s20.StoreUnsafe(ref a0, c2 + r); s21.StoreUnsafe(ref a0, c2 + r2);
-                s30.StoreUnsafe(ref a0, c3 + r); s31.StoreUnsafe(ref a0, c3 + r2);
-            }
-        }
-        for (; i < n; i++)
-            for (int c = 0; c < w; c++)
-            {
-                long at = (long)(j + c) * n + i;
-                double sum = a[at];
-                for (int k = 0; k < panel; k++) sum += coef[k * 4 + c] * a[(long)(kb + k) * n + i];
-                a[at] = sum;
-            }
+        SimdKernels.MultiplyAdd(a, (long)j * n, n, w, a, (long)kb * n, n, coef, panel, j, n);
     }
 
     /// <summary>y[yo .. yo+len) += alpha · x[xo .. xo+len).</summary>

@@ -22,15 +22,16 @@ public class SatterthwaiteAnovaTests
         return FixedEffectTests.Compute(frame, data, fit, DdfMethod.Satterthwaite, type).Anova!;
     }
 
-    /// <summary>Rows of (term, Sum Sq, NumDF, DenDF, F, p): F to 1e-6, Sum Sq (F·σ̂²) to 1e-5, DenDF to 2e-4 and p to 1e-4 (both move
-    /// with the variance estimates, which differ from lme4's by about 1e-5).</summary>
+    /// <summary>Rows of (term, Sum Sq, NumDF, DenDF, F, p): F to 2e-6, Sum Sq (F·σ̂²) to 1e-5, DenDF to 2e-4 and p to 1e-4 (all move
+    /// with the variance estimates, which differ from lme4's by about 1e-5: ours reach a criterion up to 2.4e-7 below lme4's,
+    /// e.g. sleepstudy's REML 1743.62827195 against lme4's 1743.62827219).</summary>
     private static void Check(IReadOnlyList<FTestRow> rows, params (string Term, double SumSq, int NumDf, double DenDf, double F, double P)[] expected)
     {
         Assert.Equal(expected.Select(e => e.Term), rows.Select(r => r.Term));
         foreach (var (e, r) in expected.Zip(rows))
         {
             Assert.Equal(e.NumDf, r.NumDf);
-            Assert.True(Math.Abs(e.F - r.F) <= 1e-6 * e.F, $"{e.Term}: F {r.F:R}, lmerTest {e.F:R}");
+            Assert.True(Math.Abs(e.F - r.F) <= 2e-6 * e.F, $"{e.Term}: F {r.F:R}, lmerTest {e.F:R}");
             Assert.True(Math.Abs(e.SumSq - r.SumSq) <= 1e-5 * e.SumSq, $"{e.Term}: Sum Sq {r.SumSq:R}, lmerTest {e.SumSq:R}");
             Assert.True(Math.Abs(e.DenDf - r.DenDf) <= 2e-4 * e.DenDf, $"{e.Term}: DenDF {r.DenDf:R}, lmerTest {e.DenDf:R}");
             Assert.True(Math.Abs(e.P - r.P) <= 1e-4 * e.P, $"{e.Term}: p {r.P:R}, lmerTest {e.P:R}");
