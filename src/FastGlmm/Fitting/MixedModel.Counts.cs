@@ -134,7 +134,7 @@ public static partial class MixedModel
         if (d2 <= d) (v, d) = (v2, d2);
         Diagnostics.StageTrace.Mark($"{name} stage 2 done ({opt2.Evaluations} evaluations)");
         opt = opt2 with { Evaluations = evals };
-        Canonicalize(layout, v);
+        layout.Canonicalize(v);
         // The derivatives at the optimum (standard errors and lme4's convergence check), unless a refit skips them.
         g = [];
         h = null;
@@ -190,24 +190,6 @@ public static partial class MixedModel
             DevianceResidualSum = zi is null && !frame.Family.IsTruncated ? fs.DevianceSum : double.NaN,
         };
         return vcovH is null ? result : result with { BetaCovariance = vcovH };
-    }
-
-    /// <summary>
-    /// Flips the sign of every column of each T_t whose diagonal entry is negative (the same covariance TT'), so that
-    /// θ has lme4's form (nonnegative diagonal).
-    /// </summary>
-    private static void Canonicalize(ThetaLayout layout, double[] v)
-    {
-        for (int t = 0; t < layout.TermCount; t++)
-        {
-            int q = layout.Columns(t), o = layout.Offset(t);
-            for (int c = 0; c < q; c++)
-            {
-                int diag = o + ThetaLayout.PackedIndex(q, c, c);
-                if (v[diag] >= 0) continue;
-                for (int r = c; r < q; r++) v[o + ThetaLayout.PackedIndex(q, r, c)] = -v[o + ThetaLayout.PackedIndex(q, r, c)];
-            }
-        }
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed record LmmFit(bool Reml, double[] Theta, double[] Beta, double[] B
 /// <summary>
 /// Fits an LMM by minimizing the profiled deviance over θ: BFGS on the analytic gradient
 /// (<see cref="LmmDeviance.EvaluateWithGradient"/>), over all of ℝ^#θ since the deviance depends on Λ only through
-/// ΛΛ' (a column of T_t and its negative give the same fit; the result is made canonical, diagonals ≥ 0), and the
+/// ΛΛ' (a column of T_t and its negative give the same fit; the result is made canonical by <see cref="ThetaLayout.Canonicalize"/>), and the
 /// bounded trust-region method (BOBYQA-class, lme4's) from its best point when BFGS does not converge.
 /// </summary>
 public static class LmmFitter
@@ -42,7 +42,9 @@ public static class LmmFitter
             var (ev, g) = dev.EvaluateWithGradient(t, reml);
             return (ev.Deviance, g);
         }, x0, 1e-10, settings.MaxEvaluations);
-        var opt = qn with { X = Canonical(layout, qn.X) };
+        var canonical = (double[])qn.X.Clone();
+        layout.Canonicalize(canonical);
+        var opt = qn with { X = canonical };
         string method = "quasi-Newton (BFGS) on the analytic gradient";
         if (!qn.Converged)
         {
@@ -79,24 +81,5 @@ public static class LmmFitter
         bool singular = Enumerable.Range(0, theta.Length).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
         return new LmmFit(reml, theta, e.Beta, se, Math.Sqrt(sigma2), e.Deviance, -e.Deviance / 2, df,
             e.Deviance + 2 * df, e.Deviance + df * Math.Log(n), singular, opt, method);
-    }
-
-    /// <summary>
-    /// θ with every column of every T_t whose diagonal entry is negative negated (T_tD with D = diag(±1) gives the same
-    /// T_tT_t', so the same deviance): the representative lme4's bounds (diagonals ≥ 0) allow.
-    /// </summary>
-    public static double[] Canonical(ThetaLayout layout, double[] theta)
-    {
-        var x = (double[])theta.Clone();
-        for (int t = 0; t < layout.TermCount; t++)
-        {
-            int q = layout.Columns(t), o = layout.Offset(t);
-            for (int j = 0; j < q; j++)
-            {
-                if (!(x[o + ThetaLayout.PackedIndex(q, j, j)] < 0)) continue;
-                for (int i = j; i < q; i++) x[o + ThetaLayout.PackedIndex(q, i, j)] = -x[o + ThetaLayout.PackedIndex(q, i, j)];
-            }
-        }
-        return x;
     }
 }

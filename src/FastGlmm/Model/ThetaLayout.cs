@@ -72,6 +72,23 @@ public sealed class ThetaLayout
     public static int PackedIndex(int q, int i, int j) => j * q - j * (j - 1) / 2 + (i - j);
 
     /// <summary>
+    /// Negates, in place, every column of each T_t whose diagonal entry is negative: T_tD with D = diag(±1) gives the same
+    /// T_tT_t', so the same model; the result has lme4's form (nonnegative diagonals).
+    /// </summary>
+    public void Canonicalize(Span<double> theta)
+    {
+        for (int t = 0; t < TermCount; t++)
+        {
+            int q = Columns(t), o = Offset(t);
+            for (int c = 0; c < q; c++)
+            {
+                if (theta[o + PackedIndex(q, c, c)] >= 0) continue;
+                for (int r = c; r < q; r++) theta[o + PackedIndex(q, r, c)] = -theta[o + PackedIndex(q, r, c)];
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes T_t (q × q, column-major, zeros above the diagonal) for term <paramref name="term"/> from θ.
     /// </summary>
     public void FillFactor(ReadOnlySpan<double> theta, int term, Span<double> t)
