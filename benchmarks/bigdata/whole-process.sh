@@ -9,14 +9,13 @@ rows=$1; clusters=$2; format=${3:-csv}; lme4=${4:-}
 dir=${TMPDIR:-/tmp}/fastglmm-bigdata; mkdir -p "$dir"
 data=$dir/d_${rows}_${clusters}.$format
 formula='y ~ x + (1 | g)'
-dotnet build src/FastGlmm.Cli -c Release -v q >/dev/null
-cli=src/FastGlmm.Cli/bin/Release/net10.0/FastGlmm.Cli.dll
+source benchmarks/cli.sh
 if [ ! -f "$data" ]; then
-  /usr/bin/time -f "%e %M" -o "$dir/t.out" dotnet "$cli" simulate-data --rows "$rows" --clusters "$clusters" \
+  /usr/bin/time -f "%e %M" -o "$dir/t.out" "$fastglmm" simulate-data --rows "$rows" --clusters "$clusters" \
     --model intercept --response binary --seed 1 --out "$data" >/dev/null
   read -r s kb < "$dir/t.out"; echo "simulate-data: $s s, peak $((kb / 1024)) MB, $(du -m "$data" | cut -f1) MB file"
 fi
-/usr/bin/time -f "%e %M" -o "$dir/t.out" dotnet "$cli" fit --data "$data" --formula "$formula" --family binomial \
+/usr/bin/time -f "%e %M" -o "$dir/t.out" "$fastglmm" fit --data "$data" --formula "$formula" --family binomial \
   --json "$dir/fit.json" --quiet >/dev/null
 read -r s kb < "$dir/t.out"
 echo "fastglmm fit: $s s, peak $((kb / 1024)) MB, $(python3 -c "print(round($kb * 1024 / $rows, 1))") bytes per row"

@@ -8,8 +8,7 @@ runs=${1:-3}
 csv=src/FastGlmm/Datasets/data/insteval.csv
 levels=src/FastGlmm/Datasets/data/insteval.levels.json
 formula='y ~ service + (1 | s) + (1 | d) + (1 | dept)'
-dotnet build src/FastGlmm.Cli -c Release -v q >/dev/null
-cli=src/FastGlmm.Cli/bin/Release/net10.0/FastGlmm.Cli.dll
+source benchmarks/cli.sh
 rscript=$(mktemp --suffix=.R)
 cat > "$rscript" <<'R'
 args <- commandArgs(TRUE)
@@ -25,7 +24,7 @@ for method in REML ML; do
   flag=$([ "$method" = ML ] && echo --ml || true)
   : > /tmp/fg_$method.t; : > /tmp/r_$method.t
   for i in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o /tmp/t.out dotnet "$cli" fit --data "$csv" --levels-file "$levels" --formula "$formula" $flag --json /tmp/insteval_fit.json --quiet >/dev/null
+    /usr/bin/time -f "%e %M" -o /tmp/t.out "$fastglmm" fit --data "$csv" --levels-file "$levels" --formula "$formula" $flag --json /tmp/insteval_fit.json --quiet >/dev/null
     read -r s kb < /tmp/t.out; echo "$s" >> /tmp/fg_$method.t
     crit=$(python3 -c "import json; print(json.load(open('/tmp/insteval_fit.json'))['deviance'])")
     echo "fastglmm $method run $i: $s s, peak $((kb / 1024)) MB, criterion $crit"

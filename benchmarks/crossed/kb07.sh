@@ -6,8 +6,7 @@ set -euo pipefail
 runs=${1:-3}
 csv=tests/data/extra/kb07_sim.csv
 formula='rt ~ 1 + spkr * prec * load + (1 + spkr + prec + load | subj) + (1 + spkr + prec + load | item)'
-dotnet build src/FastGlmm.Cli -c Release -v q >/dev/null
-cli=src/FastGlmm.Cli/bin/Release/net10.0/FastGlmm.Cli.dll
+source benchmarks/cli.sh
 rscript=$(mktemp --suffix=.R)
 cat > "$rscript" <<'R'
 args <- commandArgs(TRUE)
@@ -19,7 +18,7 @@ R
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 : > /tmp/fg_kb07.t; : > /tmp/r_kb07.t
 for i in $(seq "$runs"); do
-  /usr/bin/time -f "%e %M" -o /tmp/t.out dotnet "$cli" fit --data "$csv" --formula "$formula" --ml --json /tmp/kb07_fit.json --quiet 2>/dev/null >/dev/null
+  /usr/bin/time -f "%e %M" -o /tmp/t.out "$fastglmm" fit --data "$csv" --formula "$formula" --ml --json /tmp/kb07_fit.json --quiet 2>/dev/null >/dev/null
   read -r s kb < /tmp/t.out; echo "$s" >> /tmp/fg_kb07.t
   info=$(python3 -c "import json; d=json.load(open('/tmp/kb07_fit.json')); print(d['deviance'], d['convergence']['evaluations'])")
   echo "fastglmm run $i: $s s, peak $((kb / 1024)) MB, deviance and evaluations $info"

@@ -8,8 +8,7 @@ runs=${1:-3}
 csv=$(mktemp --suffix=.csv)
 Rscript -e 'set.seed(1); n <- 200000; G <- 2000; g <- sample.int(G, n, replace = TRUE); x <- rnorm(n); b <- rnorm(G, 0, 0.5)
   y <- rnbinom(n, size = 2, mu = exp(0.5 + 0.3 * x + b[g])); write.csv(data.frame(y = y, x = x, g = paste0("g", g)), commandArgs(TRUE)[1], row.names = FALSE)' "$csv"
-dotnet build src/FastGlmm.Cli -c Release -v q >/dev/null
-cli=src/FastGlmm.Cli/bin/Release/net10.0/FastGlmm.Cli.dll
+source benchmarks/cli.sh
 rscript=$(mktemp --suffix=.R)
 cat > "$rscript" <<'R'
 suppressPackageStartupMessages(library(glmmTMB))
@@ -20,7 +19,7 @@ R
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 : > /tmp/fg_nb.t; : > /tmp/r_nb.t
 for i in $(seq "$runs"); do
-  /usr/bin/time -f "%e %M" -o /tmp/t.out dotnet "$cli" fit --data "$csv" --formula "y ~ x + (1 | g)" --family nbinom2 --json /tmp/nb_fit.json --quiet >/dev/null
+  /usr/bin/time -f "%e %M" -o /tmp/t.out "$fastglmm" fit --data "$csv" --formula "y ~ x + (1 | g)" --family nbinom2 --json /tmp/nb_fit.json --quiet >/dev/null
   read -r s kb < /tmp/t.out; echo "$s" >> /tmp/fg_nb.t
   ll=$(python3 -c "import json; d = json.load(open('/tmp/nb_fit.json')); print(f\"logLik {d['log_lik']:.6f}, size {d['dispersion']:.6f}\")")
   echo "fastglmm run $i: $s s, peak $((kb / 1024)) MB, $ll"

@@ -7,12 +7,11 @@
 set -euo pipefail
 B=${1:-2000}
 R=${2:-20}
-dotnet build src/FastGlmm.Cli -c Release -v q >/dev/null
-cli=src/FastGlmm.Cli/bin/Release/net10.0/FastGlmm.Cli.dll
+source benchmarks/cli.sh
 args=(bootstrap --data owls --formula "SiblingNegotiation ~ FoodTreatment * SexParent + offset(logBroodSize) + (1 | Nest)"
   --family poisson --ziformula "~1" --seed 1 --quiet --out /tmp/zip_boot.csv)
-/usr/bin/time -f "%e" -o /tmp/t1.out dotnet "$cli" "${args[@]}" -B 1 >/dev/null
-/usr/bin/time -f "%e %M" -o /tmp/tB.out dotnet "$cli" "${args[@]}" -B "$B" >/dev/null
+/usr/bin/time -f "%e" -o /tmp/t1.out "$fastglmm" "${args[@]}" -B 1 >/dev/null
+/usr/bin/time -f "%e %M" -o /tmp/tB.out "$fastglmm" "${args[@]}" -B "$B" >/dev/null
 t1=$(cat /tmp/t1.out); read -r tB kb < /tmp/tB.out
 fg=$(python3 -c "print(($tB - $t1) / ($B - 1))")
 echo "fastglmm: B = $B in $tB s (peak $((kb / 1024)) MB), B = 1 in $t1 s: $(python3 -c "print(round($fg * 1000, 3))") ms per replicate"

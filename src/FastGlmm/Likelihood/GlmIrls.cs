@@ -35,8 +35,6 @@ public static class GlmIrls
         var wt = frame.Response.WeightsArray;
         var off = frame.OffsetArray;
         var x = frame.X.ValuesArray;
-        var eta = new double[n];
-        for (int i = 0; i < n; i++) eta[i] = TLink.Link(TDist.InitialMu(y[i], wt[i]));
         var beta = new double[p];
         double devOld = double.PositiveInfinity;
         // Rows are split into a fixed number of chunks whose partial sums are added in chunk order, so the
@@ -48,20 +46,34 @@ public static class GlmIrls
         for (int c = 0; c < chunks; c++) { pa[c] = new double[p * p]; pr[c] = new double[p]; }
         var a = new double[p * p];
         var r = new double[p];
-        for (int iter = 0; iter < MaxIterations; iter++)
+        // One pass per iteration: at β_k (at R's μ₀ on the first pass) it gives η, μ, the deviance D_k and the sums
+        // X'WX, X'Wz of the next least-squares problem, so that no per-row η is stored. D_k is compared with
+        // D_{k−1} before β_{k+1} is solved for.
+        for (int iter = 0; iter <= MaxIterations; iter++)
         {
+            var bt = beta;
+            bool first = iter == 0;
             Parallel.For(0, chunks, c =>
             {
                 var ac = pa[c];
                 var rc = pr[c];
                 Array.Clear(ac);
                 Array.Clear(rc);
+                double dc = 0;
                 for (int i = (int)((long)n * c / chunks); i < (int)((long)n * (c + 1) / chunks); i++)
                 {
-                    double mu = TLink.LinkInverse(eta[i]), dmu = TLink.MuEta(eta[i]);
+                    double eta;
+                    if (first) eta = TLink.Link(TDist.InitialMu(y[i], wt[i]));
+                    else
+                    {
+                        eta = off[i];
+                        for (int j = 0; j < p; j++) eta += x[(long)j * n + i] * bt[j];
+                    }
+                    double mu = TLink.LinkInverse(eta), dmu = TLink.MuEta(eta);
+                    if (!first) dc += TDist.DevianceResidual(y[i], mu, wt[i]);
                     double s = dmu / Math.Sqrt(TDist.Variance(mu));
                     double w = wt[i] * s * s;
-                    double z = eta[i] - off[i] + (y[i] - mu) / dmu;
+                    double z = eta - off[i] + (y[i] - mu) / dmu;
                     for (int j = 0; j < p; j++)
                     {
                         double xj = x[(long)j * n + i] * w;
@@ -69,7 +81,16 @@ public static class GlmIrls
                         for (int k = 0; k <= j; k++) ac[k * p + j] += xj * x[(long)k * n + i];
                     }
                 }
+                pd[c] = dc;
             });
+            if (!first)
+            {
+                double dev = 0;
+                for (int c = 0; c < chunks; c++) dev += pd[c];
+                if (Math.Abs(devOld - dev) <= 1e-10 * (Math.Abs(dev) + 0.1)) return (beta, iter, true);
+                devOld = dev;
+                if (iter == MaxIterations) break;
+            }
             Array.Clear(a);
             Array.Clear(r);
             for (int c = 0; c < chunks; c++)
@@ -81,23 +102,6 @@ public static class GlmIrls
             DenseCholesky.SolveLower(a, p, r);
             DenseCholesky.SolveUpperTransposed(a, p, r);
             beta = (double[])r.Clone();
-            var bt = beta;
-            Parallel.For(0, chunks, c =>
-            {
-                double dc = 0;
-                for (int i = (int)((long)n * c / chunks); i < (int)((long)n * (c + 1) / chunks); i++)
-                {
-                    double e = off[i];
-                    for (int j = 0; j < p; j++) e += x[(long)j * n + i] * bt[j];
-                    eta[i] = e;
-                    dc += TDist.DevianceResidual(y[i], TLink.LinkInverse(e), wt[i]);
-                }
-                pd[c] = dc;
-            });
-            double dev = 0;
-            for (int c = 0; c < chunks; c++) dev += pd[c];
-            if (Math.Abs(devOld - dev) <= 1e-10 * (Math.Abs(dev) + 0.1)) return (beta, iter + 1, true);
-            devOld = dev;
         }
         return (beta, MaxIterations, false);
     }

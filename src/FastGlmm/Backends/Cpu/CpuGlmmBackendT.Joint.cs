@@ -71,7 +71,8 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             var etas = acc.Eta.AsSpan(0, rows);
             var ws = acc.W.AsSpan(0, rows);
             var zs = acc.Z.AsSpan(0, rows);
-            if (k == 1 && f is null && np <= 4) return AssembleJointScalarTerm(b, uAll, acc, out pdev);
+            if (k == 1 && f is null && np <= 4)
+                return m == 1 && np >= 1 ? AssembleJointSingleLevel(b, uAll, acc, out pdev) : AssembleJointScalarTerm(b, uAll, acc, out pdev);
             for (int i = i0; i < i0 + rows; i++)
             {
                 long o = (long)i * k;
