@@ -59,7 +59,7 @@ public sealed partial class LmmDeviance
         // Per block and term: N_t I − M_t − c U_t − V_t accumulated (q_t × q_t), then summed in block order.
         double c = (reml ? n - p : n) / e.PenalizedRss;
         var parts = new double[held.Length][][];
-        Parallel.For(0, held.Length, b =>
+        ForEachBlock(held.Length, b =>
         {
             var blk = cp.Blocks[b];
             var solve = held[b];

@@ -82,7 +82,7 @@ public sealed partial class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         var held = gradient ? new BlockSolve[nb] : null;
         try
         {
-            Parallel.For(0, nb, b =>
+            ForEachBlock(nb, b =>
             {
                 var acc = (new double[p * p], new double[p], new double[2]);
                 var solve = Solve(b, th, factors);
@@ -154,7 +154,7 @@ public sealed partial class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         var be = beta.ToArray();
         var factors = Factors(th);
         var parts = new double[cp.Blocks.Count][];
-        Parallel.For(0, cp.Blocks.Count, b =>
+        ForEachBlock(cp.Blocks.Count, b =>
         {
             var solve = Solve(b, th, factors);
             var (r, c) = (solve.R, solve.C);
@@ -200,6 +200,16 @@ public sealed partial class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
         for (int j = 0; j < p; j++) DenseCholesky.SolveLower(a, m, c.AsSpan(j * m, m));
         return new BlockSolve(DenseCholesky.LogDeterminant(a, m), r, c, x => DenseCholesky.SolveUpperTransposed(a, m, x),
             DenseInverse(a, m), () => { });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for blocks 0 … nb − 1, in parallel when there are several; one block (a crossed or
+    /// otherwise single block) runs on the calling thread, so that no pool thread is woken to spin beside it.
+    /// </summary>
+    private static void ForEachBlock(int nb, Action<int> body)
+    {
+        if (nb == 1) body(0);
+        else Parallel.For(0, nb, body);
     }
 
     /// <summary>Factors of crossed blocks kept between evaluations (their values are rewritten each time).</summary>
