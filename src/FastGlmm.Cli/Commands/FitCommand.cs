@@ -23,8 +23,8 @@ internal static class FitCommand
         var model = new ModelOptions("Fit a linear mixed model by REML (the default for gaussian)", "Fit a linear mixed model by maximum likelihood");
         var json = new Option<string?>("--json") { Description = "Write the fit's summary as JSON to this file (snake_case; NaN and infinities as null); per-row values go to --fitted and --ranef" };
         var jsonRows = new Option<bool>("--json-rows") { Description = "Also put the per-row arrays (fitted values, residuals, input rows) and the conditional modes in the --json file (for small data)" };
-        var fitted = new Option<string?>("--fitted") { Description = "Write row,fitted,residual_response,residual_pearson,residual_deviance (lme4's fitted() and residuals()) to this CSV file" };
-        var ranef = new Option<string?>("--ranef") { Description = "Write grpvar,term,grp,condval,condsd (lme4's as.data.frame(ranef(fit, condVar = TRUE))) to this CSV file" };
+        var fitted = new Option<string?>("--fitted") { Description = "Write row,fitted,residual_response,residual_pearson,residual_deviance (lme4's fitted() and residuals()) to this file (Parquet for a .parquet name, else CSV)" };
+        var ranef = new Option<string?>("--ranef") { Description = "Write grpvar,term,grp,condval,condsd (lme4's as.data.frame(ranef(fit, condVar = TRUE))) to this file (Parquet for a .parquet name, else CSV)" };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
         var confint = new Option<string?>("--confint") { Description = "Also print confidence intervals as lme4's confint: profile (likelihood profile: .sig01, … (.sigma for LMMs) and the fixed effects) or Wald (the fixed effects; NA for the variance parameters)" };
         var confintLevel = new Option<string?>("--confint-level") { Description = "Confidence level of --confint, strictly between 0 and 1 (lme4's level) [default: 0.95]" };
@@ -69,8 +69,8 @@ internal static class FitCommand
             var inference = tests.Run(frame, kept, fit);
             if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, source, r.GetValue(jsonRows), inference) + Environment.NewLine);
             StageTrace.Mark("json written");
-            if (r.GetValue(fitted) is { } fittedPath) OutputFile.Write(fittedPath, w => FitRowOutputs.WriteFitted(w, fit));
-            if (r.GetValue(ranef) is { } ranefPath) OutputFile.Write(ranefPath, w => FitRowOutputs.WriteRanef(w, fit));
+            if (r.GetValue(fitted) is { } fittedPath) FitRowOutputs.SaveFitted(fittedPath, fit);
+            if (r.GetValue(ranef) is { } ranefPath) FitRowOutputs.SaveRanef(ranefPath, fit);
             bool q = r.GetValue(quiet);
             if (!q) FitSummaryWriter.Write(stdout, fit, new SummaryContext(source, spec, r.GetValue(model.Weights), inference));
             if (!q && inference?.Anova is { } table3) AnovaTableWriter.Write(stdout, inference.AnovaHeading!, table3);

@@ -4,9 +4,10 @@ using FastGlmm.Model;
 namespace FastGlmm.Cli.Commands;
 
 /// <summary>
-/// The per-row and per-level outputs of a fit, streamed to CSV files (complete or absent, see
+/// The per-row and per-level outputs of a fit, streamed to CSV or Parquet files (complete or absent, see
 /// <see cref="OutputFile"/>) instead of the JSON: <c>--fitted</c> (lme4's fitted() and residuals()) and
-/// <c>--ranef</c> (lme4's <c>as.data.frame(ranef(fit, condVar = TRUE))</c>).
+/// <c>--ranef</c> (lme4's <c>as.data.frame(ranef(fit, condVar = TRUE))</c>); a name ending in <c>.parquet</c> gets
+/// Parquet with the CSV's columns (<see cref="ParquetOutput"/>).
 /// </summary>
 internal static class FitRowOutputs
 {
@@ -38,6 +39,40 @@ internal static class FitRowOutputs
                 for (int l = 0; l < re.Levels.Count; l++)
                     o.WriteLine(string.Create(ic, $"{Quote(re.Group)},{Quote(re.Columns[c])},{Quote(re.Levels[l])},{re.Modes[l * q + c]:R},{re.ConditionalSd[l * q + c]:R}"));
         }
+    }
+
+    /// <summary>Writes <c>--fitted</c> to <paramref name="path"/>: Parquet for a <c>.parquet</c> name, else CSV.</summary>
+    public static void SaveFitted(string path, FitResult fit)
+    {
+        if (!ParquetOutput.Applies(path)) { OutputFile.Write(path, w => WriteFitted(w, fit)); return; }
+        OutputFile.WriteBytes(path, s => ParquetOutput.Write(s, fit.Fitted.Length,
+        [
+            new ParquetOutput.Int("row", i => fit.InputRows[i] + 1),
+            new ParquetOutput.Number("fitted", i => fit.Fitted[i]),
+            new ParquetOutput.Number("residual_response", i => fit.ResidualsResponse[i]),
+            new ParquetOutput.Number("residual_pearson", i => fit.ResidualsPearson[i]),
+            new ParquetOutput.Number("residual_deviance", i => fit.ResidualsDeviance[i]),
+        ]));
+    }
+
+    /// <summary>Writes <c>--ranef</c> to <paramref name="path"/>: Parquet for a <c>.parquet</c> name, else CSV.</summary>
+    public static void SaveRanef(string path, FitResult fit)
+    {
+        if (!ParquetOutput.Applies(path)) { OutputFile.Write(path, w => WriteRanef(w, fit)); return; }
+        // (term, column, level) of each output row, in the CSV's order.
+        var at = new List<(int Term, int Column, int Level)>();
+        for (int t = 0; t < fit.RandomEffects.Count; t++)
+            for (int c = 0; c < fit.RandomEffects[t].Columns.Count; c++)
+                for (int l = 0; l < fit.RandomEffects[t].Levels.Count; l++) at.Add((t, c, l));
+        var res = fit.RandomEffects;
+        OutputFile.WriteBytes(path, s => ParquetOutput.Write(s, at.Count,
+        [
+            new ParquetOutput.Text("grpvar", k => res[at[k].Term].Group),
+            new ParquetOutput.Text("term", k => res[at[k].Term].Columns[at[k].Column]),
+            new ParquetOutput.Text("grp", k => res[at[k].Term].Levels[at[k].Level]),
+            new ParquetOutput.Number("condval", k => res[at[k].Term].Modes[at[k].Level * res[at[k].Term].Columns.Count + at[k].Column]),
+            new ParquetOutput.Number("condsd", k => res[at[k].Term].ConditionalSd[at[k].Level * res[at[k].Term].Columns.Count + at[k].Column]),
+        ]));
     }
 
     private static string Quote(string s) =>

@@ -29,7 +29,7 @@ internal static class PredictCommand
             DefaultValueFactory = _ => "conditional",
         };
         var scale = new Option<string>("--scale") { Description = "link (the linear predictor; lme4's default) or response (the mean)", DefaultValueFactory = _ => "link" };
-        var output = new Option<string?>("--out") { Description = "Write the CSV (row,prediction) to this file instead of stdout" };
+        var output = new Option<string?>("--out") { Description = "Write row,prediction to this file instead of stdout (Parquet for a .parquet name, else CSV)" };
         var cmd = new Command("predict", "Fit a model and write its predictions (lme4's predict) for the fitted rows or new data as CSV");
         data.AddTo(cmd);
         model.AddTo(cmd);
@@ -50,7 +50,10 @@ internal static class PredictCommand
             var predictions = nd is null ? Prediction.Predict(frame, fit, lev, sc) : Prediction.Predict(frame, fit, nd, lev, sc);
             foreach (var note in predictions.Notes) stderr.WriteLine("note: " + note);
             if (outPath is null) { Write(stdout, predictions); return 0; }
-            OutputFile.Write(outPath, w => Write(w, predictions));
+            if (ParquetOutput.Applies(outPath))
+                OutputFile.WriteBytes(outPath, s => ParquetOutput.Write(s, predictions.Values.Length,
+                    [new ParquetOutput.Int("row", i => predictions.InputRows[i] + 1), new ParquetOutput.Number("prediction", i => predictions.Values[i])]));
+            else OutputFile.Write(outPath, w => Write(w, predictions));
             stdout.WriteLine($"{predictions.Values.Length} predictions ({Name(lev)}, {Name(sc)} scale) of {(nd ?? table).Source} written to {outPath}");
             return 0;
         });

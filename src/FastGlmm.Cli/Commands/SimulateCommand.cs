@@ -28,7 +28,7 @@ internal static class SimulateCommand
         {
             Description = "Simulate given the fitted random effects (lme4's re.form = NULL) instead of drawing new ones (re.form = NA, the default)",
         };
-        var output = new Option<string?>("--out") { Description = "Write the CSV (row,sim_1,…) to this file instead of stdout" };
+        var output = new Option<string?>("--out") { Description = "Write row,sim_1,… to this file instead of stdout (Parquet for a .parquet name, else CSV)" };
         var cmd = new Command("simulate", "Fit a model and write simulated responses from it (lme4's simulate) as CSV");
         data.AddTo(cmd);
         model.AddTo(cmd);
@@ -48,7 +48,8 @@ internal static class SimulateCommand
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             var sims = Simulate(frame, fit, k, r.GetValue(seed), r.GetValue(conditional));
             if (outPath is null) { Write(stdout, frame, sims); return 0; }
-            OutputFile.Write(outPath, w => Write(w, frame, sims));
+            if (ParquetOutput.Applies(outPath)) OutputFile.WriteBytes(outPath, s => WriteParquet(s, frame, sims));
+            else OutputFile.Write(outPath, w => Write(w, frame, sims));
             stdout.WriteLine($"{k} simulated response vector{(k == 1 ? "" : "s")} of {frame.RowCount} rows written to {outPath}");
             return 0;
         });
@@ -105,6 +106,19 @@ internal static class SimulateCommand
             sims[s] = y;
         });
         return sims;
+    }
+
+    /// <summary>The Parquet table: the CSV's columns <c>row</c> (int32) and <c>sim_1</c> … <c>sim_K</c> (double), rows in data order.</summary>
+    private static void WriteParquet(Stream stream, ModelFrame frame, double[][] sims)
+    {
+        var order = Enumerable.Range(0, frame.RowCount).OrderBy(i => frame.InputRow[i]).ToArray();
+        var columns = new List<ParquetOutput.Column> { new ParquetOutput.Int("row", k => frame.InputRow[order[k]] + 1) };
+        for (int j = 0; j < sims.Length; j++)
+        {
+            var y = sims[j];
+            columns.Add(new ParquetOutput.Number("sim_" + (j + 1).ToString(CultureInfo.InvariantCulture), k => y[order[k]]));
+        }
+        ParquetOutput.Write(stream, order.Length, columns);
     }
 
     /// <summary>The CSV: <c>row,sim_1,…,sim_K</c>, rows in data order, values in shortest round-trip form.</summary>
