@@ -29,6 +29,31 @@ public static class CrossedBlock
     {
         var terms = frame.RandomTerms;
         if (terms.Count == 0) return "no random effects";
+        var (best, bestM, bestLead) = Largest(frame);
+        if (bestM < MinSize || bestLead == 0)
+            return $"the largest block ({bestM} random effects) is factored densely ({bestM} × {bestM}, {8.0 * bestM * bestM / 1e6:F1} MB)";
+        int tr = bestM - bestLead;
+        return $"block {best + 1} ({bestM} random effects) is factored blocked: {bestLead} leading ({terms[0].Group}) in {terms[0].ColumnCount} × {terms[0].ColumnCount} " +
+            $"diagonal blocks, a sparse coupling, and a dense trailing part of {tr} × {tr} ({8.0 * tr * tr / 1e6:F1} MB)" +
+            (tr > MaxTrailing ? $"; more than {MaxTrailing} trailing random effects are not supported" : "");
+    }
+
+    /// <summary>
+    /// Bytes of one copy of the dense part of the largest block's factor: m² doubles when it is factored densely, the
+    /// trailing part's (m − lead)² when blocked; 0 without random effects.
+    /// </summary>
+    public static long LargestDenseBytes(Data.Frame.ModelFrame frame)
+    {
+        if (frame.RandomTerms.Count == 0) return 0;
+        var (_, m, lead) = Largest(frame);
+        long d = m < MinSize || lead == 0 ? m : m - lead;
+        return 8 * d * d;
+    }
+
+    /// <summary>The block with the most random effects: its index, its size m and its leading term's share.</summary>
+    private static (int Block, int M, int Lead) Largest(Data.Frame.ModelFrame frame)
+    {
+        var terms = frame.RandomTerms;
         var blocks = frame.Blocks;
         var tlo = blocks.TermLevelOffset;
         int best = 0, bestM = -1, bestLead = 0;
@@ -44,12 +69,7 @@ public static class CrossedBlock
             }
             if (m > bestM) (best, bestM, bestLead) = (b, m, lead);
         }
-        if (bestM < MinSize || bestLead == 0)
-            return $"the largest block ({bestM} random effects) is factored densely ({bestM} × {bestM}, {8.0 * bestM * bestM / 1e6:F1} MB)";
-        int tr = bestM - bestLead;
-        return $"block {best + 1} ({bestM} random effects) is factored blocked: {bestLead} leading ({terms[0].Group}) in {terms[0].ColumnCount} × {terms[0].ColumnCount} " +
-            $"diagonal blocks, a sparse coupling, and a dense trailing part of {tr} × {tr} ({8.0 * tr * tr / 1e6:F1} MB)" +
-            (tr > MaxTrailing ? $"; more than {MaxTrailing} trailing random effects are not supported" : "");
+        return (best, bestM, bestLead);
     }
 
     /// <summary>Whether block b of the problem is factored blocked.</summary>

@@ -58,6 +58,44 @@ public class MemoryBudgetTests
         }
         finally { MemoryBudget.AvailableOverride = null; }
     }
+
+    /// <summary>A crossed LMM frame: n rows, g over <paramref name="gLevels"/> and h over <paramref name="hLevels"/> levels drawn at random (one block).</summary>
+    private static ModelFrame Crossed(int n, int gLevels, int hLevels)
+    {
+        var rng = new Random(20261207);
+        var g = new string?[n];
+        var h = new string?[n];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            g[i] = "g" + (i < gLevels ? i : rng.Next(gLevels));
+            h[i] = "h" + (i < hLevels ? i : rng.Next(hLevels));
+            y[i] = rng.NextDouble();
+        }
+        var t = new FastGlmm.Data.DataTable([new FastGlmm.Data.NumericColumn("y", y), FastGlmm.Data.FactorColumn.FromLabels("g", g),
+            FastGlmm.Data.FactorColumn.FromLabels("h", h)]);
+        return ModelFrame.Build(t, "y ~ 1 + (1 | g) + (1 | h)");
+    }
+
+    /// <summary>
+    /// The factor's dense part: m² doubles for a block below the blocked size (200 + 100 levels), the trailing term's
+    /// (400²) for a blocked one (800 leading + 400); a fit that cannot hold three copies of it is refused, naming it.
+    /// </summary>
+    [Fact]
+    public void CountsTheFactorsDensePart()
+    {
+        Assert.Equal(8L * 300 * 300, FastGlmm.Likelihood.CrossedBlock.LargestDenseBytes(Crossed(3000, 200, 100)));
+        var f = Crossed(12_000, 800, 400);
+        Assert.Equal(8L * 400 * 400, FastGlmm.Likelihood.CrossedBlock.LargestDenseBytes(f));
+        Assert.Contains("and 4 MB for the factor's dense part (3 copies", MemoryBudget.Check(f));
+        MemoryBudget.AvailableOverride = 3_000_000;
+        try
+        {
+            var e = Assert.Throws<UserInputException>(() => MixedModel.Fit(f));
+            Assert.StartsWith($"not enough memory: the fit of 12000 rows needs about 4 MB more ({MemoryBudget.FitBytesPerRow(f)} bytes per row, and 4 MB for the factor's dense part", e.Message);
+        }
+        finally { MemoryBudget.AvailableOverride = null; }
+    }
 }
 
 /// <summary>Tests that read the process's heap or set the process-wide memory budget: run alone.</summary>
