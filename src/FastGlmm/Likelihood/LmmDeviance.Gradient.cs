@@ -27,6 +27,18 @@ public sealed partial class LmmDeviance
     /// form does not hold.</returns>
     public (LmmEvaluation Evaluation, double[]? Gradient) EvaluateWithGradient(ReadOnlySpan<double> theta, bool reml)
     {
+        using var pending = EvaluateDeferred(theta, reml);
+        return (pending.Evaluation, pending.Gradient());
+    }
+
+    /// <summary>
+    /// The deviance at θ, with the factors held so that <see cref="LmmPendingGradient.Gradient"/> can take the gradient
+    /// of <see cref="EvaluateWithGradient"/> from them when it is wanted: a line search asks for it only at the point
+    /// it accepts, and a rejected trial costs the evaluation alone (the gradient costs about twice as much again).
+    /// Dispose the result to return the factors.
+    /// </summary>
+    public LmmPendingGradient EvaluateDeferred(ReadOnlySpan<double> theta, bool reml)
+    {
         var th = theta.ToArray();
         int nt = layout.TermCount;
         var tinv = new double[nt][];
@@ -40,15 +52,8 @@ public sealed partial class LmmDeviance
             tinv[t] = f;
         }
         var (e, held) = Run(th, reml, gradient: invertible);
-        if (held is null) return (e, null);
-        try
-        {
-            return (e, Gradient(th, reml, e, held, tinv));
-        }
-        finally
-        {
-            foreach (var h in held) h.Release();
-        }
+        return new LmmPendingGradient(e, held is null ? null : () => Gradient(th, reml, e, held, tinv),
+            () => { if (held is not null) foreach (var h in held) h.Release(); });
     }
 
     private double[] Gradient(double[] th, bool reml, LmmEvaluation e, BlockSolve[] held, double[][] tinv)
@@ -176,5 +181,40 @@ public sealed partial class LmmDeviance
                     dest[b * w + a] = s;
                 }
         };
+    }
+}
+
+/// <summary>
+/// An LMM deviance evaluation whose gradient is taken on request from the factors it holds
+/// (<see cref="LmmDeviance.EvaluateDeferred"/>); disposing it releases them.
+/// </summary>
+public sealed class LmmPendingGradient : Optimization.IDeferredGradient
+{
+    private Func<double[]>? _gradient;
+    private Action? _release;
+    private double[]? _value;
+
+    internal LmmPendingGradient(LmmEvaluation evaluation, Func<double[]>? gradient, Action release) =>
+        (Evaluation, _gradient, _release) = (evaluation, gradient, release);
+
+    /// <summary>The deviance and its parts at θ.</summary>
+    public LmmEvaluation Evaluation { get; }
+
+    /// <summary>∂d/∂θ at θ (computed once, then kept); null when some T_t is singular (a diagonal θ is 0).</summary>
+    public double[]? Gradient()
+    {
+        if (_value is null && _gradient is not null)
+        {
+            if (_release is null) throw new ObjectDisposedException(nameof(LmmPendingGradient));
+            _value = _gradient();
+        }
+        return _value;
+    }
+
+    /// <summary>Releases the held factors.</summary>
+    public void Dispose()
+    {
+        _release?.Invoke();
+        _release = null;
     }
 }

@@ -37,10 +37,10 @@ public static class LmmFitter
         var x0 = (double[])(thetaStart ?? layout.Initial.ToArray()).Clone();
         // The gradient needs every T_t invertible: a start on the boundary (a refit from a singular fit) moves off it.
         for (int i = 0; i < x0.Length; i++) if (layout.IsDiagonal(i) && x0[i] == 0) x0[i] = 0.1;
-        var qn = GradientQuasiNewton.Minimize<NumericalFailureException>(t =>
+        var qn = GradientQuasiNewton.MinimizeDeferred<NumericalFailureException>(t =>
         {
-            var (ev, g) = dev.EvaluateWithGradient(t, reml);
-            return (ev.Deviance, g);
+            var pending = dev.EvaluateDeferred(t, reml);
+            return (pending.Evaluation.Deviance, (IDeferredGradient)pending);
         }, x0, 1e-10, settings.MaxEvaluations);
         var canonical = (double[])qn.X.Clone();
         layout.Canonicalize(canonical);

@@ -18,24 +18,48 @@ public static class GradientQuasiNewton
     /// <typeparamref name="TFailure"/> counts as a failed trial step.
     /// </summary>
     public static OptimizerResult Minimize<TFailure>(Func<double[], (double F, double[]? G)> fg, double[] x0, double tolerance,
+        int maxEvaluations, double maxFirstStep = 0.5, double relativeTolerance = 1e-13) where TFailure : Exception =>
+        MinimizeDeferred<TFailure>(x =>
+        {
+            var (f, g) = fg(x);
+            return (f, new ImmediateGradient(g));
+        }, x0, tolerance, maxEvaluations, maxFirstStep, relativeTolerance);
+
+    /// <summary>
+    /// As <see cref="Minimize{TFailure}(Func{double[], ValueTuple{double, double[]}}, double[], double, int, double, double)"/>
+    /// with the gradient deferred: <paramref name="fg"/> returns f(x) and a handle whose gradient is asked for only at
+    /// the start and at the points that pass the line search's decrease test (a rejected trial costs f alone); each
+    /// handle is disposed once the method is done with it. A null gradient at an otherwise acceptable trial counts as a
+    /// failed trial.
+    /// </summary>
+    public static OptimizerResult MinimizeDeferred<TFailure>(Func<double[], (double F, IDeferredGradient G)> fg, double[] x0, double tolerance,
         int maxEvaluations, double maxFirstStep = 0.5, double relativeTolerance = 1e-13) where TFailure : Exception
     {
         int n = x0.Length, evals = 0;
-        (double F, double[]? G) Eval(double[] x)
+        // f at x, and ∇f when f passes the test (null for a failed evaluation or gradient, or when not wanted).
+        (double F, double[]? G) Eval(double[] x, Func<double, bool> wantGradient)
         {
             evals++;
+            IDeferredGradient? h = null;
             try
             {
-                var r = fg(x);
-                return double.IsFinite(r.F) && (r.G is null || r.G.All(double.IsFinite)) ? r : (double.PositiveInfinity, null);
+                (double f, h) = fg(x);
+                if (!double.IsFinite(f)) return (double.PositiveInfinity, null);
+                if (!wantGradient(f)) return (f, null);
+                var g = h.Gradient();
+                return g is not null && g.All(double.IsFinite) ? (f, g) : (f, null);
             }
             catch (TFailure)
             {
                 return (double.PositiveInfinity, null);
             }
+            finally
+            {
+                h?.Dispose();
+            }
         }
         var x = (double[])x0.Clone();
-        var (f, g) = Eval(x);
+        var (f, g) = Eval(x, _ => true);
         if (g is null) return new OptimizerResult(x, f, evals, false, "quasi-Newton: no gradient at the start");
         var h = new double[n * n];
         bool scaled = false;
@@ -75,8 +99,9 @@ public static class GradientQuasiNewton
                 if (trial >= 3 && predicted <= 1e4 * tol) break;
                 xt = new double[n];
                 for (int i = 0; i < n; i++) xt[i] = x[i] + alpha * d[i];
-                (ft, gt) = Eval(xt);
-                if (ft <= f + 1e-4 * alpha * slope && gt is not null) { accepted = true; break; }
+                double fRef = f, armijo = 1e-4 * alpha * slope;
+                (ft, gt) = Eval(xt, v => v <= fRef + armijo);
+                if (ft <= f + armijo && gt is not null) { accepted = true; break; }
                 // f no longer tells points apart: the step is below f's rounding.
                 if (alpha * Math.Sqrt(Dot(d, d)) < 1e-14 * (1 + Math.Sqrt(Dot(x, x)))) break;
                 double next = double.IsFinite(ft) ? -slope * alpha * alpha / (2 * (ft - f - alpha * slope)) : 0;
@@ -123,4 +148,19 @@ public static class GradientQuasiNewton
         for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
         return s;
     }
+}
+
+/// <summary>A gradient computed on request, from state an evaluation keeps until it is disposed.</summary>
+public interface IDeferredGradient : IDisposable
+{
+    /// <summary>∇f at the evaluated point, or null where it does not exist.</summary>
+    double[]? Gradient();
+}
+
+/// <summary>A gradient that was computed with its value.</summary>
+internal sealed class ImmediateGradient(double[]? gradient) : IDeferredGradient
+{
+    public double[]? Gradient() => gradient;
+
+    public void Dispose() { }
 }

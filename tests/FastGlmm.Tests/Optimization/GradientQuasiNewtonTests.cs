@@ -53,4 +53,35 @@ public class GradientQuasiNewtonTests
         Assert.False(none.Converged);
         Assert.Contains("no gradient", none.Message);
     }
+
+    /// <summary>
+    /// The deferred form takes the same steps as the immediate one, asks for the gradient only where the decrease test
+    /// passes (fewer times than it evaluates f on a function whose line searches backtrack), and disposes every handle.
+    /// </summary>
+    [Fact]
+    public void Deferred_SameIterates_GradientOnlyAtAcceptedPoints()
+    {
+        static double F(double[] v) => 100 * Math.Pow(v[1] - v[0] * v[0], 2) + Math.Pow(1 - v[0], 2);
+        static double[] G(double[] v) => [-400 * v[0] * (v[1] - v[0] * v[0]) - 2 * (1 - v[0]), 200 * (v[1] - v[0] * v[0])];
+        var immediate = GradientQuasiNewton.Minimize<ArithmeticException>(v => (F(v), G(v)), [-1.2, 1.0], 1e-14, 500);
+        int gradients = 0, open = 0;
+        var deferred = GradientQuasiNewton.MinimizeDeferred<ArithmeticException>(v =>
+        {
+            open++;
+            return (F(v), new Counting(() => { gradients++; return G(v); }, () => open--));
+        }, [-1.2, 1.0], 1e-14, 500);
+        Assert.True(immediate.Converged);
+        Assert.Equal(immediate.X, deferred.X);
+        Assert.Equal(immediate.Evaluations, deferred.Evaluations);
+        Assert.Equal(1.0, deferred.X[0], 1e-6);
+        Assert.True(gradients < deferred.Evaluations, $"{gradients} gradients for {deferred.Evaluations} evaluations");
+        Assert.Equal(0, open);
+    }
+
+    private sealed class Counting(Func<double[]> gradient, Action dispose) : IDeferredGradient
+    {
+        public double[]? Gradient() => gradient();
+
+        public void Dispose() => dispose();
+    }
 }
