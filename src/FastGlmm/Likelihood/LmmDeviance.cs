@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using FastGlmm.Linalg;
 using FastGlmm.Model;
 
@@ -256,28 +257,66 @@ public sealed partial class LmmDeviance(LmmCrossProducts cp, ThetaLayout layout)
     {
         Span<double> t = stackalloc double[64];
         Span<double> tmp = stackalloc double[8];
+        // A ← Λ'AΛ as (AΛ)'Λ, A being symmetric: the columns of every slot right-multiplied by its T, the matrix
+        // transposed, and the columns right-multiplied again, so that every pass runs down contiguous columns.
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int s = 0; s < blk.SlotTerm.Length; s++)
+            {
+                int term = blk.SlotTerm[s], q = layout.Columns(term), o = blk.SlotOffset[s];
+                layout.FillFactor(th, term, t);
+                RightMultiplyColumns(a, m, o, q, t);
+            }
+            if (pass == 0) TransposeInPlace(a, m);
+        }
         for (int s = 0; s < blk.SlotTerm.Length; s++)
         {
             int term = blk.SlotTerm[s], q = layout.Columns(term), o = blk.SlotOffset[s];
             layout.FillFactor(th, term, t);
-            // Columns o..o+q of A: A[:, o+j] = Σ_k A[:, o+k] T[k, j]  (right-multiply by T).
-            for (int i = 0; i < m; i++) RightMultiply(a, i, m, o, q, t, tmp, stride: m, rowStep: 1);
-            // Rows o..o+q of A, C and r: left-multiply by T'.
-            for (int col = 0; col < m; col++) LeftMultiplyT(a.AsSpan(col * m + o, q), t, q, tmp);
+            // Rows o..o+q of C and r: left-multiply by T'.
             for (int col = 0; col < p; col++) LeftMultiplyT(c.AsSpan(col * m + o, q), t, q, tmp);
             LeftMultiplyT(r.AsSpan(o, q), t, q, tmp);
         }
     }
 
-    private static void RightMultiply(double[] a, int row, int m, int o, int q, ReadOnlySpan<double> t, Span<double> tmp, int stride, int rowStep)
+    /// <summary>
+    /// Columns o … o+q−1 of the m × m column-major A ← A[:, o..o+q] T for the lower-triangular q × q T: column j becomes
+    /// Σ_{k ≥ j} T[k, j] A[:, o+k], in place for j = 0, 1, … (each uses only columns not yet rewritten), four rows at a time.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void RightMultiplyColumns(double[] a, int m, int o, int q, ReadOnlySpan<double> t)
     {
         for (int j = 0; j < q; j++)
         {
-            double s = 0;
-            for (int k = j; k < q; k++) s += a[(o + k) * stride + row * rowStep] * t[j * q + k];
-            tmp[j] = s;
+            var dest = a.AsSpan((o + j) * m, m);
+            double tj = t[j * q + j];
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + 4 <= m; i += 4)
+                {
+                    var v = Vector256.Create(dest.Slice(i, 4)) * tj;
+                    for (int k = j + 1; k < q; k++)
+                        v += Vector256.Create(a.AsSpan((o + k) * m + i, 4)) * t[j * q + k];
+                    v.CopyTo(dest.Slice(i, 4));
+                }
+            for (; i < m; i++)
+            {
+                double v = dest[i] * tj;
+                for (int k = j + 1; k < q; k++) v += a[(o + k) * m + i] * t[j * q + k];
+                dest[i] = v;
+            }
         }
-        for (int j = 0; j < q; j++) a[(o + j) * stride + row * rowStep] = tmp[j];
+    }
+
+    /// <summary>Transposes the n × n matrix in place, in 32 × 32 tiles.</summary>
+    private static void TransposeInPlace(double[] a, int n)
+    {
+        const int tile = 32;
+        for (int i0 = 0; i0 < n; i0 += tile)
+            for (int j0 = i0; j0 < n; j0 += tile)
+                for (int i = i0; i < Math.Min(n, i0 + tile); i++)
+                    for (int j = Math.Max(j0, i + 1); j < Math.Min(n, j0 + tile); j++)
+                        (a[i * n + j], a[j * n + i]) = (a[j * n + i], a[i * n + j]);
     }
 
     /// <summary>v ← T'v for the lower-triangular q × q T.</summary>
