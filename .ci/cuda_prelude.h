@@ -15,6 +15,7 @@ __device__ double log(double);
 __device__ double log1p(double);
 __device__ double sqrt(double);
 __device__ double fabs(double);
+__device__ double atan(double);
 __device__ double fmin(double, double);
 __device__ double fmax(double, double);
 __device__ double rint(double);

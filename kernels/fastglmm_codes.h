@@ -23,5 +23,7 @@ enum fg_link {
     FG_LINK_LOGIT    = 3,
     FG_LINK_PROBIT   = 4,
     FG_LINK_CLOGLOG  = 5,
-    FG_LINK_INVERSE  = 6
+    FG_LINK_INVERSE  = 6,
+    FG_LINK_SQRT     = 7,
+    FG_LINK_CAUCHIT  = 8
 };

@@ -24,6 +24,12 @@ __device__ __forceinline__ double fg_linkinv(int link, double eta)
     case FG_LINK_LOGIT: return fg_prob_clamp(1.0 / (1.0 + exp(-eta)));
     case FG_LINK_PROBIT: return fg_prob_clamp(normcdf(eta));
     case FG_LINK_CLOGLOG: return fg_prob_clamp(-expm1(-exp(eta)));
+    case FG_LINK_SQRT: return eta * eta;
+    case FG_LINK_CAUCHIT: {
+        if (fabs(eta) <= 1.0) return 0.5 + atan(eta) / 3.141592653589793;
+        double y = atan(1.0 / eta) / 3.141592653589793;
+        return eta > 0 ? 1.0 - y : -y;
+    }
     default: return 1.0 / eta; // FG_LINK_INVERSE
     }
 }
@@ -37,6 +43,8 @@ __device__ __forceinline__ double fg_mu_eta(int link, double eta)
     case FG_LINK_LOGIT: { double e = exp(-fabs(eta)), f = 1.0 + e; return fg_at_least_eps(e / (f * f)); }
     case FG_LINK_PROBIT: return fg_at_least_eps(fg_normal_density(eta));
     case FG_LINK_CLOGLOG: return fg_at_least_eps(exp(eta - exp(eta)));
+    case FG_LINK_SQRT: return 2.0 * eta;
+    case FG_LINK_CAUCHIT: return 1.0 / (3.141592653589793 * (1.0 + eta * eta));
     default: return -1.0 / (eta * eta);
     }
 }

@@ -73,6 +73,8 @@ public sealed class Family
         LinkId.Logit => LogitLink.LinkInverse(eta),
         LinkId.Probit => ProbitLink.LinkInverse(eta),
         LinkId.Cloglog => CloglogLink.LinkInverse(eta),
+        LinkId.Sqrt => SqrtLink.LinkInverse(eta),
+        LinkId.Cauchit => CauchitLink.LinkInverse(eta),
         _ => InverseLink.LinkInverse(eta),
     };
 
@@ -85,6 +87,8 @@ public sealed class Family
         LinkId.Logit => LogitLink.MuEta(eta),
         LinkId.Probit => ProbitLink.MuEta(eta),
         LinkId.Cloglog => CloglogLink.MuEta(eta),
+        LinkId.Sqrt => SqrtLink.MuEta(eta),
+        LinkId.Cauchit => CauchitLink.MuEta(eta),
         _ => InverseLink.MuEta(eta),
     };
 
@@ -97,6 +101,8 @@ public sealed class Family
         LinkId.Logit => LogitLink.Link(mu),
         LinkId.Probit => ProbitLink.Link(mu),
         LinkId.Cloglog => CloglogLink.Link(mu),
+        LinkId.Sqrt => SqrtLink.Link(mu),
+        LinkId.Cauchit => CauchitLink.Link(mu),
         _ => InverseLink.Link(mu),
     };
 

@@ -3,7 +3,7 @@ namespace FastGlmm.Families;
 /// <summary>
 /// Maps a runtime <see cref="FamilySpec"/> to the compile-time link and distribution structs: one switch at
 /// entry, then a JIT-specialized <see cref="IFamilyOperation{TResult}.Invoke{TLink, TDist}"/>. Every
-/// FamilyId × LinkId pair dispatches (24 instantiations); validity of the pair is <see cref="FamilySpec.Parse"/>'s concern.
+/// FamilyId × LinkId pair dispatches (32 instantiations); validity of the pair is <see cref="FamilySpec.Parse"/>'s concern.
 /// </summary>
 /// <example><code>double dev = FamilyDispatch.Run(spec, new DevianceOp(y, eta, wt));</code></example>
 public static class FamilyDispatch
@@ -41,6 +41,8 @@ public static class FamilyDispatch
             LinkId.Probit => ByDistribution<ProbitLink, TOperation, TResult>(spec.Family, ref operation),
             LinkId.Cloglog => ByDistribution<CloglogLink, TOperation, TResult>(spec.Family, ref operation),
             LinkId.Inverse => ByDistribution<InverseLink, TOperation, TResult>(spec.Family, ref operation),
+            LinkId.Sqrt => ByDistribution<SqrtLink, TOperation, TResult>(spec.Family, ref operation),
+            LinkId.Cauchit => ByDistribution<CauchitLink, TOperation, TResult>(spec.Family, ref operation),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Link, "unknown link code"),
         };
     }

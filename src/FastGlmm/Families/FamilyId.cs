@@ -51,4 +51,8 @@ public enum LinkId
     Cloglog = 5,
     /// <summary>g(μ) = 1/μ.</summary>
     Inverse = 6,
+    /// <summary>g(μ) = √μ.</summary>
+    Sqrt = 7,
+    /// <summary>g(μ) = tan(π(μ − ½)), the standard Cauchy quantile.</summary>
+    Cauchit = 8,
 }

@@ -26,9 +26,9 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     public static IReadOnlyList<LinkId> AllowedLinks(FamilyId f) => f switch
     {
         FamilyId.Gaussian => [LinkId.Identity],
-        FamilyId.Binomial => [LinkId.Logit, LinkId.Probit, LinkId.Cloglog],
-        FamilyId.Poisson => [LinkId.Log],
-        FamilyId.Gamma => [LinkId.Log, LinkId.Inverse],
+        FamilyId.Binomial => [LinkId.Logit, LinkId.Probit, LinkId.Cloglog, LinkId.Cauchit],
+        FamilyId.Poisson => [LinkId.Log, LinkId.Sqrt, LinkId.Identity],
+        FamilyId.Gamma => [LinkId.Log, LinkId.Inverse, LinkId.Identity],
         FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.TruncatedPoisson
             or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 => [LinkId.Log],
         FamilyId.Beta => [LinkId.Logit],
@@ -103,7 +103,9 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         "probit" => LinkId.Probit,
         "cloglog" => LinkId.Cloglog,
         "inverse" => LinkId.Inverse,
-        _ => throw new UserInputException($"unknown link '{s}' (supported: identity, log, logit, probit, cloglog, inverse)"),
+        "sqrt" => LinkId.Sqrt,
+        "cauchit" => LinkId.Cauchit,
+        _ => throw new UserInputException($"unknown link '{s}' (supported: identity, log, logit, probit, cloglog, cauchit, inverse, sqrt)"),
     };
 
     /// <summary>R's name of a family (<c>Gamma</c> is capitalised, as in R).</summary>

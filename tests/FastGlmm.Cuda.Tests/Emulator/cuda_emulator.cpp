@@ -18,7 +18,7 @@ static thread_local fg_dim3 blockIdx, threadIdx, blockDim;
 static inline double __shfl_down_sync(unsigned, double v, unsigned, int = 32) { return v; }
 static inline double normcdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 using std::exp; using std::expm1; using std::log; using std::log1p; using std::sqrt; using std::fabs;
-using std::fmin; using std::fmax; using std::rint; using std::lgamma;
+using std::fmin; using std::fmax; using std::rint; using std::lgamma; using std::atan;
 
 #include "glmm_rows.cu"
 #include "glmm_blocks.cu"

@@ -147,6 +147,8 @@ public class LinkReferenceTests
     [InlineData("probit")]
     [InlineData("cloglog")]
     [InlineData("inverse")]
+    [InlineData("sqrt")]
+    [InlineData("cauchit")]
     public void LinkFunction_MatchesStableReference(string link)
     {
         var e = Json.GetProperty("links").GetProperty(link);
@@ -178,5 +180,17 @@ public class LinkReferenceTests
         Assert.Equal(LinkId.Probit, ProbitLink.Id);
         Assert.Equal(LinkId.Cloglog, CloglogLink.Id);
         Assert.Equal(LinkId.Inverse, InverseLink.Id);
+        Assert.Equal(LinkId.Sqrt, SqrtLink.Id);
+        Assert.Equal(LinkId.Cauchit, CauchitLink.Id);
+        Assert.Equal(7, (int)LinkId.Sqrt);
+        Assert.Equal(8, (int)LinkId.Cauchit);
     }
+
+    /// <summary>R's make.link("sqrt"), which lme4's PIRLS calls: μ = η², dμ/dη = 2η, no clamps.</summary>
+    [Fact]
+    public void Sqrt_MatchesLme4Everywhere() => CheckAgainstLme4<SqrtLink>("sqrt");
+
+    /// <summary>lme4's C++ cauchitLink (pcauchy, dcauchy; unclamped), tails included (η = ±10⁴ gives μ = 3.2e-5, 1 − 3.2e-5).</summary>
+    [Fact]
+    public void Cauchit_MatchesLme4Everywhere() => CheckAgainstLme4<CauchitLink>("cauchit");
 }

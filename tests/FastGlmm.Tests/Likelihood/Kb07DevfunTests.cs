@@ -6,7 +6,7 @@ namespace FastGlmm.Tests.Likelihood;
 
 /// <summary>
 /// The profiled deviance of the kb07-shaped maximal crossed LMM (one dense block of 352 random effects in 4 × 4 terms)
-/// at fixed θ equals lme4 1.1-31's devfun, ML and REML (tests/data/reference/kb07_devfun.json), including at lme4's
+/// at fixed θ equals lme4 1.1-31's devfun, ML and REML (tests/data/kb07_devfun_reference.json), including at lme4's
 /// boundary optimum and at a point with a zero diagonal.
 /// </summary>
 public class Kb07DevfunTests
@@ -17,7 +17,7 @@ public class Kb07DevfunTests
     [InlineData("zero_diagonal")]
     public void ProfiledDeviance_EqualsLme4Devfun(string name)
     {
-        var reference = TestData.Json("reference", "kb07_devfun.json");
+        var reference = TestData.Json("kb07_devfun_reference.json");
         var frame = ModelFrame.Build(TestData.Dataset("kb07_sim.csv", "extra"), reference.GetProperty("formula").GetString()!,
             new ModelFrameOptions());
         var dev = new LmmDeviance(new LmmCrossProducts(frame), new ThetaLayout(frame.RandomTerms));

@@ -51,18 +51,20 @@ stable_linkfun <- list(
   logit    = function(mu) log(mu) - log1p(-mu),
   probit   = function(mu) qnorm(mu),
   cloglog  = function(mu) log(-log1p(-mu)),
-  inverse  = function(mu) 1 / mu)
+  inverse  = function(mu) 1 / mu,
+  sqrt     = function(mu) sqrt(mu),
+  cauchit  = function(mu) qcauchy(mu))
 
 link_family <- list(identity = gaussian(), log = poisson(), logit = binomial(),
                     probit = binomial(link = "probit"), cloglog = binomial(link = "cloglog"),
-                    inverse = Gamma())
+                    inverse = Gamma(), sqrt = poisson(link = "sqrt"), cauchit = binomial(link = "cauchit"))
 
 links <- list()
 for (ln in names(link_family)) {
   fam <- link_family[[ln]]
   gf <- glmFamily$new(family = fam)
   eta <- if (ln == "inverse") eta_grid[eta_grid != 0] else eta_grid
-  mu <- if (ln %in% c("logit", "probit", "cloglog")) mu_grid01 else mu_grid_pos
+  mu <- if (ln %in% c("logit", "probit", "cloglog", "cauchit")) mu_grid01 else mu_grid_pos
   links[[ln]] <- list(
     eta = num(eta),
     r_linkinv = num(fam$linkinv(eta)),

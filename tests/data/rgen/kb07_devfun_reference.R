@@ -1,6 +1,6 @@
 # lme4 1.1-31's profiled ML and REML deviance functions (devFunOnly = TRUE) of the kb07-shaped maximal model at three
 # fixed theta: lme4's own ML optimum (a boundary fit), a regular point, and one with a zero diagonal. Writes
-# tests/data/reference/kb07_devfun.json. Usage (repository root): Rscript tests/data/rgen/kb07_devfun_reference.R
+# tests/data/kb07_devfun_reference.json. Usage (repository root): Rscript tests/data/rgen/kb07_devfun_reference.R
 suppressPackageStartupMessages({ library(lme4); library(jsonlite) })
 d <- read.csv("tests/data/extra/kb07_sim.csv")
 d$subj <- factor(d$subj); d$item <- factor(d$item)
@@ -16,4 +16,4 @@ reml <- lmer(f, d, REML = TRUE, devFunOnly = TRUE)
 out <- list(lme4 = as.character(packageVersion("lme4")), formula = deparse1(f),
             cases = lapply(names(points), function(n) list(name = n, theta = points[[n]],
                                                           ml = ml(points[[n]]), reml = reml(points[[n]]))))
-writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "tests/data/reference/kb07_devfun.json")
+writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "tests/data/kb07_devfun_reference.json")

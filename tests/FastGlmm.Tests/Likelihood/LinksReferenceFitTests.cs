@@ -1,0 +1,57 @@
+using FastGlmm.Data.Frame;
+using FastGlmm.Families;
+using FastGlmm.Fitting;
+
+namespace FastGlmm.Tests.Likelihood;
+
+/// <summary>
+/// Laplace fits with lme4's other links against lme4 1.1-31's glmer (tests/data/links_reference.json, made
+/// by tests/data/rgen/links_reference.R): binomial cauchit (cbpp), poisson sqrt (epil), poisson identity and Gamma
+/// identity (a simulated data set whose means stay far from 0). logLik at least lme4's objective at its optimum − 1e-4,
+/// with that objective evaluated with PIRLS converged (logLik_converged: lme4's own PIRLS stops at 1e-7, which moves its
+/// reported logLik by up to 7e-4 here, either way), and not implausibly above it; β within 5e-3 (relative above 1), θ
+/// within 2e-3.
+/// </summary>
+public class LinksReferenceFitTests
+{
+    [Theory]
+    [InlineData("cbpp_cauchit")]
+    [InlineData("epil_sqrt")]
+    [InlineData("sim_poisson_identity")]
+    [InlineData("sim_gamma_identity")]
+    public void Fit_MatchesLme4(string id)
+    {
+        var c = TestData.Json("links_reference.json").GetProperty("cases").EnumerateArray()
+            .Single(x => x.GetProperty("id").GetString() == id);
+        var data = TestData.Dataset(c.GetProperty("dataset").GetString()!, c.GetProperty("dataset_dir").GetString()!);
+        var frame = ModelFrame.Build(data, c.GetProperty("formula").GetString()!,
+            new ModelFrameOptions { Family = FamilySpec.Parse(c.GetProperty("family").GetString()!) });
+        var fit = MixedModel.Fit(frame, new FitOptions { HessianStandardErrors = false });
+        double lme4 = c.GetProperty("logLik_converged").GetDouble();
+        Assert.True(fit.LogLik >= lme4 - 1e-4, $"{id}: logLik {fit.LogLik:R} < lme4's {lme4:R}");
+        Assert.True(fit.LogLik <= lme4 + 0.05, $"{id}: logLik {fit.LogLik:R} is implausibly above lme4's {lme4:R}");
+        var beta = c.GetProperty("beta").EnumerateObject().Select(p => p.Value.GetDouble()).ToArray();
+        Assert.Equal(beta.Length, fit.Beta.Length);
+        for (int j = 0; j < beta.Length; j++) Assert.Equal(beta[j], fit.Beta[j], 5e-3 * Math.Max(1, Math.Abs(beta[j])));
+        Assert.Equal(c.GetProperty("theta").GetDouble(), fit.Theta[0], 2e-3 * Math.Max(1, fit.Theta[0]));
+    }
+
+    [Theory]
+    [InlineData("binomial(cauchit)", FamilyId.Binomial, LinkId.Cauchit)]
+    [InlineData("poisson(link = \"sqrt\")", FamilyId.Poisson, LinkId.Sqrt)]
+    [InlineData("poisson(identity)", FamilyId.Poisson, LinkId.Identity)]
+    [InlineData("Gamma(identity)", FamilyId.Gamma, LinkId.Identity)]
+    public void NewLinks_Parse(string text, FamilyId family, LinkId link)
+    {
+        var spec = FamilySpec.Parse(text);
+        Assert.Equal(family, spec.Family);
+        Assert.Equal(link, spec.Link);
+    }
+
+    [Fact]
+    public void UnsupportedPair_IsAOneLineError()
+    {
+        var e = Assert.Throws<UserInputException>(() => FamilySpec.Parse("binomial(sqrt)"));
+        Assert.Contains("the binomial family does not support the sqrt link (supported: logit, probit, cloglog, cauchit)", e.Message);
+    }
+}

@@ -1,0 +1,53 @@
+# lme4 1.1-31 Laplace fits (glmer, nAGQ = 1) with the links added after the engine reference: binomial cauchit (cbpp),
+# poisson sqrt (epil), and poisson identity and Gamma identity on a simulated data set whose means stay far from 0
+# (written to tests/data/extra/identity_links_sim.csv). Writes tests/data/links_reference.json with each
+# fit's logLik, fixed effects, theta, sigma, singularity and convergence messages, and logLik_converged: −½ lme4's
+# Laplace devfun at its optimum with PIRLS iterated to convergence (lp0 warm-started at the previous linear predictor,
+# tolPwrss = 1e-10, until the value repeats), since its own PIRLS stops at 1e-7 (see engine_reference.R).
+# Usage (repository root): Rscript tests/data/rgen/links_reference.R
+suppressPackageStartupMessages({ library(lme4); library(jsonlite) })
+read_data <- function(dir, name) {
+  d <- read.csv(file.path(dir, paste0(name, ".csv")))
+  lv <- fromJSON(file.path(dir, paste0(name, ".levels.json")))$factor_levels
+  for (v in names(lv)) d[[v]] <- factor(as.character(d[[v]]), levels = lv[[v]])
+  d
+}
+set.seed(20261207)
+ng <- 30; per <- 20
+g <- factor(sprintf("g%02d", rep(seq_len(ng), each = per)))
+x <- round(runif(ng * per), 4)
+count <- rpois(ng * per, 25 + 8 * x + rnorm(ng, 0, 3)[as.integer(g)])
+size <- round(rgamma(ng * per, shape = 4, scale = (10 + 3 * x + rnorm(ng, 0, 1.5)[as.integer(g)]) / 4), 5)
+sim <- data.frame(g, x, count, size)
+write.csv(sim, "tests/data/extra/identity_links_sim.csv", row.names = FALSE)
+builtin <- "src/FastGlmm/Datasets/data"
+cases <- list(
+  list(id = "cbpp_cauchit", dataset = "cbpp.csv", dataset_dir = builtin, data = read_data(builtin, "cbpp"),
+       formula = "cbind(incidence, size - incidence) ~ period + (1 | herd)", family = binomial(link = "cauchit"),
+       family_text = "binomial(cauchit)"),
+  list(id = "epil_sqrt", dataset = "epil.csv", dataset_dir = builtin, data = read_data(builtin, "epil"),
+       formula = "y ~ lbase * trt + lage + V4 + (1 | subject)", family = poisson(link = "sqrt"),
+       family_text = "poisson(sqrt)"),
+  list(id = "sim_poisson_identity", dataset = "identity_links_sim.csv", dataset_dir = "tests/data/extra", data = sim,
+       formula = "count ~ x + (1 | g)", family = poisson(link = "identity"), family_text = "poisson(identity)"),
+  list(id = "sim_gamma_identity", dataset = "identity_links_sim.csv", dataset_dir = "tests/data/extra", data = sim,
+       formula = "size ~ x + (1 | g)", family = Gamma(link = "identity"), family_text = "Gamma(identity)"))
+out <- lapply(cases, function(cs) {
+  m <- glmer(as.formula(cs$formula), cs$data, family = cs$family)
+  dd <- glmer(as.formula(cs$formula), cs$data, family = cs$family, devFunOnly = TRUE)
+  env <- environment(dd)
+  base_off <- if (exists("baseOffset", envir = env, inherits = FALSE)) env$baseOffset else env$resp$offset
+  env$lp0 <- as.numeric(m@resp$eta - base_off)
+  env$tolPwrss <- 1e-10
+  vals <- numeric(0)
+  for (k in 1:30) {
+    if (k > 1) env$lp0 <- as.numeric(env$resp$eta - base_off)
+    vals <- c(vals, dd(c(getME(m, "theta"), fixef(m))))
+    if (k >= 3 && abs(vals[k] - vals[k - 1]) < 1e-10 && abs(vals[k - 1] - vals[k - 2]) < 1e-10) break
+  }
+  list(id = cs$id, dataset = cs$dataset, dataset_dir = cs$dataset_dir, formula = cs$formula, family = cs$family_text,
+       logLik = as.numeric(logLik(m)), logLik_converged = -vals[length(vals)] / 2, beta = as.list(fixef(m)), theta = unname(getME(m, "theta")), sigma = sigma(m),
+       isSingular = isSingular(m), lme4_conv_messages = I(as.character(unlist(m@optinfo$conv$lme4$messages))))
+})
+writeLines(toJSON(list(lme4 = as.character(packageVersion("lme4")), cases = out), digits = NA, auto_unbox = TRUE, pretty = TRUE),
+           "tests/data/links_reference.json")
