@@ -8,6 +8,17 @@ internal static class TestData
     public static string Path(params string[] parts) =>
         System.IO.Path.Combine([AppContext.BaseDirectory, "data", .. parts]);
 
+    /// <summary>The repository's root (the folder above the test assembly that holds FastGlmm.sln), for files shipped outside tests/data.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+                if (File.Exists(System.IO.Path.Combine(d.FullName, "FastGlmm.sln"))) return d.FullName;
+            throw new InvalidOperationException($"no FastGlmm.sln above {AppContext.BaseDirectory}");
+        }
+    }
+
     /// <summary>A built-in data set, or one of tests/data/extra (CSV plus its levels file).</summary>
     public static FastGlmm.Data.DataTable Dataset(string file, string dir)
     {

@@ -25,7 +25,8 @@ internal static class BootstrapCommand
             "Fit the linear mixed model and its replicates by maximum likelihood");
         var b = new Option<int>("-B", "--replicates") { Description = "Number of bootstrap replicates (lme4's nsim), over all shards", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Simulation seed; replicate r is reproducible from (seed, r) alone", Required = true };
-        var shard = new Option<string?>("--shard") { Description = "Run only shard k of n (k/n, 1-based): replicates floor((k-1)B/n) .. floor(kB/n)-1" };
+        var shard = new Option<string?>("--shard") { Description = "Run only shard k of n (k/n, 1-based): replicates floor((k-1)B/n) .. floor(kB/n)-1; without it, a Slurm array task runs shard SLURM_ARRAY_TASK_ID+1 of SLURM_ARRAY_TASK_COUNT" };
+        var shards = new Option<int?>("--shards") { Description = "In a Kubernetes Indexed Job: the number of shards (the Job's completions); the pod runs shard JOB_COMPLETION_INDEX+1 of it" };
         var output = new Option<string?>("--out") { Description = "Write the replicates to a .csv (one row each, metadata as # lines) or .json file; while running, finished replicates go to OUT.partial (flushed every 2 s)" };
         var resume = new Option<string?>("--resume") { Description = "Finish an earlier run of the same bootstrap: read its --out file (or OUT.partial after a kill) and compute only the missing replicates; --out defaults to that file" };
         var level = BootstrapMergeCommand.LevelOption();
@@ -33,14 +34,16 @@ internal static class BootstrapCommand
         var cmd = new Command("bootstrap", "Parametric bootstrap of a fitted model (lme4's bootMer): refit to simulated responses, summarize");
         data.AddTo(cmd);
         model.AddTo(cmd);
-        foreach (var opt in new Option[] { b, seed, shard, output, resume, level, quiet }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { b, seed, shard, shards, output, resume, level, quiet }) cmd.Options.Add(opt);
         cmd.Subcommands.Add(BootstrapMergeCommand.Create(stdout, stderr));
         cmd.SetAction(r =>
         {
             var (spec, options) = model.Resolve(r, stderr);
             int total = r.GetValue(b);
             if (total < 1) throw new UserInputException($"-B {total}: the number of replicates must be at least 1");
-            var (first, count, shardText) = Shard(r.GetValue(shard), total);
+            var (shardOption, shardNote) = SchedulerShard.Resolve(r.GetValue(shard), r.GetValue(shards));
+            var (first, count, shardText) = Shard(shardOption, total);
+            if (shardNote is not null) stderr.WriteLine(shardNote);
             if (count > ParametricBootstrap.MaxReplicatesPerRun)
                 throw new UserInputException($"-B {total}: {count} replicates in one run; at most {ParametricBootstrap.MaxReplicatesPerRun} " +
                     $"(split the bootstrap with --shard k/n, n ≥ {(total + (long)ParametricBootstrap.MaxReplicatesPerRun - 1) / ParametricBootstrap.MaxReplicatesPerRun})");

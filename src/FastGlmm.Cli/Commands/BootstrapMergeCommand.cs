@@ -13,7 +13,7 @@ internal static class BootstrapMergeCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var files = new Argument<string[]>("files") { Description = "Bootstrap CSV or JSON files (shards of one bootstrap)", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Bootstrap CSV or JSON files (shards of one bootstrap), or folders of them", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "Write the merged replicates to a .csv or .json file" };
         var level = LevelOption();
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
@@ -63,10 +63,14 @@ internal static class BootstrapMergeCommand
         else if (run.Rows.Any(x => !x.Ok)) BootstrapSummary.WriteFailures(stderr, run);
     }
 
-    /// <summary>Reads and merges the files; mismatched metadata or overlapping replicates are one-line errors.</summary>
+    /// <summary>
+    /// Reads and merges the files (a folder stands for its .csv and .json files, in name order); mismatched metadata or
+    /// overlapping replicates are one-line errors. Shards k/n of one split that are absent are named, with the 0-based
+    /// task index a Slurm array or Kubernetes Indexed Job gives them.
+    /// </summary>
     public static BootstrapRun Merge(IReadOnlyList<string> paths, TextWriter stderr)
     {
-        var runs = paths.Select(p => (Path: p, Run: Read(p))).ToArray();
+        var runs = Expand(paths).Select(p => (Path: p, Run: Read(p))).ToArray();
         var (firstPath, first) = runs[0];
         var owner = new Dictionary<long, string>();
         var rows = new List<BootstrapRow>();
@@ -90,10 +94,48 @@ internal static class BootstrapMergeCommand
         }
         var merged = new BootstrapRun(first.Metadata with { Shard = "merged" }, first.Statistics, first.Original,
             rows.OrderBy(r => r.Replicate).ToArray());
+        if (MissingShards(runs.Select(x => x.Run.Metadata.Shard)) is { } absent) stderr.WriteLine(absent);
         int missing = first.Metadata.B - rows.Count;
         if (missing > 0)
             stderr.WriteLine($"note: {missing} of {first.Metadata.B} replicates are missing ({BootstrapRun.Ranges(BootstrapSummary.Missing(merged))}); the summary uses the {rows.Count} present");
         return merged;
+    }
+
+    /// <summary>The files: each path as given, a folder replaced by its .csv and .json files in ordinal name order.</summary>
+    private static List<string> Expand(IReadOnlyList<string> paths)
+    {
+        var files = new List<string>();
+        foreach (var p in paths)
+        {
+            if (!Directory.Exists(p)) { files.Add(p); continue; }
+            var inside = Directory.GetFiles(p).Where(f => IsCsv(f) || IsJson(f)).Order(StringComparer.Ordinal).ToArray();
+            if (inside.Length == 0) throw new UserInputException($"{p}: the folder holds no bootstrap .csv or .json files");
+            files.AddRange(inside);
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// When every file is a shard k/n of one split n, a note naming the shards absent from 1 … n, with their 0-based
+    /// scheduler indices (k − 1); null when none is missing or the files are not such shards.
+    /// </summary>
+    private static string? MissingShards(IEnumerable<string> labels)
+    {
+        int n = -1;
+        var seen = new HashSet<int>();
+        foreach (var label in labels)
+        {
+            var parts = label.Split('/');
+            if (parts.Length != 2 || !int.TryParse(parts[0], out int k) || !int.TryParse(parts[1], out int m) || (n >= 0 && m != n)) return null;
+            n = m;
+            seen.Add(k);
+        }
+        if (n < 1) return null;
+        var absent = Enumerable.Range(1, n).Where(k => !seen.Contains(k)).ToArray();
+        if (absent.Length == 0) return null;
+        static string Shown<T>(IEnumerable<T> xs) => xs.Count() > 20 ? string.Join(", ", xs.Take(20)) + ", …" : string.Join(", ", xs);
+        return $"note: {absent.Length} of {n} shards are missing: {Shown(absent.Select(k => $"{k}/{n}"))} " +
+            $"(Slurm array task or Kubernetes index {Shown(absent.Select(k => k - 1))})";
     }
 
     /// <summary>Reads a complete bootstrap file, CSV or JSON by its extension.</summary>
