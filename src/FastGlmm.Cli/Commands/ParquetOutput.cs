@@ -29,10 +29,14 @@ internal static class ParquetOutput
     public static bool Applies(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes <paramref name="rows"/> rows of <paramref name="columns"/> to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, int rows, IReadOnlyList<Column> columns) =>
-        WriteAsync(stream, rows, columns).GetAwaiter().GetResult();
+    /// <param name="stream">The output.</param>
+    /// <param name="rows">Rows to write.</param>
+    /// <param name="columns">The columns, in order.</param>
+    /// <param name="metadata">Key–value pairs for the file's metadata (Parquet's key_value_metadata), or null.</param>
+    public static void Write(Stream stream, int rows, IReadOnlyList<Column> columns, IReadOnlyDictionary<string, string>? metadata = null) =>
+        WriteAsync(stream, rows, columns, metadata).GetAwaiter().GetResult();
 
-    private static async Task WriteAsync(Stream stream, int rows, IReadOnlyList<Column> columns)
+    private static async Task WriteAsync(Stream stream, int rows, IReadOnlyList<Column> columns, IReadOnlyDictionary<string, string>? metadata)
     {
         var fields = columns.Select(c => c switch
         {
@@ -41,6 +45,7 @@ internal static class ParquetOutput
             _ => new DataField<string>(c.Name),
         }).ToArray();
         await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, new ParquetOptions(), append: false);
+        if (metadata is not null) writer.CustomMetadata = metadata;
         int size = Math.Min(RowGroup, Math.Max(rows, 1));
         var ints = new int[size];
         var numbers = new double?[size];

@@ -1,0 +1,63 @@
+using FastGlmm.Cli.Bootstrap;
+
+namespace FastGlmm.Tests.Cli;
+
+/// <summary>
+/// bootstrap --out x.parquet: the CSV's replicates and metadata in a Parquet file (columns replicate, status, failure
+/// and the statistics; metadata under fastglmm. keys), merged with CSV shards and read back exactly.
+/// </summary>
+public class BootstrapParquetTests
+{
+    private static readonly string[] Cbpp =
+        ["bootstrap", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--family", "binomial", "--seed", "5", "--quiet"];
+
+    [Fact]
+    public void ParquetHoldsTheCsvsRun_AndMergesWithCsvShards()
+    {
+        string csv = CliRunner.TempPath("all.csv"), parquet = CliRunner.TempPath("all.parquet");
+        Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "30", "--out", csv]).Code);
+        var (code, _, err) = CliRunner.Run([.. Cbpp, "-B", "30", "--out", parquet]);
+        Assert.True(code == 0, err);
+        var a = BootstrapCsv.Read(csv);
+        var b = BootstrapParquet.Read(parquet);
+        Assert.Equal(a.Metadata, b.Metadata);
+        Assert.Equal(a.Statistics, b.Statistics);
+        Assert.Equal(a.Original, b.Original);
+        Assert.Equal(a.Rows.Count, b.Rows.Count);
+        for (int i = 0; i < a.Rows.Count; i++)
+        {
+            Assert.Equal(a.Rows[i].Replicate, b.Rows[i].Replicate);
+            Assert.Equal(a.Rows[i].Failure, b.Rows[i].Failure);
+            Assert.Equal(a.Rows[i].Values, b.Rows[i].Values);
+        }
+        // The file is plain Parquet: its columns read as a data table.
+        var table = FastGlmm.Data.Parquet.ParquetTableReader.Read(parquet);
+        Assert.Equal(["replicate", "status", "failure", .. a.Statistics], table.ColumnNames);
+
+        // Shards 1/2 as Parquet and 2/2 as CSV merge to the whole run.
+        string s1 = CliRunner.TempPath("s1.parquet"), s2 = CliRunner.TempPath("s2.csv"), merged = CliRunner.TempPath("m.parquet");
+        Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "30", "--shard", "1/2", "--out", s1]).Code);
+        Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "30", "--shard", "2/2", "--out", s2]).Code);
+        var (mc, _, me) = CliRunner.Run("bootstrap", "merge", s1, s2, "--out", merged, "--quiet");
+        Assert.True(mc == 0, me);
+        var m = BootstrapParquet.Read(merged);
+        Assert.Equal("merged", m.Metadata.Shard);
+        for (int i = 0; i < 30; i++) Assert.Equal(a.Rows[i].Values, m.Rows[i].Values);
+    }
+
+    [Fact]
+    public void AParquetFileThatIsNotABootstrap_IsAOneLineError()
+    {
+        string other = CliRunner.TempPath("p.parquet");
+        Assert.Equal(0, CliRunner.Run("predict", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)",
+            "--family", "binomial", "--out", other).Code);
+        var (code, _, err) = CliRunner.Run("bootstrap", "merge", other);
+        Assert.Equal(1, code);
+        Assert.Contains("not a fastglmm bootstrap Parquet file", err);
+        Assert.Single(err.Trim().Split('\n'));
+        string junk = CliRunner.WriteCsv("j.parquet", "not parquet at all");
+        var (c2, _, e2) = CliRunner.Run("bootstrap", "merge", junk);
+        Assert.Equal(1, c2);
+        Assert.Contains("not a readable Parquet file", e2);
+    }
+}
