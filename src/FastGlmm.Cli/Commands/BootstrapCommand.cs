@@ -27,7 +27,7 @@ internal static class BootstrapCommand
         var seed = new Option<ulong>("--seed") { Description = "Simulation seed; replicate r is reproducible from (seed, r) alone", Required = true };
         var shard = new Option<string?>("--shard") { Description = "Run only shard k of n (k/n, 1-based): replicates floor((k-1)B/n) .. floor(kB/n)-1; without it, a Slurm array task runs shard SLURM_ARRAY_TASK_ID+1 of SLURM_ARRAY_TASK_COUNT" };
         var shards = new Option<int?>("--shards") { Description = "In a Kubernetes Indexed Job: the number of shards (the Job's completions); the pod runs shard JOB_COMPLETION_INDEX+1 of it" };
-        var output = new Option<string?>("--out") { Description = "Write the replicates to a .csv (one row each, metadata as # lines), .json or .parquet file (the CSV's columns, metadata as key-value pairs); while running, finished replicates go to OUT.partial (flushed every 2 s)" };
+        var output = new Option<string?>("--out") { Description = "Write the replicates to a .csv (one row each, metadata as # lines), .json, .parquet or .arrow file (the CSV's columns, metadata as key-value pairs); while running, finished replicates go to OUT.partial (flushed every 2 s)" };
         var resume = new Option<string?>("--resume") { Description = "Finish an earlier run of the same bootstrap: read its --out file (or OUT.partial after a kill) and compute only the missing replicates; --out defaults to that file" };
         var level = BootstrapMergeCommand.LevelOption();
         var quiet = new Option<bool>("--quiet") { Description = "No summary and no live progress; the timing and failures still go to stderr" };

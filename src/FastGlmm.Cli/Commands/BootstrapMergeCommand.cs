@@ -13,8 +13,8 @@ internal static class BootstrapMergeCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var files = new Argument<string[]>("files") { Description = "Bootstrap CSV, JSON or Parquet files (shards of one bootstrap), or folders of them", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out") { Description = "Write the merged replicates to a .csv, .json or .parquet file" };
+        var files = new Argument<string[]>("files") { Description = "Bootstrap CSV, JSON, Parquet or Arrow files (shards of one bootstrap), or folders of them", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Write the merged replicates to a .csv, .json, .parquet or .arrow file" };
         var level = LevelOption();
         var quiet = new Option<bool>("--quiet") { Description = "Do not print the summary" };
         var cmd = new Command("merge", "Merge shards of one bootstrap (fastglmm bootstrap --shard k/n --out …) and summarize them");
@@ -46,8 +46,8 @@ internal static class BootstrapMergeCommand
     /// <summary>Checks that --out ends in .csv, .json or .parquet.</summary>
     public static void CheckOutPath(string? path)
     {
-        if (path is not null && !IsCsv(path) && !IsJson(path) && !BootstrapParquet.Applies(path))
-            throw new UserInputException($"--out {path}: the file name must end in .csv, .json or .parquet");
+        if (path is not null && !IsCsv(path) && !IsJson(path) && !BootstrapColumnar.Applies(path))
+            throw new UserInputException($"--out {path}: the file name must end in .csv, .json, .parquet or .arrow");
         OutputFile.Check(path);
     }
 
@@ -57,7 +57,7 @@ internal static class BootstrapMergeCommand
         if (outPath is not null)
         {
             if (IsCsv(outPath)) BootstrapCsv.Write(outPath, run);
-            else if (BootstrapParquet.Applies(outPath)) BootstrapParquet.Write(outPath, run);
+            else if (BootstrapColumnar.Applies(outPath)) BootstrapColumnar.Write(outPath, run);
             else BootstrapJson.Write(outPath, run, level);
         }
         if (!quiet) BootstrapSummary.Write(stdout, run, level, timing);
@@ -109,8 +109,8 @@ internal static class BootstrapMergeCommand
         foreach (var p in paths)
         {
             if (!Directory.Exists(p)) { files.Add(p); continue; }
-            var inside = Directory.GetFiles(p).Where(f => IsCsv(f) || IsJson(f) || BootstrapParquet.Applies(f)).Order(StringComparer.Ordinal).ToArray();
-            if (inside.Length == 0) throw new UserInputException($"{p}: the folder holds no bootstrap .csv, .json or .parquet files");
+            var inside = Directory.GetFiles(p).Where(f => IsCsv(f) || IsJson(f) || BootstrapColumnar.Applies(f)).Order(StringComparer.Ordinal).ToArray();
+            if (inside.Length == 0) throw new UserInputException($"{p}: the folder holds no bootstrap .csv, .json, .parquet or .arrow files");
             files.AddRange(inside);
         }
         return files;
@@ -143,7 +143,7 @@ internal static class BootstrapMergeCommand
     public static BootstrapRun Read(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"{path}: file not found");
-        return IsJson(path) ? BootstrapJson.Read(path) : BootstrapParquet.Applies(path) ? BootstrapParquet.Read(path) : BootstrapCsv.Read(path);
+        return IsJson(path) ? BootstrapJson.Read(path) : BootstrapColumnar.Applies(path) ? BootstrapColumnar.Read(path) : BootstrapCsv.Read(path);
     }
 
     private static bool Close(double a, double b) =>

@@ -3,10 +3,10 @@ using FastGlmm.Cli.Bootstrap;
 namespace FastGlmm.Tests.Cli;
 
 /// <summary>
-/// bootstrap --out x.parquet: the CSV's replicates and metadata in a Parquet file (columns replicate, status, failure
+/// bootstrap --out x.parquet or x.arrow: the CSV's replicates and metadata in a Parquet or Arrow IPC file (columns replicate, status, failure
 /// and the statistics; metadata under fastglmm. keys), merged with CSV shards and read back exactly.
 /// </summary>
-public class BootstrapParquetTests
+public class BootstrapColumnarTests
 {
     private static readonly string[] Cbpp =
         ["bootstrap", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--family", "binomial", "--seed", "5", "--quiet"];
@@ -19,7 +19,7 @@ public class BootstrapParquetTests
         var (code, _, err) = CliRunner.Run([.. Cbpp, "-B", "30", "--out", parquet]);
         Assert.True(code == 0, err);
         var a = BootstrapCsv.Read(csv);
-        var b = BootstrapParquet.Read(parquet);
+        var b = BootstrapColumnar.Read(parquet);
         Assert.Equal(a.Metadata, b.Metadata);
         Assert.Equal(a.Statistics, b.Statistics);
         Assert.Equal(a.Original, b.Original);
@@ -40,9 +40,26 @@ public class BootstrapParquetTests
         Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "30", "--shard", "2/2", "--out", s2]).Code);
         var (mc, _, me) = CliRunner.Run("bootstrap", "merge", s1, s2, "--out", merged, "--quiet");
         Assert.True(mc == 0, me);
-        var m = BootstrapParquet.Read(merged);
+        var m = BootstrapColumnar.Read(merged);
         Assert.Equal("merged", m.Metadata.Shard);
         for (int i = 0; i < 30; i++) Assert.Equal(a.Rows[i].Values, m.Rows[i].Values);
+    }
+
+    /// <summary>The same run as an Arrow IPC file (as MixedModels.jl saves replicates): read back equal to the CSV.</summary>
+    [Fact]
+    public void ArrowHoldsTheCsvsRun()
+    {
+        string csv = CliRunner.TempPath("all.csv"), arrow = CliRunner.TempPath("all.arrow");
+        Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "12", "--out", csv]).Code);
+        var (code, _, err) = CliRunner.Run([.. Cbpp, "-B", "12", "--out", arrow]);
+        Assert.True(code == 0, err);
+        var a = BootstrapCsv.Read(csv);
+        var b = BootstrapColumnar.Read(arrow);
+        Assert.Equal(a.Metadata, b.Metadata);
+        Assert.Equal(a.Original, b.Original);
+        for (int i = 0; i < a.Rows.Count; i++) Assert.Equal(a.Rows[i].Values, b.Rows[i].Values);
+        var table = FastGlmm.Data.Arrow.ArrowTableReader.Read(arrow);
+        Assert.Equal(["replicate", "status", "failure", .. a.Statistics], table.ColumnNames);
     }
 
     [Fact]

@@ -7,7 +7,8 @@ using Parquet;
 namespace FastGlmm.Cli.Bootstrap;
 
 /// <summary>
-/// The bootstrap replicates as a Parquet file, for R's and Python's Arrow libraries: the CSV's columns
+/// The bootstrap replicates as a Parquet or an Arrow IPC file (<c>.arrow</c>, as MixedModels.jl saves replicates), for
+/// R's and Python's Arrow libraries: the CSV's columns
 /// <c>replicate</c> (int32, 0-based), <c>status</c> ("ok" or "failed"), <c>failure</c> (string, null when ok) and one
 /// double column per statistic (null where NA), one row per replicate in replicate order; the CSV's metadata goes to the
 /// file's key–value metadata under <c>fastglmm.</c> keys: <c>fastglmm.bootstrap</c> (the format version, "1"),
@@ -15,14 +16,16 @@ namespace FastGlmm.Cli.Bootstrap;
 /// <c>.shard</c>, <c>.replicates</c> (the indices as ranges) and <c>.original</c> (the original estimates, comma-separated,
 /// in the statistics' column order). In R: <c>arrow::read_parquet(f)</c>, metadata in
 /// <c>arrow::read_parquet(f, as_data_frame = FALSE)$metadata</c>; in Python: <c>pyarrow.parquet.read_table(f)</c> and its
-/// <c>schema.metadata</c>.
+/// <c>schema.metadata</c> (for .arrow: <c>arrow::read_feather</c>, <c>pyarrow.ipc.open_file</c>).
 /// </summary>
-internal static class BootstrapParquet
+internal static class BootstrapColumnar
 {
     private const string Prefix = "fastglmm.";
 
-    /// <summary>Whether <paramref name="path"/> names a Parquet file.</summary>
-    public static bool Applies(string path) => ParquetOutput.Applies(path);
+    /// <summary>Whether <paramref name="path"/> names a Parquet or Arrow IPC file.</summary>
+    public static bool Applies(string path) => ParquetOutput.Applies(path) || IsArrow(path);
+
+    private static bool IsArrow(string path) => path.EndsWith(".arrow", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes the run to <paramref name="path"/>, whole or not at all.</summary>
     public static void Write(string path, BootstrapRun run)
@@ -45,7 +48,41 @@ internal static class BootstrapParquet
             int jj = j;
             columns.Add(new ParquetOutput.Number(run.Statistics[j], k => rows[k].Values[jj]));
         }
-        OutputFile.WriteBytes(path, s => ParquetOutput.Write(s, rows.Count, columns, meta));
+        if (IsArrow(path)) OutputFile.WriteBytes(path, s => WriteArrow(s, run, meta));
+        else OutputFile.WriteBytes(path, s => ParquetOutput.Write(s, rows.Count, columns, meta));
+    }
+
+    /// <summary>The same columns and metadata as one Arrow IPC record batch (file format).</summary>
+    private static void WriteArrow(Stream stream, BootstrapRun run, Dictionary<string, string> meta)
+    {
+        var rows = run.Rows;
+        var rep = new Apache.Arrow.Int32Array.Builder();
+        var status = new Apache.Arrow.StringArray.Builder();
+        var failure = new Apache.Arrow.StringArray.Builder();
+        foreach (var r in rows)
+        {
+            rep.Append(checked((int)r.Replicate));
+            status.Append(r.Status);
+            if (r.Failure is null) failure.AppendNull(); else failure.Append(r.Failure);
+        }
+        var arrays = new List<Apache.Arrow.IArrowArray> { rep.Build(), status.Build(), failure.Build() };
+        var schema = new Apache.Arrow.Schema.Builder()
+            .Field(f => f.Name("replicate").DataType(Apache.Arrow.Types.Int32Type.Default).Nullable(false))
+            .Field(f => f.Name("status").DataType(Apache.Arrow.Types.StringType.Default).Nullable(false))
+            .Field(f => f.Name("failure").DataType(Apache.Arrow.Types.StringType.Default).Nullable(true));
+        for (int j = 0; j < run.Statistics.Count; j++)
+        {
+            var b = new Apache.Arrow.DoubleArray.Builder();
+            foreach (var r in rows) { if (double.IsNaN(r.Values[j])) b.AppendNull(); else b.Append(r.Values[j]); }
+            arrays.Add(b.Build());
+            string name = run.Statistics[j];
+            schema = schema.Field(f => f.Name(name).DataType(Apache.Arrow.Types.DoubleType.Default).Nullable(true));
+        }
+        foreach (var (k, v) in meta) schema = schema.Metadata(k, v);
+        var built = schema.Build();
+        using var writer = new Apache.Arrow.Ipc.ArrowFileWriter(stream, built, leaveOpen: true);
+        writer.WriteRecordBatch(new Apache.Arrow.RecordBatch(built, arrays, rows.Count));
+        writer.WriteEnd();
     }
 
     /// <summary>Reads a bootstrap Parquet file; one that is not such a file is a one-line error naming it.</summary>
@@ -55,8 +92,8 @@ internal static class BootstrapParquet
         string Get(string key) => meta.TryGetValue(Prefix + key, out var v) ? v
             : throw new UserInputException($"{path}: the file metadata '{Prefix}{key}' is missing");
         if (!meta.ContainsKey(Prefix + "bootstrap"))
-            throw new UserInputException($"{path}: not a fastglmm bootstrap Parquet file (no '{Prefix}bootstrap' metadata)");
-        var table = ParquetTableReader.Read(path);
+            throw new UserInputException($"{path}: not a fastglmm bootstrap {(IsArrow(path) ? "Arrow" : "Parquet")} file (no '{Prefix}bootstrap' metadata)");
+        var table = IsArrow(path) ? FastGlmm.Data.Arrow.ArrowTableReader.Read(path) : ParquetTableReader.Read(path);
         var names = table.ColumnNames.ToArray();
         if (names.Length < 3 || names[0] != "replicate" || names[1] != "status" || names[2] != "failure")
             throw new UserInputException($"{path}: the columns must start with replicate, status, failure");
@@ -100,12 +137,18 @@ internal static class BootstrapParquet
         }
         catch (Exception e) when (e is not UserInputException and not OutOfMemoryException)
         {
-            throw new UserInputException($"{path}: not a readable Parquet file ({UserText.Clip(UserText.OneLine(e.Message), 120)})");
+            throw new UserInputException($"{path}: not a readable {(IsArrow(path) ? "Arrow IPC" : "Parquet")} file ({UserText.Clip(UserText.OneLine(e.Message), 120)})");
         }
     }
 
     private static async Task<Dictionary<string, string>> MetadataAsync(string path)
     {
+        if (IsArrow(path))
+        {
+            await using var fs = File.OpenRead(path);
+            using var ar = new Apache.Arrow.Ipc.ArrowFileReader(fs);
+            return new Dictionary<string, string>(ar.Schema.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        }
         await using var stream = File.OpenRead(path);
         await using var reader = await ParquetReader.CreateAsync(stream);
         return new Dictionary<string, string>(reader.CustomMetadata, StringComparer.Ordinal);
