@@ -48,44 +48,11 @@ internal static class BootstrapColumnar
             int jj = j;
             columns.Add(new ParquetOutput.Number(run.Statistics[j], k => rows[k].Values[jj]));
         }
-        if (IsArrow(path)) OutputFile.WriteBytes(path, s => WriteArrow(s, run, meta));
+        if (IsArrow(path)) OutputFile.WriteBytes(path, s => ArrowOutput.Write(s, rows.Count, columns, meta));
         else OutputFile.WriteBytes(path, s => ParquetOutput.Write(s, rows.Count, columns, meta));
     }
 
-    /// <summary>The same columns and metadata as one Arrow IPC record batch (file format).</summary>
-    private static void WriteArrow(Stream stream, BootstrapRun run, Dictionary<string, string> meta)
-    {
-        var rows = run.Rows;
-        var rep = new Apache.Arrow.Int32Array.Builder();
-        var status = new Apache.Arrow.StringArray.Builder();
-        var failure = new Apache.Arrow.StringArray.Builder();
-        foreach (var r in rows)
-        {
-            rep.Append(checked((int)r.Replicate));
-            status.Append(r.Status);
-            if (r.Failure is null) failure.AppendNull(); else failure.Append(r.Failure);
-        }
-        var arrays = new List<Apache.Arrow.IArrowArray> { rep.Build(), status.Build(), failure.Build() };
-        var schema = new Apache.Arrow.Schema.Builder()
-            .Field(f => f.Name("replicate").DataType(Apache.Arrow.Types.Int32Type.Default).Nullable(false))
-            .Field(f => f.Name("status").DataType(Apache.Arrow.Types.StringType.Default).Nullable(false))
-            .Field(f => f.Name("failure").DataType(Apache.Arrow.Types.StringType.Default).Nullable(true));
-        for (int j = 0; j < run.Statistics.Count; j++)
-        {
-            var b = new Apache.Arrow.DoubleArray.Builder();
-            foreach (var r in rows) { if (double.IsNaN(r.Values[j])) b.AppendNull(); else b.Append(r.Values[j]); }
-            arrays.Add(b.Build());
-            string name = run.Statistics[j];
-            schema = schema.Field(f => f.Name(name).DataType(Apache.Arrow.Types.DoubleType.Default).Nullable(true));
-        }
-        foreach (var (k, v) in meta) schema = schema.Metadata(k, v);
-        var built = schema.Build();
-        using var writer = new Apache.Arrow.Ipc.ArrowFileWriter(stream, built, leaveOpen: true);
-        writer.WriteRecordBatch(new Apache.Arrow.RecordBatch(built, arrays, rows.Count));
-        writer.WriteEnd();
-    }
-
-    /// <summary>Reads a bootstrap Parquet file; one that is not such a file is a one-line error naming it.</summary>
+    /// <summary>Reads a bootstrap Parquet or Arrow file; one that is not such a file is a one-line error naming it.</summary>
     public static BootstrapRun Read(string path)
     {
         var meta = Metadata(path);

@@ -100,14 +100,21 @@ internal static class BootstrapCommand
     public static (long First, int Count, string Label) Shard(string? text, int total)
     {
         if (text is null) return (0, total, "all");
-        var parts = text.Split('/');
-        if (parts.Length != 2
-            || !int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int k)
-            || !int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+        if (!TryParseShard(text, out int k, out int n))
             throw new UserInputException($"--shard {text}: expected k/n, e.g. 2/8 (shard 2 of 8)");
         if (n < 1 || k < 1 || k > n) throw new UserInputException($"--shard {text}: k must be between 1 and n");
         if (n > total) throw new UserInputException($"--shard {text}: {n} shards for -B {total} replicates would leave some empty");
         long lo = (long)(k - 1) * total / n, hi = (long)k * total / n;
         return (lo, (int)(hi - lo), $"{k}/{n}");
+    }
+
+    /// <summary>Parses a shard label <c>k/n</c> (two non-negative integers; no range check).</summary>
+    public static bool TryParseShard(string text, out int k, out int n)
+    {
+        var parts = text.Split('/');
+        k = n = 0;
+        return parts.Length == 2
+            && int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out k)
+            && int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out n);
     }
 }

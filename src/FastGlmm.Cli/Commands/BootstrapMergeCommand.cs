@@ -65,7 +65,7 @@ internal static class BootstrapMergeCommand
     }
 
     /// <summary>
-    /// Reads and merges the files (a folder stands for its .csv and .json files, in name order); mismatched metadata or
+    /// Reads and merges the files (a folder stands for its bootstrap files, in name order); mismatched metadata or
     /// overlapping replicates are one-line errors. Shards k/n of one split that are absent are named, with the 0-based
     /// task index a Slurm array or Kubernetes Indexed Job gives them.
     /// </summary>
@@ -102,7 +102,7 @@ internal static class BootstrapMergeCommand
         return merged;
     }
 
-    /// <summary>The files: each path as given, a folder replaced by its .csv, .json and .parquet files in ordinal name order.</summary>
+    /// <summary>The files: each path as given, a folder replaced by its .csv, .json, .parquet and .arrow files in ordinal name order.</summary>
     private static List<string> Expand(IReadOnlyList<string> paths)
     {
         var files = new List<string>();
@@ -126,8 +126,7 @@ internal static class BootstrapMergeCommand
         var seen = new HashSet<int>();
         foreach (var label in labels)
         {
-            var parts = label.Split('/');
-            if (parts.Length != 2 || !int.TryParse(parts[0], out int k) || !int.TryParse(parts[1], out int m) || (n >= 0 && m != n)) return null;
+            if (!BootstrapCommand.TryParseShard(label, out int k, out int m) || (n >= 0 && m != n)) return null;
             n = m;
             seen.Add(k);
         }

@@ -42,37 +42,32 @@ internal static class FitRowOutputs
     }
 
     /// <summary>Writes <c>--fitted</c> to <paramref name="path"/>: Parquet for a <c>.parquet</c> name, else CSV.</summary>
-    public static void SaveFitted(string path, FitResult fit)
-    {
-        if (!ParquetOutput.Applies(path)) { OutputFile.Write(path, w => WriteFitted(w, fit)); return; }
-        OutputFile.WriteBytes(path, s => ParquetOutput.Write(s, fit.Fitted.Length,
+    public static void SaveFitted(string path, FitResult fit) => ParquetOutput.Save(path, fit.Fitted.Length, () =>
         [
             new ParquetOutput.Int("row", i => fit.InputRows[i] + 1),
             new ParquetOutput.Number("fitted", i => fit.Fitted[i]),
             new ParquetOutput.Number("residual_response", i => fit.ResidualsResponse[i]),
             new ParquetOutput.Number("residual_pearson", i => fit.ResidualsPearson[i]),
             new ParquetOutput.Number("residual_deviance", i => fit.ResidualsDeviance[i]),
-        ]));
-    }
+        ], w => WriteFitted(w, fit));
 
     /// <summary>Writes <c>--ranef</c> to <paramref name="path"/>: Parquet for a <c>.parquet</c> name, else CSV.</summary>
     public static void SaveRanef(string path, FitResult fit)
     {
-        if (!ParquetOutput.Applies(path)) { OutputFile.Write(path, w => WriteRanef(w, fit)); return; }
-        // (term, column, level) of each output row, in the CSV's order.
-        var at = new List<(int Term, int Column, int Level)>();
-        for (int t = 0; t < fit.RandomEffects.Count; t++)
-            for (int c = 0; c < fit.RandomEffects[t].Columns.Count; c++)
-                for (int l = 0; l < fit.RandomEffects[t].Levels.Count; l++) at.Add((t, c, l));
+        // (term, its entry l·q + c in Modes and ConditionalSd, column, level) of each output row, in the CSV's order.
         var res = fit.RandomEffects;
-        OutputFile.WriteBytes(path, s => ParquetOutput.Write(s, at.Count,
+        var at = new List<(int Term, int Entry, int Column, int Level)>();
+        for (int t = 0; t < res.Count; t++)
+            for (int c = 0; c < res[t].Columns.Count; c++)
+                for (int l = 0; l < res[t].Levels.Count; l++) at.Add((t, l * res[t].Columns.Count + c, c, l));
+        ParquetOutput.Save(path, at.Count, () =>
         [
             new ParquetOutput.Text("grpvar", k => res[at[k].Term].Group),
             new ParquetOutput.Text("term", k => res[at[k].Term].Columns[at[k].Column]),
             new ParquetOutput.Text("grp", k => res[at[k].Term].Levels[at[k].Level]),
-            new ParquetOutput.Number("condval", k => res[at[k].Term].Modes[at[k].Level * res[at[k].Term].Columns.Count + at[k].Column]),
-            new ParquetOutput.Number("condsd", k => res[at[k].Term].ConditionalSd[at[k].Level * res[at[k].Term].Columns.Count + at[k].Column]),
-        ]));
+            new ParquetOutput.Number("condval", k => res[at[k].Term].Modes[at[k].Entry]),
+            new ParquetOutput.Number("condsd", k => res[at[k].Term].ConditionalSd[at[k].Entry]),
+        ], w => WriteRanef(w, fit));
     }
 
     private static string Quote(string s) =>

@@ -28,6 +28,16 @@ internal static class ParquetOutput
     /// <summary>Whether <paramref name="path"/> names a Parquet file (by its extension).</summary>
     public static bool Applies(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Writes <paramref name="path"/> whole or not at all (<see cref="OutputFile"/>): as Parquet, <paramref name="rows"/>
+    /// rows of <paramref name="columns"/>, for a <c>.parquet</c> name; else as the CSV <paramref name="csv"/> writes.
+    /// </summary>
+    public static void Save(string path, int rows, Func<IReadOnlyList<Column>> columns, Action<TextWriter> csv)
+    {
+        if (Applies(path)) OutputFile.WriteBytes(path, s => Write(s, rows, columns()));
+        else OutputFile.Write(path, csv);
+    }
+
     /// <summary>Writes <paramref name="rows"/> rows of <paramref name="columns"/> to <paramref name="stream"/>.</summary>
     /// <param name="stream">The output.</param>
     /// <param name="rows">Rows to write.</param>

@@ -50,10 +50,9 @@ internal static class PredictCommand
             var predictions = nd is null ? Prediction.Predict(frame, fit, lev, sc) : Prediction.Predict(frame, fit, nd, lev, sc);
             foreach (var note in predictions.Notes) stderr.WriteLine("note: " + note);
             if (outPath is null) { Write(stdout, predictions); return 0; }
-            if (ParquetOutput.Applies(outPath))
-                OutputFile.WriteBytes(outPath, s => ParquetOutput.Write(s, predictions.Values.Length,
-                    [new ParquetOutput.Int("row", i => predictions.InputRows[i] + 1), new ParquetOutput.Number("prediction", i => predictions.Values[i])]));
-            else OutputFile.Write(outPath, w => Write(w, predictions));
+            ParquetOutput.Save(outPath, predictions.Values.Length,
+                () => [new ParquetOutput.Int("row", i => predictions.InputRows[i] + 1), new ParquetOutput.Number("prediction", i => predictions.Values[i])],
+                w => Write(w, predictions));
             stdout.WriteLine($"{predictions.Values.Length} predictions ({Name(lev)}, {Name(sc)} scale) of {(nd ?? table).Source} written to {outPath}");
             return 0;
         });

@@ -55,17 +55,9 @@ internal static class SchedulerShard
 
         if (scheduled is not { } sc) return (shardOption, null);
         string text = string.Create(CultureInfo.InvariantCulture, $"{sc.K}/{sc.N}");
-        if (shardOption is not null && !SameShard(shardOption, sc.K, sc.N))
+        if (shardOption is not null && !(BootstrapCommand.TryParseShard(shardOption, out int k, out int m) && k == sc.K && m == sc.N))
             throw new UserInputException($"--shard {Clip(shardOption)} conflicts with {sc.Source} (shard {text}); drop one of them");
         return (text, $"note: shard {text} from {sc.Source}");
-    }
-
-    private static bool SameShard(string option, int k, int n)
-    {
-        var parts = option.Split('/');
-        return parts.Length == 2
-            && int.TryParse(parts[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int a) && a == k
-            && int.TryParse(parts[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int b) && b == n;
     }
 
     private static int Index(string name, string value) =>

@@ -48,8 +48,7 @@ internal static class SimulateCommand
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
             var sims = Simulate(frame, fit, k, r.GetValue(seed), r.GetValue(conditional));
             if (outPath is null) { Write(stdout, frame, sims); return 0; }
-            if (ParquetOutput.Applies(outPath)) OutputFile.WriteBytes(outPath, s => WriteParquet(s, frame, sims));
-            else OutputFile.Write(outPath, w => Write(w, frame, sims));
+            ParquetOutput.Save(outPath, frame.RowCount, () => ParquetColumns(frame, sims), w => Write(w, frame, sims));
             stdout.WriteLine($"{k} simulated response vector{(k == 1 ? "" : "s")} of {frame.RowCount} rows written to {outPath}");
             return 0;
         });
@@ -109,7 +108,7 @@ internal static class SimulateCommand
     }
 
     /// <summary>The Parquet table: the CSV's columns <c>row</c> (int32) and <c>sim_1</c> … <c>sim_K</c> (double), rows in data order.</summary>
-    private static void WriteParquet(Stream stream, ModelFrame frame, double[][] sims)
+    private static List<ParquetOutput.Column> ParquetColumns(ModelFrame frame, double[][] sims)
     {
         var order = Enumerable.Range(0, frame.RowCount).OrderBy(i => frame.InputRow[i]).ToArray();
         var columns = new List<ParquetOutput.Column> { new ParquetOutput.Int("row", k => frame.InputRow[order[k]] + 1) };
@@ -118,7 +117,7 @@ internal static class SimulateCommand
             var y = sims[j];
             columns.Add(new ParquetOutput.Number("sim_" + (j + 1).ToString(CultureInfo.InvariantCulture), k => y[order[k]]));
         }
-        ParquetOutput.Write(stream, order.Length, columns);
+        return columns;
     }
 
     /// <summary>The CSV: <c>row,sim_1,…,sim_K</c>, rows in data order, values in shortest round-trip form.</summary>

@@ -11,29 +11,39 @@ public class BootstrapColumnarTests
     private static readonly string[] Cbpp =
         ["bootstrap", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--family", "binomial", "--seed", "5", "--quiet"];
 
+    /// <summary>
+    /// Runs the bootstrap with B replicates once to CSV and once to a file of <paramref name="extension"/>, asserts that
+    /// both hold the same run (metadata, statistics, original estimates, every replicate's index, failure and values)
+    /// and that the columnar file reads as a plain table with the CSV's columns; returns the CSV's run and the file.
+    /// </summary>
+    private static (BootstrapRun Csv, string Path) SameRunAsCsv(string extension, int replicates)
+    {
+        string csv = CliRunner.TempPath("all.csv"), path = CliRunner.TempPath("all" + extension);
+        string b = replicates.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", b, "--out", csv]).Code);
+        var (code, _, err) = CliRunner.Run([.. Cbpp, "-B", b, "--out", path]);
+        Assert.True(code == 0, err);
+        var a = BootstrapCsv.Read(csv);
+        var c = BootstrapColumnar.Read(path);
+        Assert.Equal(a.Metadata, c.Metadata);
+        Assert.Equal(a.Statistics, c.Statistics);
+        Assert.Equal(a.Original, c.Original);
+        Assert.Equal(a.Rows.Count, c.Rows.Count);
+        for (int i = 0; i < a.Rows.Count; i++)
+        {
+            Assert.Equal(a.Rows[i].Replicate, c.Rows[i].Replicate);
+            Assert.Equal(a.Rows[i].Failure, c.Rows[i].Failure);
+            Assert.Equal(a.Rows[i].Values, c.Rows[i].Values);
+        }
+        var table = extension == ".arrow" ? FastGlmm.Data.Arrow.ArrowTableReader.Read(path) : FastGlmm.Data.Parquet.ParquetTableReader.Read(path);
+        Assert.Equal(["replicate", "status", "failure", .. a.Statistics], table.ColumnNames);
+        return (a, path);
+    }
+
     [Fact]
     public void ParquetHoldsTheCsvsRun_AndMergesWithCsvShards()
     {
-        string csv = CliRunner.TempPath("all.csv"), parquet = CliRunner.TempPath("all.parquet");
-        Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "30", "--out", csv]).Code);
-        var (code, _, err) = CliRunner.Run([.. Cbpp, "-B", "30", "--out", parquet]);
-        Assert.True(code == 0, err);
-        var a = BootstrapCsv.Read(csv);
-        var b = BootstrapColumnar.Read(parquet);
-        Assert.Equal(a.Metadata, b.Metadata);
-        Assert.Equal(a.Statistics, b.Statistics);
-        Assert.Equal(a.Original, b.Original);
-        Assert.Equal(a.Rows.Count, b.Rows.Count);
-        for (int i = 0; i < a.Rows.Count; i++)
-        {
-            Assert.Equal(a.Rows[i].Replicate, b.Rows[i].Replicate);
-            Assert.Equal(a.Rows[i].Failure, b.Rows[i].Failure);
-            Assert.Equal(a.Rows[i].Values, b.Rows[i].Values);
-        }
-        // The file is plain Parquet: its columns read as a data table.
-        var table = FastGlmm.Data.Parquet.ParquetTableReader.Read(parquet);
-        Assert.Equal(["replicate", "status", "failure", .. a.Statistics], table.ColumnNames);
-
+        var (a, _) = SameRunAsCsv(".parquet", 30);
         // Shards 1/2 as Parquet and 2/2 as CSV merge to the whole run.
         string s1 = CliRunner.TempPath("s1.parquet"), s2 = CliRunner.TempPath("s2.csv"), merged = CliRunner.TempPath("m.parquet");
         Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "30", "--shard", "1/2", "--out", s1]).Code);
@@ -47,20 +57,7 @@ public class BootstrapColumnarTests
 
     /// <summary>The same run as an Arrow IPC file (as MixedModels.jl saves replicates): read back equal to the CSV.</summary>
     [Fact]
-    public void ArrowHoldsTheCsvsRun()
-    {
-        string csv = CliRunner.TempPath("all.csv"), arrow = CliRunner.TempPath("all.arrow");
-        Assert.Equal(0, CliRunner.Run([.. Cbpp, "-B", "12", "--out", csv]).Code);
-        var (code, _, err) = CliRunner.Run([.. Cbpp, "-B", "12", "--out", arrow]);
-        Assert.True(code == 0, err);
-        var a = BootstrapCsv.Read(csv);
-        var b = BootstrapColumnar.Read(arrow);
-        Assert.Equal(a.Metadata, b.Metadata);
-        Assert.Equal(a.Original, b.Original);
-        for (int i = 0; i < a.Rows.Count; i++) Assert.Equal(a.Rows[i].Values, b.Rows[i].Values);
-        var table = FastGlmm.Data.Arrow.ArrowTableReader.Read(arrow);
-        Assert.Equal(["replicate", "status", "failure", .. a.Statistics], table.ColumnNames);
-    }
+    public void ArrowHoldsTheCsvsRun() => SameRunAsCsv(".arrow", 12);
 
     [Fact]
     public void AParquetFileThatIsNotABootstrap_IsAOneLineError()
