@@ -37,6 +37,7 @@ public static class CliApp
         root.Subcommands.Add(BootstrapCommand.Create(stdout, stderr));
         root.Subcommands.Add(SimulateCommand.Create(stdout, stderr));
         root.Subcommands.Add(SimulateDataCommand.Create(stdout));
+        root.Subcommands.Add(PlotCommand.Create(stdout, stderr));
         root.Subcommands.Add(SelfCheckCommand.Create(stdout));
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         try

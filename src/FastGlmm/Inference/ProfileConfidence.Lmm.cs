@@ -25,9 +25,14 @@ public static partial class ProfileConfidence
     public static IReadOnlyList<ConfidenceInterval> ProfileLmm(ModelFrame frame, FitResult fit, double level = 0.95)
     {
         CheckLevel(level);
+        return Limits(LmmProblem(frame, fit), ChiSquaredQuantile(level));
+    }
+
+    /// <summary>The LMM's profile problem on the ML deviance over [SDs, correlations, σ, β] (<see cref="LmmProfile"/>).</summary>
+    /// <exception cref="UserInputException">A profile finds an ML deviance more than 1e-6 below the ML fit's.</exception>
+    internal static ProfileProblem LmmProblem(ModelFrame frame, FitResult fit)
+    {
         var lp = new LmmProfile(frame, fit.Theta);
-        double cut = ChiSquaredQuantile(level);
-        var vhat = lp.Estimate;
         double dhat = lp.MinimumDeviance;
         (double, double[]) Profile(double[] start, int j, double c)
         {
@@ -38,13 +43,6 @@ public static partial class ProfileConfidence
                     $"{lp.Names[j]} = {c:G6}: the ML fit has not converged, so its profile intervals would be wrong");
             return (d, at);
         }
-        var result = new List<ConfidenceInterval>(vhat.Length);
-        for (int j = 0; j < vhat.Length; j++)
-        {
-            double lo = Limit(Profile, vhat, dhat, cut, j, -1, lp.Scale[j], lp.Lower[j], lp.Upper[j], LmmRoot);
-            double hi = Limit(Profile, vhat, dhat, cut, j, +1, lp.Scale[j], lp.Lower[j], lp.Upper[j], LmmRoot);
-            result.Add(new ConfidenceInterval(lp.Names[j], vhat[j], lo, hi, "profile"));
-        }
-        return result;
+        return new ProfileProblem([.. lp.Names], lp.Estimate, dhat, lp.Scale, lp.Lower, lp.Upper, Profile, LmmRoot);
     }
 }

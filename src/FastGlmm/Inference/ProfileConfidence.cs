@@ -98,9 +98,15 @@ public static partial class ProfileConfidence
     public static IReadOnlyList<ConfidenceInterval> Profile(ModelFrame frame, FitResult fit, double level = 0.95)
     {
         CheckLevel(level);
+        return Limits(Problem(frame, fit), ChiSquaredQuantile(level));
+    }
+
+    /// <summary>The profile problem of a fit: LMMs on the ML deviance (<see cref="LmmProblem"/>), GLMMs on the Laplace or AGQ deviance.</summary>
+    internal static ProfileProblem Problem(ModelFrame frame, FitResult fit)
+    {
         if (frame.RandomTerms.Count == 0 && frame.Family.IsLinearMixedModel)
             throw new UserInputException("profile intervals need random effects here; for a linear model without them use --confint Wald");
-        if (frame.Family.IsLinearMixedModel) return ProfileLmm(frame, fit, level);
+        if (frame.Family.IsLinearMixedModel) return LmmProblem(frame, fit);
         if (frame.Family.IsGlmmTmbFamily)
             throw new UserInputException("profile intervals are not available for the negative binomial yet; use --confint Wald (or bootstrap)");
         int nt = fit.Theta.Length, p = fit.Beta.Length;
@@ -126,7 +132,6 @@ public static partial class ProfileConfidence
         }
         var vhat = SdCorScale.FromTheta(layout, fit.Theta, 1.0)[..nt].Concat(fit.Beta).ToArray();
         double dhat = d(vhat);
-        double cut = ChiSquaredQuantile(level);
         var lower = SdCorScale.Lower(layout)[..nt].Concat(Enumerable.Repeat(double.NegativeInfinity, p)).ToArray();
         var upper = SdCorScale.Upper(layout)[..nt].Concat(Enumerable.Repeat(double.PositiveInfinity, p)).ToArray();
         // Step scales: β by its SE, θ by a rough SE from the curvature of D along it.
@@ -142,13 +147,18 @@ public static partial class ProfileConfidence
             scale[i] = c > 0 ? Math.Sqrt(2 / c) : 0.1;
         }
         var names = SdCorScale.Names(layout)[..nt].Concat(fit.BetaNames).ToArray();
-        (double, double[]) Glmm(double[] start, int j, double c) => Profiled(d, start, j, c, scale, lower, upper);
-        var result = new List<ConfidenceInterval>();
-        for (int j = 0; j < nt + p; j++)
+        return new ProfileProblem(names, vhat, dhat, scale, lower, upper, (start, j, c) => Profiled(d, start, j, c, scale, lower, upper), GlmmRoot);
+    }
+
+    /// <summary>Both limits of every parameter of a profile problem at the cut D − D̂ = <paramref name="cut"/>.</summary>
+    internal static IReadOnlyList<ConfidenceInterval> Limits(ProfileProblem pp, double cut)
+    {
+        var result = new List<ConfidenceInterval>(pp.Estimate.Length);
+        for (int j = 0; j < pp.Estimate.Length; j++)
         {
-            double lo = Limit(Glmm, vhat, dhat, cut, j, -1, scale[j], lower[j], upper[j], GlmmRoot);
-            double hi = Limit(Glmm, vhat, dhat, cut, j, +1, scale[j], lower[j], upper[j], GlmmRoot);
-            result.Add(new ConfidenceInterval(names[j], vhat[j], lo, hi, "profile"));
+            double lo = Limit(pp.At, pp.Estimate, pp.MinimumDeviance, cut, j, -1, pp.Scale[j], pp.Lower[j], pp.Upper[j], pp.Root);
+            double hi = Limit(pp.At, pp.Estimate, pp.MinimumDeviance, cut, j, +1, pp.Scale[j], pp.Lower[j], pp.Upper[j], pp.Root);
+            result.Add(new ConfidenceInterval(pp.Names[j], pp.Estimate[j], lo, hi, "profile"));
         }
         return result;
     }
