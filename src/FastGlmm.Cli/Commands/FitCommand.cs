@@ -67,7 +67,9 @@ internal static class FitCommand
             ProcessMemory.Release();
             StageTrace.Mark("fit done");
             var inference = tests.Run(frame, kept, fit);
-            if (r.GetValue(json) is { } path) OutputFile.WriteText(path, FitJson.Serialize(fit, source, r.GetValue(jsonRows), inference) + Environment.NewLine);
+            var intervals = r.GetValue(confint) is { } ciMethod ? ConfidenceIntervalWriter.Compute(frame, fit, ciMethod, level) : null;
+            if (r.GetValue(json) is { } path)
+                OutputFile.WriteText(path, FitJson.Serialize(fit, source, r.GetValue(jsonRows), inference, intervals is null ? null : (intervals, level)) + Environment.NewLine);
             StageTrace.Mark("json written");
             if (r.GetValue(fitted) is { } fittedPath) FitRowOutputs.SaveFitted(fittedPath, fit);
             if (r.GetValue(ranef) is { } ranefPath) FitRowOutputs.SaveRanef(ranefPath, fit);
@@ -80,7 +82,7 @@ internal static class FitCommand
             {
                 if (fit.Method == "REML" && method.Equals("profile", StringComparison.OrdinalIgnoreCase))
                     stderr.WriteLine("note: profiling the ML deviance about the ML refit, as lme4's confint does for a REML fit");
-                ConfidenceIntervalWriter.Write(stdout, stderr, frame, fit, method, level);
+                ConfidenceIntervalWriter.Write(stdout, stderr, intervals!, level);
             }
             return 0;
         });

@@ -23,9 +23,12 @@ internal static class FitJson
     /// Serializes the fit with the data source as its first property. Without <paramref name="rows"/> (the default of
     /// <c>fit --json</c>) the per-row and per-level arrays (<see cref="RowProperties"/>) are left out, so that the
     /// file's size does not grow with the data; <c>--fitted</c> and <c>--ranef</c> stream them to CSV instead.
-    /// With <paramref name="tests"/> (fit --ddf or --anova), a <c>fixed_effect_tests</c> object holds them.
+    /// With <paramref name="tests"/> (fit --ddf or --anova), a <c>fixed_effect_tests</c> object holds them; with
+    /// <paramref name="confint"/> (fit --confint), a <c>confint</c> object holds the level and the rows (parameter,
+    /// estimate, lower, upper, method), a limit lme4 has as NA (or an infinite one) as null.
     /// </summary>
-    public static string Serialize(FitResult fit, string dataSource, bool rows = false, FastGlmm.Inference.FixedEffectTests? tests = null)
+    public static string Serialize(FitResult fit, string dataSource, bool rows = false, FastGlmm.Inference.FixedEffectTests? tests = null,
+        (IReadOnlyList<FastGlmm.Inference.ConfidenceInterval> Rows, double Level)? confint = null)
     {
         var summary = rows ? fit : fit with { Rows = FitRows.Empty, RandomEffects = [] };
         var node = JsonSerializer.SerializeToNode(summary, Options)!.AsObject();
@@ -33,6 +36,8 @@ internal static class FitJson
         node.Insert(0, "data", dataSource);
         // --ddf / --anova: lmerTest's coefficient table and F table, with the method that made them.
         if (tests is not null) node["fixed_effect_tests"] = JsonSerializer.SerializeToNode(tests, Options);
+        if (confint is { } ci)
+            node["confint"] = JsonSerializer.SerializeToNode(new { level = ci.Level, intervals = ci.Rows }, Options);
         return node.ToJsonString(Options);
     }
 

@@ -17,14 +17,21 @@ internal static class ConfidenceIntervalWriter
     /// prints them on <paramref name="o"/>; a profile limit that could not be computed is NA, with a warning on
     /// <paramref name="warnings"/>.
     /// </summary>
-    public static void Write(TextWriter o, TextWriter warnings, ModelFrame frame, FitResult fit, string method, double level)
-    {
-        IReadOnlyList<ConfidenceInterval> ci = method.ToLowerInvariant() switch
+    public static void Write(TextWriter o, TextWriter warnings, ModelFrame frame, FitResult fit, string method, double level) =>
+        Write(o, warnings, Compute(frame, fit, method, level), level);
+
+    /// <summary>The <paramref name="method"/> intervals ("profile" or "Wald", any case) at <paramref name="level"/>.</summary>
+    public static IReadOnlyList<ConfidenceInterval> Compute(ModelFrame frame, FitResult fit, string method, double level) =>
+        method.ToLowerInvariant() switch
         {
             "profile" => ProfileConfidence.Profile(frame, fit, level),
             "wald" => ProfileConfidence.Wald(fit, level),
             _ => throw new UserInputException($"--confint {method}: use profile or Wald"),
         };
+
+    /// <summary>Prints computed intervals, as <see cref="Write(TextWriter, TextWriter, ModelFrame, FitResult, string, double)"/>.</summary>
+    public static void Write(TextWriter o, TextWriter warnings, IReadOnlyList<ConfidenceInterval> ci, double level)
+    {
         var (left, right) = Headers(level);
         o.WriteLine();
         o.WriteLine($"Confidence intervals ({ci[0].Method}, {Math.Round(100 * level, 10).ToString(CultureInfo.InvariantCulture)}%):");

@@ -1,0 +1,3 @@
+library(testthat)
+library(fastglmm)
+test_check("fastglmm")
