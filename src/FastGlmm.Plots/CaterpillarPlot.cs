@@ -13,7 +13,10 @@ public static class CaterpillarPlot
     /// <summary>Level names are written on the axis up to this many levels; beyond it the axis numbers the ranks.</summary>
     public const int MaxLabeledLevels = 60;
 
-    /// <summary>The figure: panels term by term, column by column, the columns of one term side by side.</summary>
+    /// <summary>
+    /// The figure: panels term by term, column by column; a term's columns side by side on a row of their own, or, when
+    /// every term is scalar, the terms side by side, three to a row.
+    /// </summary>
     /// <param name="effects">The fit's random effects (modes and conditional SDs, l·q + c for level l, column c).</param>
     /// <param name="level">The interval's coverage, in (0, 1).</param>
     public static Figure Create(IReadOnlyList<RandomEffectEstimates> effects, double level = 0.95)
@@ -22,7 +25,9 @@ public static class CaterpillarPlot
         if (!(level > 0 && level < 1)) throw new UserInputException($"the interval level must lie in (0, 1), not {level}");
         double z = Families.StandardNormal.Quantile(0.5 + level / 2);
         var panels = new List<Plot>();
-        int columns = effects.Max(e => e.Columns.Count);
+        // Scalar terms side by side (up to three to a row); otherwise a row per term, its columns side by side.
+        bool scalar = effects.All(e => e.Columns.Count == 1);
+        int columns = scalar ? Math.Min(effects.Count, 3) : effects.Max(e => e.Columns.Count);
         for (int t = 0; t < effects.Count; t++)
         {
             var re = effects[t];
@@ -55,7 +60,7 @@ public static class CaterpillarPlot
                 panels.Add(p);
             }
             // The next term starts a new row of the grid.
-            if (t + 1 < effects.Count)
+            if (!scalar && t + 1 < effects.Count)
                 for (int pad = q; pad < columns; pad++) panels.Add(Blank());
         }
         int height = Math.Clamp(80 + 14 * effects.Max(e => Math.Min(e.Levels.Count, MaxLabeledLevels * 2)), 300, 1200);

@@ -48,6 +48,19 @@ public class PlotCommandTests
     }
 
     [Fact]
+    public void Caterpillar_CrossedScalarTerms_SideBySide()
+    {
+        string[] args = ["plot", "caterpillar", "--data", "penicillin", "--formula", "diameter ~ 1 + (1 | plate) + (1 | sample)"];
+        var svg = Svg(args);
+        Assert.Equal(24 + 6, svg.Markers);
+        Assert.Contains("plate: (Intercept)", svg.Texts);
+        Assert.Contains("sample: (Intercept)", svg.Texts);
+        string png = CliRunner.TempPath("pen.png");
+        Assert.Equal(0, CliRunner.Run([.. args, "--out", png]).Code);
+        Assert.Equal((840, 80 + 14 * 24), PlotFiles.PngSize(png));   // two panels in one row, tall enough for 24 plates
+    }
+
+    [Fact]
     public void Residuals_OnePointPerRow()
     {
         var lmm = Svg("plot", "residuals", "--data", "sleepstudy", "--formula", Sleep);
