@@ -42,7 +42,8 @@ public static class DiagnosticPlots
                 var x = Enumerable.Range(1, n).Select(i => Families.StandardNormal.Quantile(PPoint(i, n))).ToArray();
                 var p = Figure.Panel($"{re.Group}: {re.Columns[c]}", "standard normal quantile", "conditional mode");
                 // qqline: through (Φ⁻¹(¼), Q(¼)) and (Φ⁻¹(¾), Q(¾)), Q type 7 quantiles of the modes.
-                double q1 = Quantile7(y, 0.25), q3 = Quantile7(y, 0.75);
+                var quartiles = OrderStatistics.QuantilesInPlace(y.ToArray(), [0.25, 0.75]);
+                double q1 = quartiles[0], q3 = quartiles[1];
                 double z1 = Families.StandardNormal.Quantile(0.25), z3 = Families.StandardNormal.Quantile(0.75);
                 double slope = (q3 - q1) / (z3 - z1), icept = q1 - slope * z1;
                 double lo = x[0] - 0.2, hi = x[^1] + 0.2;
@@ -63,13 +64,5 @@ public static class DiagnosticPlots
     {
         double a = n <= 10 ? 3.0 / 8 : 0.5;
         return (i - a) / (n + 1 - 2 * a);
-    }
-
-    /// <summary>R's type 7 quantile of sorted values.</summary>
-    internal static double Quantile7(IReadOnlyList<double> sorted, double prob)
-    {
-        double h = (sorted.Count - 1) * prob;
-        int lo = (int)Math.Floor(h), hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 }

@@ -18,13 +18,13 @@ internal static class PlotCommand
     {
         var cmd = new Command("plot", "Draw a caterpillar plot of the conditional modes, residual diagnostics, ζ profiles or bootstrap distributions (PNG or SVG)");
         cmd.Subcommands.Add(ModelPlot("caterpillar", "Conditional modes with their intervals (lme4's dotplot(ranef(fit, condVar = TRUE)))", stdout, stderr,
-            (r, ctx) => CaterpillarPlot.Create(ctx.Fit.RandomEffects, ctx.Level)));
+            needsRandomEffects: true, ctx => CaterpillarPlot.Create(ctx.Fit.RandomEffects, ctx.Level)));
         cmd.Subcommands.Add(ModelPlot("residuals", "Pearson residuals against fitted values (lme4's plot(fit))", stdout, stderr,
-            (r, ctx) => DiagnosticPlots.Residuals(ctx.Fit.Fitted, ctx.Fit.ResidualsPearson)));
+            needsRandomEffects: false, ctx => DiagnosticPlots.Residuals(ctx.Fit.Fitted, ctx.Fit.ResidualsPearson)));
         cmd.Subcommands.Add(ModelPlot("qq", "Normal QQ plots of the conditional modes (lme4's qqmath(ranef(fit)))", stdout, stderr,
-            (r, ctx) => DiagnosticPlots.QqModes(ctx.Fit.RandomEffects)));
+            needsRandomEffects: true, ctx => DiagnosticPlots.QqModes(ctx.Fit.RandomEffects)));
         cmd.Subcommands.Add(ModelPlot("profile", "ζ profiles of every parameter with the profile limits (lme4's xyplot(profile(fit)))", stdout, stderr,
-            (r, ctx) => ProfilePlot.Create(ProfileConfidence.Trace(ctx.Frame, ctx.Fit, ctx.Level), ctx.Level)));
+            needsRandomEffects: true, ctx => ProfilePlot.Create(ProfileConfidence.Trace(ctx.Frame, ctx.Fit, ctx.Level), ctx.Level)));
         cmd.Subcommands.Add(BootstrapPlotCommand(stdout, stderr));
         return cmd;
     }
@@ -49,9 +49,7 @@ internal static class PlotCommand
             string path = r.GetValue(Out)!;
             var format = Figure.FormatOf(path) ?? throw new UserInputException($"--out {path}: a plot is written as .png or .svg");
             OutputFile.Check(path);
-            double level = r.GetValue(Level);
-            if (!ProfileConfidence.IsUsableLevel(level)) throw new UserInputException($"--level {level}: the level must lie strictly between 0 and 1, e.g. 0.95");
-            return (path, format, level);
+            return (path, format, BootstrapMergeCommand.CheckLevel(r.GetValue(Level)));
         }
 
         public void Save(ParseResult r, Figure figure, string path, PlotFormat format, TextWriter stdout, string what)
@@ -65,7 +63,8 @@ internal static class PlotCommand
         }
     }
 
-    private static Command ModelPlot(string name, string description, TextWriter stdout, TextWriter stderr, Func<ParseResult, ModelContext, Figure> draw)
+    private static Command ModelPlot(string name, string description, TextWriter stdout, TextWriter stderr, bool needsRandomEffects,
+        Func<ModelContext, Figure> draw)
     {
         var data = new DataOptions();
         var model = new ModelOptions("Fit the linear mixed model by REML (the default for gaussian)", "Fit the linear mixed model by maximum likelihood");
@@ -81,11 +80,11 @@ internal static class PlotCommand
             var table = data.Load(r, model.ColumnsUsed(r));
             var frame = model.Frame(r, table, spec, stderr);
             options = model.WithZeroInflation(r, options, frame, table);
-            if (frame.RandomTerms.Count == 0 && name != "residuals")
+            if (needsRandomEffects && frame.RandomTerms.Count == 0)
                 throw new UserInputException($"plot {name}: the model {model.FormulaText(r)} has no random effects; add a term such as (1 | g), or use plot residuals");
             var fit = MixedModel.Fit(frame, options);
             FitCommand.WriteMessages(stderr, fit, blankLineFirst: false);
-            file.Save(r, draw(r, new ModelContext(frame, fit, level)), path, format, stdout, $"{name} plot of {model.FormulaText(r)}");
+            file.Save(r, draw(new ModelContext(frame, fit, level)), path, format, stdout, $"{name} plot of {model.FormulaText(r)}");
             return 0;
         });
         return cmd;
