@@ -67,7 +67,13 @@ public sealed partial class CudaRefitBatch : IRefitBatch
         if (nagq > 1)
         {
             // As the CPU, where AgqDeviance's constructor fails each replicate that reaches the AGQ stage.
-            try { (_nodes, _logWeights) = AgqDeviance.ProductRule(GaussHermiteRule.Get(nagq), AgqDeviance.CheckApplicable(problem.Frame)); }
+            try
+            {
+                int m = AgqDeviance.CheckApplicable(problem.Frame);
+                if (AgqDeviance.IsNested(problem.Frame))
+                    throw new UserInputException("nested adaptive quadrature runs on the CPU only; refit with --backend cpu");
+                (_nodes, _logWeights) = AgqDeviance.ProductRule(GaussHermiteRule.Get(nagq), m);
+            }
             catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException) { _agqUnavailable = e.Message.Split('\n')[0]; }
         }
         _saturated = new double[]?[responses.Count];

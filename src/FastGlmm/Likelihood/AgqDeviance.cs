@@ -13,11 +13,15 @@ namespace FastGlmm.Likelihood;
 /// over the K^m-node product of the normalized K-node Gauss–Hermite rule (c_b the normalizing constant,
 /// so the result is on the same, fully normalized scale as the Laplace value, which is K = 1).
 /// lme4 computes the same sum without c_b and refuses m &gt; 1; MixedModels.jl likewise.
+/// Nested scalar terms ((1 | a/b), (1 | a/b/c)) are integrated level by level instead (<see cref="NestedQuadrature"/>,
+/// on the host after the backend's PIRLS), which lme4, glmmTMB and MixedModels.jl do not offer.
 /// </summary>
 public sealed class AgqDeviance
 {
     private readonly IGlmmBackend _backend;
     private readonly double[] _nodes, _logWeights, _ld, _ll, _logM, _sat;
+    private readonly NestedQuadrature? _nested;
+    private readonly double[]? _modes;
 
     /// <summary>Prepares K-node AGQ on the backend <paramref name="backend"/> makes (the CPU by default); errors when the design does not allow AGQ.</summary>
     public AgqDeviance(ModelFrame frame, int nodesPerDimension, GlmmBackendFactory? backend = null)
@@ -35,8 +39,14 @@ public sealed class AgqDeviance
         _backend = backend;
         var frame = backend.Problem.Frame;
         int m = CheckApplicable(frame);
-        (_nodes, _logWeights) = ProductRule(GaussHermiteRule.Get(nodesPerDimension), m);
         int nb = backend.Problem.BlockCount;
+        if (IsNested(frame))
+        {
+            _nested = new NestedQuadrature(backend.Problem, nodesPerDimension);
+            _modes = new double[backend.Problem.TotalRandomEffects];
+            (_nodes, _logWeights) = ([], []);
+        }
+        else (_nodes, _logWeights) = ProductRule(GaussHermiteRule.Get(nodesPerDimension), m);
         _ld = new double[nb]; _ll = new double[nb]; _logM = new double[nb]; _sat = new double[nb];
         backend.SaturatedConstants(_sat);
     }
@@ -47,18 +57,24 @@ public sealed class AgqDeviance
     /// <summary>The backend (after an evaluation it holds the conditional modes at that point).</summary>
     public IGlmmBackend Backend => _backend;
 
+    /// <summary>True when the random effects use several grouping factors (which AGQ integrates only when they are nested).</summary>
+    public static bool IsNested(ModelFrame frame) => frame.RandomTerms.Select(t => t.Group).Distinct().Count() > 1;
+
     /// <summary>
-    /// Returns m (random effects per cluster) when every term shares one grouping factor and m ≤ 3;
-    /// otherwise throws a <see cref="UserInputException"/> saying why AGQ cannot apply.
+    /// Returns m (random effects per cluster) when every term shares one grouping factor and m ≤ 3, or 1 when the terms
+    /// are nested scalars (<see cref="NestedHierarchy.CheckedTermOrder"/>; one dimension per level); otherwise throws a
+    /// <see cref="UserInputException"/> saying why AGQ cannot apply.
     /// </summary>
     public static int CheckApplicable(ModelFrame frame)
     {
         var groups = frame.RandomTerms.Select(t => t.Group).Distinct().ToList();
-        if (groups.Count != 1)
-            throw new UserInputException(
-                $"nAGQ > 1 needs every block to be one cluster of a single grouping factor, but the random effects use {string.Join(", ", groups)}; use the Laplace approximation (nAGQ = 1)");
         if (frame.Family.Family == Families.FamilyId.Gamma)
             throw new UserInputException("nAGQ > 1 is not available for the Gamma family; use the Laplace approximation (nAGQ = 1)");
+        if (groups.Count != 1)
+        {
+            NestedHierarchy.CheckedTermOrder(frame);
+            return 1;
+        }
         int m = frame.RandomTerms.Sum(t => t.ColumnCount);
         if (m > 3)
             throw new UserInputException($"nAGQ > 1 supports up to 3 random effects per cluster; this model has {m} per level of {groups[0]}");
@@ -92,6 +108,14 @@ public sealed class AgqDeviance
     {
         _backend.SetParameters(theta, beta);
         Pirls.RunWithColdRestart(_backend, _ll);
+        if (_nested is not null)
+        {
+            _backend.ReadModes(_modes);
+            _nested.Evaluate(theta, beta, _modes, _logM);
+            double sum = 0;
+            for (int b = 0; b < _logM.Length; b++) sum += _logM[b] + _sat[b];
+            return sum;
+        }
         _backend.LogDeterminants(_ld);
         _backend.AgqTerms(_nodes, _logWeights, _ll, _logM);
         return Assemble(_ld, _ll, _sat, _logM);

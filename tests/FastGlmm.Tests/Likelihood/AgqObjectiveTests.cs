@@ -109,6 +109,6 @@ public class AgqObjectiveTests
         var frame = ModelFrame.Build(BuiltInDatasets.Load("salamander"), "Mate ~ 0 + Cross + (1 | Female) + (1 | Male)",
             new ModelFrameOptions { Family = FamilySpec.Parse("binomial") });
         var e = Assert.Throws<UserInputException>(() => new AgqDeviance(frame, 5));
-        Assert.Contains("single grouping factor", e.Message);
+        Assert.Contains("crossed", e.Message);
     }
 }

@@ -1,9 +1,10 @@
-## extra_datasets.R -- exports three extra R data sets to tests/data/extra/ as
+## extra_datasets.R -- exports four extra R data sets to tests/data/extra/ as
 ## CSV (write.csv(row.names = FALSE)) plus X.levels.json ({"dataset": [...],
 ## "factor_levels": {col: [levels in R order]}}, factor columns only).
 ##   contraception.csv  mlmRev::Contraception (woman, district, use, livch, age, urban)
 ##   grouseticks.csv    lme4::grouseticks, with cHEIGHT = HEIGHT - mean(HEIGHT) recomputed here
 ##   verbagg.csv        lme4::VerbAgg (id, item, r2, Anger, Gender, btype, situ, resp)
+##   guimmun.csv        mlmRev::guImmun (all 13 columns)
 ## Run: Rscript tests/data/rgen/extra_datasets.R   (R 4.2.2, lme4 1.1-31, mlmRev, jsonlite)
 suppressPackageStartupMessages({ library(lme4); library(mlmRev); library(jsonlite) })
 script_path <- local({
@@ -35,3 +36,8 @@ export(g[, c("INDEX", "TICKS", "BROOD", "HEIGHT", "YEAR", "LOCATION", "cHEIGHT")
 
 data(VerbAgg, package = "lme4")
 export(VerbAgg[, c("id", "item", "r2", "Anger", "Gender", "btype", "situ", "resp")], "verbagg")
+
+## guImmun: Rodríguez & Goldman (2001)'s Guatemalan immunization data (2,159 children within 1,595 mothers within
+## 161 communities), the three-level binary case of the nested adaptive quadrature.
+data(guImmun, package = "mlmRev")
+export(guImmun, "guimmun")
