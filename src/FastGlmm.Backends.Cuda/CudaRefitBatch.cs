@@ -62,8 +62,8 @@ public sealed partial class CudaRefitBatch : IRefitBatch
         _responses = responses;
         _pirlsTolerance = pirlsTolerance;
         _nt = problem.Layout.Count;
-        _dispersion = problem.Family.Family == Families.FamilyId.Gamma;
-        _weightSum = problem.Weights.Sum();
+        _dispersion = problem.Family.UsesLme4Scale;
+        _weightSum = LaplaceDeviance.DispersionDenominator(problem);
         if (nagq > 1)
         {
             // As the CPU, where AgqDeviance's constructor fails each replicate that reaches the AGQ stage.

@@ -23,6 +23,10 @@ public class CudaParityTests
         { "epil", "y ~ lbase * trt + lage + V4 + (1 | subject)", "poisson" },
         { "sleepstudy", "Reaction ~ Days + (Days | Subject)", "Gamma(link = \"log\")" },
         { "bacteria", "y2 ~ trt + week + (week | ID)", "binomial" },
+        { "cbpp", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "binomial(cauchit)" },
+        { "epil", "y ~ lbase * trt + lage + V4 + (1 | subject)", "poisson(sqrt)" },
+        { "sleepstudy", "Reaction ~ Days + (1 | Subject)", "gaussian(log)" },
+        { "sleepstudy", "Reaction ~ Days + (1 | Subject)", "Gamma(identity)" },
     };
 
     private static CudaDevice Device() => EmulatedDevice.Require();
@@ -62,7 +66,7 @@ public class CudaParityTests
         for (int b = 0; b < nb; b++) Close(t1[0][b], t2[0][b], 1e-10, $"loglik[{b}]");
         // Whole objectives: Laplace, and AGQ where it applies.
         Close(new LaplaceDeviance(cpu).Evaluate(theta, beta), new LaplaceDeviance(gpu).Evaluate(theta, beta), 1e-10, "Laplace");
-        if (prob.Frame.RandomTerms.Select(t => t.Group).Distinct().Count() == 1 && prob.Family.Family != FamilyId.Gamma)
+        if (prob.Frame.RandomTerms.Select(t => t.Group).Distinct().Count() == 1 && !prob.Family.UsesLme4Scale)
             Close(new AgqDeviance(cpu, 7).Evaluate(theta, beta), new AgqDeviance(gpu, 7).Evaluate(theta, beta), 1e-10, "AGQ(7)");
         // Joint (u, β) PIRLS: β̃(θ) and its standard errors.
         cpu.ResetModes(); gpu.ResetModes();

@@ -25,7 +25,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     /// <summary>The links FastGlmm supports for each family.</summary>
     public static IReadOnlyList<LinkId> AllowedLinks(FamilyId f) => f switch
     {
-        FamilyId.Gaussian => [LinkId.Identity],
+        FamilyId.Gaussian => [LinkId.Identity, LinkId.Log, LinkId.Inverse],
         FamilyId.Binomial => [LinkId.Logit, LinkId.Probit, LinkId.Cloglog, LinkId.Cauchit],
         FamilyId.Poisson => [LinkId.Log, LinkId.Sqrt, LinkId.Identity],
         FamilyId.Gamma => [LinkId.Log, LinkId.Inverse, LinkId.Identity],
@@ -60,6 +60,13 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
 
     /// <summary>True for the Gaussian family with identity link.</summary>
     public bool IsLinearMixedModel => Family == FamilyId.Gaussian && Link == LinkId.Identity;
+
+    /// <summary>
+    /// True for the GLMM families lme4 fits with a scale (useSc): Gamma, and gaussian with a link other than the
+    /// identity. Their Laplace objective is R's family aic at φ̂ = Σd/n (n = Σw for Gamma, the row count for gaussian)
+    /// plus log det and ‖û‖², and σ = √(pwrss/n) scales VarCorr and vcov(β̂).
+    /// </summary>
+    public bool UsesLme4Scale => Family == FamilyId.Gamma || Family == FamilyId.Gaussian && Link != LinkId.Identity;
 
     /// <summary>
     /// Parses R-style family text: <c>binomial</c>, <c>binomial(link = "probit")</c>, <c>binomial(probit)</c>,

@@ -161,9 +161,9 @@ public static partial class MixedModel
         var u = new double[prob.TotalRandomEffects];
         opt.Backend.ReadModes(u);
         opt.Backend.Dispose();
-        // lme4's scale of a Gamma GLMM (useSc): σ = √(pwrss/n), pwrss = Σ w(y − μ̂)²/V(μ̂) + ‖û‖². lme4 reports VarCorr,
+        // lme4's scale of a Gamma or non-identity gaussian GLMM (useSc): σ = √(pwrss/n), pwrss = Σ w(y − μ̂)²/V(μ̂) + ‖û‖². lme4 reports VarCorr,
         // the conditional variances and vcov(β̂) from R_X scaled by σ², a Residual row, and counts σ in the df.
-        double? sigma = frame.Family.Family == FamilyId.Gamma ? Math.Sqrt(ScaledPwrss(prob, theta, beta, u) / prob.N) : null;
+        double? sigma = frame.Family.UsesLme4Scale ? Math.Sqrt(ScaledPwrss(prob, theta, beta, u) / prob.N) : null;
         var fs = FinalState.Compute(prob, theta, beta, u, sigma is { } sg ? sg * sg : 1.0);
         Diagnostics.StageTrace.Mark("final state computed");
         var seRx = Enumerable.Range(0, p).Select(j => Math.Sqrt(fs.VcovRX[j * p + j])).ToArray();
@@ -174,7 +174,9 @@ public static partial class MixedModel
                 singular, checks.Messages, opt.Start, v));
         result = result with { Backend = opt.Backend.Name, DevianceHessian = h };
         if (sigma is not null)
-            result = result with { DispersionKind = "lme4's Gamma GLMM scale: sigma() = √(pwrss/n), pwrss = Σw(y − μ̂)²/V(μ̂) + ‖û‖² (in Sigma; --laplace observed gives glmmTMB's φ by maximum likelihood)" };
+            result = result with { DispersionKind = frame.Family.Family == FamilyId.Gamma
+                ? "lme4's Gamma GLMM scale: sigma() = √(pwrss/n), pwrss = Σw(y − μ̂)²/V(μ̂) + ‖û‖² (in Sigma; --laplace observed gives glmmTMB's φ by maximum likelihood)"
+                : "lme4's gaussian GLMM scale: sigma() = √(pwrss/n), pwrss = Σw(y − μ̂)² + ‖û‖² (in Sigma)" };
         return vcovH is null ? result : result with { BetaCovariance = vcovH };
     }
 

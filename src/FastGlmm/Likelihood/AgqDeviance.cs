@@ -68,8 +68,8 @@ public sealed class AgqDeviance
     public static int CheckApplicable(ModelFrame frame)
     {
         var groups = frame.RandomTerms.Select(t => t.Group).Distinct().ToList();
-        if (frame.Family.Family == Families.FamilyId.Gamma)
-            throw new UserInputException("nAGQ > 1 is not available for the Gamma family; use the Laplace approximation (nAGQ = 1)");
+        if (frame.Family.UsesLme4Scale)
+            throw new UserInputException($"nAGQ > 1 is not available for the {frame.Family} family (lme4's families with a scale); use the Laplace approximation (nAGQ = 1)");
         if (groups.Count != 1)
         {
             NestedHierarchy.CheckedTermOrder(frame);

@@ -33,7 +33,7 @@ public sealed class LaplaceDeviance
         _sat = new double[nb];
         _pdev = new double[nb];
         backend.SaturatedConstants(_sat);
-        _dispersion = backend.Problem.Family.Family == Families.FamilyId.Gamma;
+        _dispersion = backend.Problem.Family.UsesLme4Scale;
     }
 
     /// <summary>The θ layout used.</summary>
@@ -54,7 +54,7 @@ public sealed class LaplaceDeviance
         _backend.LogDeterminants(_ld);
         if (!_dispersion) return Assemble(_ld, _pdev, _sat);
         _backend.LaplaceTerms(_ld, _uu, _dev);
-        _backend.LogLikelihoodTerms(Dispersion(_dev, _backend.Problem.Weights.Sum()), _ll);
+        _backend.LogLikelihoodTerms(Dispersion(_dev, DispersionDenominator(_backend.Problem)), _ll);
         return AssembleDispersed(_ld, _uu, _ll);
     }
 
@@ -71,7 +71,14 @@ public sealed class LaplaceDeviance
         return d;
     }
 
-    /// <summary>lme4's Gamma dispersion at μ̂: φ = Σ_b Σ_{i∈b} d_i / Σ_i w_i, from the per-block deviances (length blocks).</summary>
+    /// <summary>
+    /// The n of lme4's dispersion φ = Σd/n, as R's family aic functions take it: Σ_i w_i for Gamma, the number of rows for
+    /// gaussian (whose aic is n(log(2π·dev/n) + 1) + 2 − Σ log w).
+    /// </summary>
+    public static double DispersionDenominator(GlmmProblem problem) =>
+        problem.Family.Family == Families.FamilyId.Gaussian ? problem.N : problem.Weights.Sum();
+
+    /// <summary>lme4's dispersion at μ̂: φ = Σ_b Σ_{i∈b} d_i / n, from the per-block deviances (length blocks) and n (<see cref="DispersionDenominator"/>).</summary>
     public static double Dispersion(ReadOnlySpan<double> deviance, double weightSum)
     {
         double dev = 0;
@@ -80,7 +87,8 @@ public sealed class LaplaceDeviance
     }
 
     /// <summary>
-    /// D_L for the Gamma family (R's Gamma()$aic): Σ_b (log det A_b + ‖û_b‖²) + Σ_b (−2 Σ_{i∈b} w_i log p(y_i | μ̂_i, φ)) + 2,
+    /// D_L for lme4's families with a scale (R's Gamma()$aic and gaussian()$aic):
+    /// Σ_b (log det A_b + ‖û_b‖²) + Σ_b (−2 Σ_{i∈b} w_i log p(y_i | μ̂_i, φ)) + 2,
     /// with φ from <see cref="Dispersion"/> (all of length blocks).
     /// </summary>
     public static double AssembleDispersed(ReadOnlySpan<double> logDet, ReadOnlySpan<double> uSquared, ReadOnlySpan<double> minusTwoLogLik)

@@ -1,6 +1,7 @@
 # lme4 1.1-31 Laplace fits (glmer, nAGQ = 1) with the links added after the engine reference: binomial cauchit (cbpp),
 # poisson sqrt (epil), and poisson identity and Gamma identity on a simulated data set whose means stay far from 0
-# (written to tests/data/extra/identity_links_sim.csv). Writes tests/data/links_reference.json with each
+# (written to tests/data/extra/identity_links_sim.csv), and gaussian log and inverse GLMMs (a simulated set written to
+# tests/data/extra/gaussian_links_sim.csv, and sleepstudy). Writes tests/data/links_reference.json with each
 # fit's logLik, fixed effects, theta, sigma, singularity and convergence messages, and logLik_converged: −½ lme4's
 # Laplace devfun at its optimum with PIRLS iterated to convergence (lp0 warm-started at the previous linear predictor,
 # tolPwrss = 1e-10, until the value repeats), since its own PIRLS stops at 1e-7 (see engine_reference.R).
@@ -20,6 +21,14 @@ count <- rpois(ng * per, 25 + 8 * x + rnorm(ng, 0, 3)[as.integer(g)])
 size <- round(rgamma(ng * per, shape = 4, scale = (10 + 3 * x + rnorm(ng, 0, 1.5)[as.integer(g)]) / 4), 5)
 sim <- data.frame(g, x, count, size)
 write.csv(sim, "tests/data/extra/identity_links_sim.csv", row.names = FALSE)
+## Gaussian GLMMs (log and inverse links), simulated after the identity-link data so that those stay as they were;
+## written to tests/data/extra/gaussian_links_sim.csv.
+gx <- round(runif(ng * per), 4)
+b1 <- rnorm(ng, 0, 0.3); b2 <- rnorm(ng, 0, 0.05)
+ylog <- round(exp(1 + 0.8 * gx + b1[as.integer(g)]) + rnorm(ng * per, 0, 0.5), 5)
+yinv <- round(1 / (0.5 + 0.3 * gx + b2[as.integer(g)]) + rnorm(ng * per, 0, 0.1), 5)
+gsim <- data.frame(g, x = gx, ylog, yinv)
+write.csv(gsim, "tests/data/extra/gaussian_links_sim.csv", row.names = FALSE)
 builtin <- "src/FastGlmm/Datasets/data"
 cases <- list(
   list(id = "cbpp_cauchit", dataset = "cbpp.csv", dataset_dir = builtin, data = read_data(builtin, "cbpp"),
@@ -31,7 +40,13 @@ cases <- list(
   list(id = "sim_poisson_identity", dataset = "identity_links_sim.csv", dataset_dir = "tests/data/extra", data = sim,
        formula = "count ~ x + (1 | g)", family = poisson(link = "identity"), family_text = "poisson(identity)"),
   list(id = "sim_gamma_identity", dataset = "identity_links_sim.csv", dataset_dir = "tests/data/extra", data = sim,
-       formula = "size ~ x + (1 | g)", family = Gamma(link = "identity"), family_text = "Gamma(identity)"))
+       formula = "size ~ x + (1 | g)", family = Gamma(link = "identity"), family_text = "Gamma(identity)"),
+  list(id = "sim_gaussian_log", dataset = "gaussian_links_sim.csv", dataset_dir = "tests/data/extra", data = gsim,
+       formula = "ylog ~ x + (1 | g)", family = gaussian(link = "log"), family_text = "gaussian(log)"),
+  list(id = "sim_gaussian_inverse", dataset = "gaussian_links_sim.csv", dataset_dir = "tests/data/extra", data = gsim,
+       formula = "yinv ~ x + (1 | g)", family = gaussian(link = "inverse"), family_text = "gaussian(inverse)"),
+  list(id = "sleepstudy_gaussian_log", dataset = "sleepstudy.csv", dataset_dir = builtin, data = read_data(builtin, "sleepstudy"),
+       formula = "Reaction ~ Days + (1 | Subject)", family = gaussian(link = "log"), family_text = "gaussian(log)"))
 out <- lapply(cases, function(cs) {
   m <- glmer(as.formula(cs$formula), cs$data, family = cs$family)
   dd <- glmer(as.formula(cs$formula), cs$data, family = cs$family, devFunOnly = TRUE)
@@ -47,6 +62,7 @@ out <- lapply(cases, function(cs) {
   }
   list(id = cs$id, dataset = cs$dataset, dataset_dir = cs$dataset_dir, formula = cs$formula, family = cs$family_text,
        logLik = as.numeric(logLik(m)), logLik_converged = -vals[length(vals)] / 2, beta = as.list(fixef(m)), theta = unname(getME(m, "theta")), sigma = sigma(m),
+       se = unname(sqrt(diag(as.matrix(vcov(m))))), varcorr_sd = unname(as.data.frame(VarCorr(m))$sdcor),
        isSingular = isSingular(m), lme4_conv_messages = I(as.character(unlist(m@optinfo$conv$lme4$messages))))
 })
 writeLines(toJSON(list(lme4 = as.character(packageVersion("lme4")), cases = out), digits = NA, auto_unbox = TRUE, pretty = TRUE),

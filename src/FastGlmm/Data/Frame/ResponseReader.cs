@@ -86,6 +86,9 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                         if (!IsInteger(v * (weights?[i] ?? 1.0)) && firstNonInteger < 0) firstNonInteger = i;
                     }
                     break;
+                case FamilyId.Gaussian when family.Link == LinkId.Log && v <= 0 || family.Link == LinkId.Inverse && v == 0:
+                    throw new UserInputException($"{At()} = {v}: {family} starts, as R's glm and glmer do, from μ = y, which its link cannot take (R: cannot find valid starting values); " +
+                        "use the identity link, or a response the link can take");
                 case FamilyId.Poisson:
                     if (v < 0) throw new UserInputException($"{At()} = {v} is negative; poisson needs counts ≥ 0");
                     if (!IsInteger(v) && firstNonInteger < 0) firstNonInteger = i;
