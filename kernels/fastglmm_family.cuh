@@ -30,6 +30,7 @@ __device__ __forceinline__ double fg_linkinv(int link, double eta)
         double y = atan(1.0 / eta) / 3.141592653589793;
         return eta > 0 ? 1.0 - y : -y;
     }
+    case FG_LINK_INVERSESQUARE: return 1.0 / sqrt(eta);
     default: return 1.0 / eta; // FG_LINK_INVERSE
     }
 }
@@ -45,6 +46,7 @@ __device__ __forceinline__ double fg_mu_eta(int link, double eta)
     case FG_LINK_CLOGLOG: return fg_at_least_eps(exp(eta - exp(eta)));
     case FG_LINK_SQRT: return 2.0 * eta;
     case FG_LINK_CAUCHIT: return 1.0 / (3.141592653589793 * (1.0 + eta * eta));
+    case FG_LINK_INVERSESQUARE: return -0.5 / (eta * sqrt(eta));
     default: return -1.0 / (eta * eta);
     }
 }
@@ -56,6 +58,7 @@ __device__ __forceinline__ double fg_variance(int family, double mu)
     case FG_FAMILY_BINOMIAL: return fg_at_least_eps(mu * (1.0 - mu));
     case FG_FAMILY_POISSON: return mu;
     case FG_FAMILY_GAMMA: return mu * mu;
+    case FG_FAMILY_INVERSEGAUSSIAN: return mu * mu * mu;
     default: return 1.0;
     }
 }
@@ -69,6 +72,7 @@ __device__ __forceinline__ double fg_devres(int family, double y, double mu, dou
     case FG_FAMILY_BINOMIAL: return 2.0 * wt * (fg_ylogy_over_mu(y, mu) + fg_ylogy_over_mu(1.0 - y, 1.0 - mu));
     case FG_FAMILY_POISSON: return y > 0 ? 2.0 * (wt * (y * log(y / mu) - (y - mu))) : 2.0 * (mu * wt);
     case FG_FAMILY_GAMMA: return -2.0 * wt * (log(y == 0 ? 1.0 : y / mu) - (y - mu) / mu);
+    case FG_FAMILY_INVERSEGAUSSIAN: { double r = y - mu; return wt * r * r / (y * mu * mu); }
     default: { double r = y - mu; return wt * (r * r); }
     }
 }
@@ -95,6 +99,10 @@ __device__ __forceinline__ double fg_logdens(int family, double y, double mu, do
         double shape = 1.0 / phi, scale = mu * phi;
         return wt * ((shape - 1.0) * log(y) - y / scale - lgamma(shape) - shape * log(scale));
     }
+    case FG_FAMILY_INVERSEGAUSSIAN: {
+        double r = y - mu;
+        return -0.5 * wt * (log(6.283185307179586 * phi * y * y * y) + r * r / (phi * mu * mu * y));
+    }
     default: {
         double sd = sqrt(phi / wt), r = (y - mu) / sd;
         return -(FG_LOG_SQRT_2PI + 0.5 * r * r + log(sd));
@@ -102,10 +110,12 @@ __device__ __forceinline__ double fg_logdens(int family, double y, double mu, do
     }
 }
 
+/// True where mu' = V(mu) exactly (binomial logit, poisson log, gaussian identity), which the weights below use. The
+/// other canonical links have mu' = -V (Gamma, inverse) and -V/2 (inverse Gaussian, 1/mu^2) and take the general form.
 __device__ __forceinline__ int fg_is_canonical(int family, int link)
 {
     return (family == FG_FAMILY_BINOMIAL && link == FG_LINK_LOGIT) || (family == FG_FAMILY_POISSON && link == FG_LINK_LOG)
-        || (family == FG_FAMILY_GAUSSIAN && link == FG_LINK_IDENTITY) || (family == FG_FAMILY_GAMMA && link == FG_LINK_INVERSE);
+        || (family == FG_FAMILY_GAUSSIAN && link == FG_LINK_IDENTITY);
 }
 
 /// The IRLS weight W = wt mu'^2 / V(mu) and W z with z = (eta - eta0) + (y - mu)/mu'.

@@ -55,6 +55,12 @@ public static class CliApp
             stderr.WriteLine("error: " + UserText.OneLine(e.Message));
             return UserError;
         }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.OfType<UserInputException>().FirstOrDefault() is { } inner)
+        {
+            // A parallel loop (replicates, shards) that failed on bad input reports it as the serial loop would.
+            stderr.WriteLine("error: " + UserText.OneLine(inner.Message));
+            return UserError;
+        }
         catch (Backends.Cuda.CudaException e)
         {
             stderr.WriteLine("error: " + UserText.OneLine(e.Message));

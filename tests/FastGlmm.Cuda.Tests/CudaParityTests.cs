@@ -27,6 +27,8 @@ public class CudaParityTests
         { "epil", "y ~ lbase * trt + lage + V4 + (1 | subject)", "poisson(sqrt)" },
         { "sleepstudy", "Reaction ~ Days + (1 | Subject)", "gaussian(log)" },
         { "sleepstudy", "Reaction ~ Days + (1 | Subject)", "Gamma(identity)" },
+        { "sleepstudy", "Reaction ~ Days + (1 | Subject)", "inverse.gaussian(log)" },
+        { "sleepstudy", "Reaction ~ Days + (1 | Subject)", "Gamma" },
     };
 
     private static CudaDevice Device() => EmulatedDevice.Require();

@@ -57,11 +57,12 @@ public sealed class Family
         FamilyId.Binomial => BinomialDistribution.CanonicalLink,
         FamilyId.Poisson => PoissonDistribution.CanonicalLink,
         FamilyId.Gamma => GammaDistribution.CanonicalLink,
+        FamilyId.InverseGaussian => InverseGaussianDistribution.CanonicalLink,
         _ => (LinkId)0,
     };
 
     /// <summary>True for families with an estimated scale (gaussian σ², Gamma φ, the negative binomial's k).</summary>
-    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1
+    public bool HasScale => Spec.Family is FamilyId.Gaussian or FamilyId.Gamma or FamilyId.InverseGaussian or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1
         or FamilyId.Beta or FamilyId.Tweedie;
 
     /// <summary>μ = g⁻¹(η), clamped as lme4 (see the link structs).</summary>
@@ -75,6 +76,7 @@ public sealed class Family
         LinkId.Cloglog => CloglogLink.LinkInverse(eta),
         LinkId.Sqrt => SqrtLink.LinkInverse(eta),
         LinkId.Cauchit => CauchitLink.LinkInverse(eta),
+        LinkId.InverseSquare => InverseSquareLink.LinkInverse(eta),
         _ => InverseLink.LinkInverse(eta),
     };
 
@@ -89,6 +91,7 @@ public sealed class Family
         LinkId.Cloglog => CloglogLink.MuEta(eta),
         LinkId.Sqrt => SqrtLink.MuEta(eta),
         LinkId.Cauchit => CauchitLink.MuEta(eta),
+        LinkId.InverseSquare => InverseSquareLink.MuEta(eta),
         _ => InverseLink.MuEta(eta),
     };
 
@@ -103,6 +106,7 @@ public sealed class Family
         LinkId.Cloglog => CloglogLink.Link(mu),
         LinkId.Sqrt => SqrtLink.Link(mu),
         LinkId.Cauchit => CauchitLink.Link(mu),
+        LinkId.InverseSquare => InverseSquareLink.Link(mu),
         _ => InverseLink.Link(mu),
     };
 
@@ -114,6 +118,7 @@ public sealed class Family
         FamilyId.Binomial => BinomialDistribution.Variance(mu),
         FamilyId.Poisson => PoissonDistribution.Variance(mu),
         FamilyId.Gamma => GammaDistribution.Variance(mu),
+        FamilyId.InverseGaussian => InverseGaussianDistribution.Variance(mu),
         FamilyId.NegativeBinomial2 => NegativeBinomial.Variance(mu, Size),
         FamilyId.NegativeBinomial1 => mu * (1 + Size),
         FamilyId.Beta => mu * (1 - mu) / (1 + Size),
@@ -131,6 +136,7 @@ public sealed class Family
         FamilyId.Binomial => BinomialDistribution.DevianceResidual(y, mu, wt),
         FamilyId.Poisson => PoissonDistribution.DevianceResidual(y, mu, wt),
         FamilyId.Gamma => GammaDistribution.DevianceResidual(y, mu, wt),
+        FamilyId.InverseGaussian => InverseGaussianDistribution.DevianceResidual(y, mu, wt),
         FamilyId.NegativeBinomial2 => NegativeBinomial.DevianceResidual(y, mu, wt, Size),
         FamilyId.NegativeBinomial1 => 2 * wt * (NegativeBinomial.LogDensity1(y, y, Size) - NegativeBinomial.LogDensity1(y, mu, Size)),
         FamilyId.Beta => double.NaN, // not defined (glmmTMB has none either)
@@ -155,6 +161,7 @@ public sealed class Family
         FamilyId.Binomial => BinomialDistribution.LogDensity(y, mu, wt),
         FamilyId.Poisson => PoissonDistribution.LogDensity(y, mu, wt),
         FamilyId.Gamma => GammaDistribution.LogDensity(y, mu, wt, dispersion),
+        FamilyId.InverseGaussian => InverseGaussianDistribution.LogDensity(y, mu, wt, dispersion),
         FamilyId.NegativeBinomial2 => wt * NegativeBinomial.LogDensity(y, mu, Size),
         FamilyId.NegativeBinomial1 => wt * NegativeBinomial.LogDensity1(y, mu, Size),
         FamilyId.Beta => wt * BetaLogDensity(y, mu, Size),
@@ -170,7 +177,7 @@ public sealed class Family
         FamilyId.Gaussian => GaussianDistribution.InitialMu(y, wt),
         FamilyId.Binomial => BinomialDistribution.InitialMu(y, wt),
         FamilyId.Poisson or FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 => PoissonDistribution.InitialMu(y, wt),
-        FamilyId.Gamma or FamilyId.Beta => GammaDistribution.InitialMu(y, wt),
+        FamilyId.Gamma or FamilyId.Beta or FamilyId.InverseGaussian => GammaDistribution.InitialMu(y, wt),
         FamilyId.Tweedie => PoissonDistribution.InitialMu(y, wt),
         _ => throw Unknown(),
     };

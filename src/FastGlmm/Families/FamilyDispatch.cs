@@ -41,6 +41,7 @@ public static class FamilyDispatch
             LinkId.Probit => ByDistribution<ProbitLink, TOperation, TResult>(spec.Family, ref operation),
             LinkId.Cloglog => ByDistribution<CloglogLink, TOperation, TResult>(spec.Family, ref operation),
             LinkId.Inverse => ByDistribution<InverseLink, TOperation, TResult>(spec.Family, ref operation),
+            LinkId.InverseSquare => ByDistribution<InverseSquareLink, TOperation, TResult>(spec.Family, ref operation),
             LinkId.Sqrt => ByDistribution<SqrtLink, TOperation, TResult>(spec.Family, ref operation),
             LinkId.Cauchit => ByDistribution<CauchitLink, TOperation, TResult>(spec.Family, ref operation),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Link, "unknown link code"),
@@ -55,6 +56,7 @@ public static class FamilyDispatch
         FamilyId.Binomial => operation.Invoke<TLink, BinomialDistribution>(),
         FamilyId.Poisson => operation.Invoke<TLink, PoissonDistribution>(),
         FamilyId.Gamma => operation.Invoke<TLink, GammaDistribution>(),
+        FamilyId.InverseGaussian => operation.Invoke<TLink, InverseGaussianDistribution>(),
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown family code"),
     };
 }

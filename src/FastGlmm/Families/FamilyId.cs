@@ -34,6 +34,9 @@ public enum FamilyId
     Beta = 10,
     /// <summary>Tweedie with 1 &lt; p &lt; 2 (glmmTMB's tweedie, log link): Var y = φμ^p, φ and p estimated.</summary>
     Tweedie = 11,
+
+    /// <summary>Inverse Gaussian (R's inverse.gaussian(), fitted as lme4's glmer fits it).</summary>
+    InverseGaussian = 12,
 }
 
 /// <summary>Stable integer codes of the link functions g, with η = g(μ). Never renumber.</summary>
@@ -55,4 +58,7 @@ public enum LinkId
     Sqrt = 7,
     /// <summary>g(μ) = tan(π(μ − ½)), the standard Cauchy quantile.</summary>
     Cauchit = 8,
+
+    /// <summary>R's 1/mu^2, the inverse Gaussian family's canonical link.</summary>
+    InverseSquare = 9,
 }

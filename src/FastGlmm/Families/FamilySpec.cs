@@ -19,6 +19,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
             or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 => LinkId.Log,
         FamilyId.Beta => LinkId.Logit,
         FamilyId.Tweedie => LinkId.Log,
+        FamilyId.InverseGaussian => LinkId.InverseSquare,
         _ => throw new ArgumentOutOfRangeException(nameof(f)),
     };
 
@@ -33,6 +34,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
             or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 => [LinkId.Log],
         FamilyId.Beta => [LinkId.Logit],
         FamilyId.Tweedie => [LinkId.Log],
+        FamilyId.InverseGaussian => [LinkId.InverseSquare, LinkId.Inverse, LinkId.Identity, LinkId.Log],
         _ => [],
     };
 
@@ -62,11 +64,11 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     public bool IsLinearMixedModel => Family == FamilyId.Gaussian && Link == LinkId.Identity;
 
     /// <summary>
-    /// True for the GLMM families lme4 fits with a scale (useSc): Gamma, and gaussian with a link other than the
-    /// identity. Their Laplace objective is R's family aic at φ̂ = Σd/n (n = Σw for Gamma, the row count for gaussian)
+    /// True for the GLMM families lme4 fits with a scale (useSc): Gamma, inverse.gaussian, and gaussian with a link other than the
+    /// identity. Their Laplace objective is R's family aic at φ̂ = Σd/n (n = Σw for Gamma and inverse.gaussian, the row count for gaussian)
     /// plus log det and ‖û‖², and σ = √(pwrss/n) scales VarCorr and vcov(β̂).
     /// </summary>
-    public bool UsesLme4Scale => Family == FamilyId.Gamma || Family == FamilyId.Gaussian && Link != LinkId.Identity;
+    public bool UsesLme4Scale => Family is FamilyId.Gamma or FamilyId.InverseGaussian || Family == FamilyId.Gaussian && Link != LinkId.Identity;
 
     /// <summary>
     /// Parses R-style family text: <c>binomial</c>, <c>binomial(link = "probit")</c>, <c>binomial(probit)</c>,
@@ -76,7 +78,7 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
     public static FamilySpec Parse(string text)
     {
         var m = Regex.Match(text.Trim(),
-            @"^(?<f>[A-Za-z][A-Za-z0-9._]*)\s*(\(\s*(link\s*=\s*)?[""']?(?<l>[A-Za-z]+)[""']?\s*\)|\s+(?<l2>[A-Za-z]+))?$");
+            @"^(?<f>[A-Za-z][A-Za-z0-9._]*)\s*(\(\s*(link\s*=\s*)?[""']?(?<l>[A-Za-z]+|1/mu\^2)[""']?\s*\)|\s+(?<l2>[A-Za-z]+))?$");
         if (!m.Success)
             throw new UserInputException($"family '{text}' is not understood; use e.g. binomial, binomial(link = \"probit\"), poisson, Gamma(log), gaussian");
         var family = m.Groups["f"].Value.ToLowerInvariant() switch
@@ -92,7 +94,8 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
             "truncated_nbinom1" or "truncated.nbinom1" => FamilyId.TruncatedNegativeBinomial1,
             "beta" or "beta_family" => FamilyId.Beta,
             "tweedie" => FamilyId.Tweedie,
-            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, nbinom2, nbinom1, truncated_poisson, truncated_nbinom2, truncated_nbinom1, beta, tweedie)"),
+            "inverse.gaussian" or "inverse_gaussian" or "inversegaussian" => FamilyId.InverseGaussian,
+            var f => throw new UserInputException($"unknown family '{f}' (supported: gaussian, binomial, poisson, Gamma, inverse.gaussian, nbinom2, nbinom1, truncated_poisson, truncated_nbinom2, truncated_nbinom1, beta, tweedie)"),
         };
         string linkText = m.Groups["l"].Success ? m.Groups["l"].Value : m.Groups["l2"].Value;
         var link = linkText.Length == 0 ? DefaultLink(family) : ParseLink(linkText);
@@ -112,7 +115,8 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         "inverse" => LinkId.Inverse,
         "sqrt" => LinkId.Sqrt,
         "cauchit" => LinkId.Cauchit,
-        _ => throw new UserInputException($"unknown link '{s}' (supported: identity, log, logit, probit, cloglog, cauchit, inverse, sqrt)"),
+        "1/mu^2" => LinkId.InverseSquare,
+        _ => throw new UserInputException($"unknown link '{s}' (supported: identity, log, logit, probit, cloglog, cauchit, inverse, sqrt, 1/mu^2)"),
     };
 
     /// <summary>R's name of a family (<c>Gamma</c> is capitalised, as in R).</summary>
@@ -124,11 +128,12 @@ public sealed record FamilySpec(FamilyId Family, LinkId Link)
         FamilyId.TruncatedPoisson => "truncated_poisson",
         FamilyId.TruncatedNegativeBinomial2 => "truncated_nbinom2",
         FamilyId.TruncatedNegativeBinomial1 => "truncated_nbinom1",
+        FamilyId.InverseGaussian => "inverse.gaussian",
         _ => f.ToString().ToLowerInvariant(),
     };
 
     /// <summary>R's name of a link.</summary>
-    public static string Name(LinkId l) => l.ToString().ToLowerInvariant();
+    public static string Name(LinkId l) => l == LinkId.InverseSquare ? "1/mu^2" : l.ToString().ToLowerInvariant();
 
     /// <summary>R's rendering, e.g. <c>binomial(logit)</c>.</summary>
     public override string ToString() => $"{Name(Family)}({Name(Link)})";

@@ -37,7 +37,8 @@ public static class ResponseSimulator
         if (modes is null)
         {
             // For an LMM the spherical effects have variance σ² (b = Λu, u ~ N(0, σ²I), as lme4); GLMMs have σ = 1.
-            double sd = problem.Family.Family == FamilyId.Gaussian ? scale : 1.0;
+            // lme4 does not scale a GLMM's random effects by sigma(), gaussian(log) and Gamma included.
+            double sd = problem.Family.IsLinearMixedModel ? scale : 1.0;
             var re = RandomEffectStream(seed, replicate);
             for (int j = 0; j < u.Length; j++) u[j] = sd * re.Normal((ulong)j);
         }
@@ -56,7 +57,7 @@ public static class ResponseSimulator
                 for (int j = 0; j < p; j++) eta += problem.X[(long)j * n + i] * beta[j];
                 problem.ZLambdaRow(i, factors, zl);
                 for (int e = 0; e < k; e++) eta += zl[e] * u[lo + problem.Slot[(long)i * k + e]];
-                y[i] = Draw(problem.Family.Family, rs, fam.LinkInverse(eta), problem.Weights[i], scale, (ulong)rows[i], seed, replicate, power);
+                y[i] = Draw(problem.Family.Family, rs, CheckedMean(problem.Family, fam.LinkInverse(eta), rows[i]), problem.Weights[i], scale, (ulong)rows[i], seed, replicate, power);
             }
         }
         if (zeroProbability is not null) ZeroInflate(y, zeroProbability, rows, seed, replicate);
@@ -76,7 +77,7 @@ public static class ResponseSimulator
         var rs = ResponseStream(seed, replicate);
         var rows = problem.Frame.InputRow;
         var y = new double[problem.N];
-        for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, mu[i], problem.Weights[i], scale, (ulong)rows[i], seed, replicate, power);
+        for (int i = 0; i < y.Length; i++) y[i] = Draw(problem.Family.Family, rs, CheckedMean(problem.Family, mu[i], rows[i]), problem.Weights[i], scale, (ulong)rows[i], seed, replicate, power);
         if (zeroProbability is not null) ZeroInflate(y, zeroProbability, rows, seed, replicate);
         return y;
     }
@@ -115,6 +116,37 @@ public static class ResponseSimulator
         return g1 / (g1 + g2);
     }
 
+    /// <summary>
+    /// An inverse Gaussian draw with mean μ and shape λ (Michael, Schucany &amp; Haas 1976): with ν ~ N(0, 1) from
+    /// <paramref name="a"/> and U ~ U(0, 1) from <paramref name="b"/>, x = μ + μ²ν²/(2λ) − (μ/(2λ))√(4μλν² + μ²ν⁴), and
+    /// the draw is x when U ≤ μ/(μ + x), else μ²/x.
+    /// </summary>
+    private static double InverseGaussianDraw(PhiloxStream a, PhiloxStream b, double mu, double lambda, ulong index)
+    {
+        double v = a.Normal(index), y = v * v;
+        double x = mu + mu * mu * y / (2 * lambda) - mu / (2 * lambda) * Math.Sqrt(4 * mu * lambda * y + mu * mu * y * y);
+        return b.Uniform(index) <= mu / (mu + x) ? x : mu * mu / x;
+    }
+
+    /// <summary>
+    /// μ when the family can draw at it; otherwise a one-line error naming the data row. Under a link that does not keep
+    /// μ in the family's range (an inverse or identity link for Gamma, inverse.gaussian or poisson) new random effects
+    /// can push η outside it, where lme4's simulate gives NaN.
+    /// </summary>
+    private static double CheckedMean(FamilySpec family, double mu, int row)
+    {
+        bool ok = family.Untruncated switch
+        {
+            FamilyId.Gaussian => double.IsFinite(mu),
+            FamilyId.Binomial or FamilyId.Beta => mu >= 0 && mu <= 1,
+            FamilyId.Gamma or FamilyId.InverseGaussian => mu > 0 && double.IsFinite(mu),
+            _ => mu >= 0 && double.IsFinite(mu),
+        };
+        if (ok) return mu;
+        throw new UserInputException($"simulating data row {row + 1}: its mean μ = {mu:G6} is outside the {FamilySpec.Name(family.Family)} family's range " +
+            $"under the {FamilySpec.Name(family.Link)} link (new random effects moved η past the link's range); simulate with the fitted random effects, or use the log link");
+    }
+
     /// <summary>Refuses, in one line, the families that cannot be simulated yet (the truncated ones).</summary>
     /// <exception cref="UserInputException">A truncated (hurdle) family.</exception>
     public static void CheckSupported(FamilySpec family)
@@ -131,6 +163,8 @@ public static class ResponseSimulator
         FamilyId.Gaussian => fit.Sigma ?? 1.0,
         // glmmTMB's Gamma (--laplace observed) has φ by maximum likelihood; lme4's Σd/Σw.
         FamilyId.Gamma => fit.LaplaceInformation == "observed" && fit.Dispersion is { } phi ? phi : fit.DevianceResidualSum / problem.Weights.Sum(),
+        // The objective's φ̂ = Σd/Σw, drawn with shape w/φ̂ (lme4's simulate takes w/sigma(), which is not a dispersion).
+        FamilyId.InverseGaussian => fit.DevianceResidualSum / problem.Weights.Sum(),
         FamilyId.NegativeBinomial2 or FamilyId.NegativeBinomial1 or FamilyId.Beta or FamilyId.Tweedie
             or FamilyId.TruncatedNegativeBinomial2 or FamilyId.TruncatedNegativeBinomial1 =>
             fit.Dispersion ?? throw new ArgumentException("this fit has its k or φ in Dispersion"),
@@ -153,6 +187,7 @@ public static class ResponseSimulator
         FamilyId.Binomial => wt > 0 ? rs.Binomial((long)Math.Round(wt), mu, index) / Math.Round(wt) : 0,
         FamilyId.Poisson => rs.Poisson(mu, index),
         FamilyId.Gamma => rs.Gamma(1 / scale, mu * scale, index),
+        FamilyId.InverseGaussian => InverseGaussianDraw(rs, new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)), mu, wt / scale, index),
         FamilyId.NegativeBinomial2 => rs.Poisson(new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)).Gamma(scale, mu / scale, index), index),
         // beta: G₁/(G₁ + G₂) with G₁ ~ Gamma(μφ), G₂ ~ Gamma((1 − μ)φ), the second from the response stream with its top bit set.
         FamilyId.Beta => BetaDraw(rs, new PhiloxStream(seed, (2 * (ulong)replicate + 1) | (1UL << 63)), mu, scale, index),

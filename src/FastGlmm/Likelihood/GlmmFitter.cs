@@ -51,6 +51,36 @@ public static class GlmmFitter
     public const int DefaultMaxEvaluations = 20_000;
 
     /// <summary>
+    /// lme4's θ start of 1 assumes random effects on the scale of a unit change in η; under an inverse link η may be of
+    /// order 10⁻³ (Gamma or gaussian reaction times), and then the first stage's radius (5e-2) cannot resolve the optimum,
+    /// which lies at θ of the same order, with the deviance falling steeply towards it. So for lme4's families with a scale
+    /// (whose η carries the response's units) θ₁/10, θ₁/100 and θ₁/1000 are tried too (3 evaluations); when one is lower
+    /// the first stage restarts there at that scale, and the best end is kept.
+    /// </summary>
+    private static OptimizerResult SmallerScale(ProfiledLaplaceDeviance stage1, OptimizerResult o1, double rhoEnd,
+        double[] lower, double[] upper, OptimizerSettings settings)
+    {
+        if (!stage1.Backend.Problem.Family.UsesLme4Scale || o1.X.All(v => v == 0) || !double.IsFinite(o1.F)) return o1;
+        double best = o1.F, scale = 1;
+        double[]? from = null;
+        int evals = 0;
+        foreach (double s in new[] { 0.1, 0.01, 0.001 })
+        {
+            var t = o1.X.Select(v => v * s).ToArray();
+            double d;
+            try { d = stage1.Evaluate(t); }
+            catch (Exception e) when (e is PirlsException or NumericalFailureException) { d = double.PositiveInfinity; }
+            evals++;
+            if (d < best - 1e-6 * Math.Abs(best)) (best, from, scale) = (d, t, s);
+        }
+        if (from is null) return o1 with { Evaluations = o1.Evaluations + evals };
+        double rho = Math.Min(0.95, 0.2 * from.Max(Math.Abs));
+        var o = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), from, rho, Math.Min(rho, rhoEnd * scale), lower, upper,
+            settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations - evals) });
+        return (o.F < o1.F ? o : o1) with { Evaluations = o1.Evaluations + evals + o.Evaluations };
+    }
+
+    /// <summary>
     /// Minimizes −2 log L with <paramref name="nagq"/> nodes per dimension (0 = first stage only). With a
     /// <paramref name="warmStart"/> (a refit, as lme4's <c>refit()</c> and <c>bootMer</c> do) the first stage is
     /// skipped and the second starts from the given θ and β, with β in units of the given standard errors.
@@ -78,7 +108,9 @@ public static class GlmmFitter
             stage1 = new ProfiledLaplaceDeviance(frame, beta0, backend);
             Diagnostics.StageTrace.Mark("backend ready");
             double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
-            o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, nagq == 0 ? 1e-8 : 5e-2, lowerT, upperT, settings);
+            double rhoEnd1 = nagq == 0 ? 1e-8 : 5e-2;
+            o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, rhoEnd1, lowerT, upperT, settings);
+            o1 = SmallerScale(stage1, o1, rhoEnd1, lowerT, upperT, settings);
             d1 = stage1.Evaluate(o1.X);
             Diagnostics.StageTrace.Mark($"stage 1 done ({o1.Evaluations} evaluations)");
             o1 = o1 with { Evaluations = o1.Evaluations + 1 };

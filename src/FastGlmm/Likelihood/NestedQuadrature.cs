@@ -72,7 +72,7 @@ internal sealed class NestedKernel<TLink, TDist> : INestedKernel where TLink : s
     /// </summary>
     public const double RoundingFloor = 1e-18;
 
-    private static readonly bool Canonical = TDist.CanonicalLink == TLink.Id;
+    private static readonly bool Canonical = UnitCanonical.Holds<TLink, TDist>();
 
     private readonly GlmmProblem _p;
     private readonly double[] _z, _logW;

@@ -51,6 +51,25 @@ public class ResponseSimulatorTests
     }
 
     [Fact]
+    public void InverseGaussian_DrawsHaveItsMeanAndVariance()
+    {
+        // y ~ IG(μ, shape w/φ): E[y] = μ, Var[y] = φμ³/w; with μ = 2, φ = 0.2 and w = 1 or 4 (20,000 rows of each).
+        int n = 40_000;
+        var t = new DataTable([new NumericColumn("y", Enumerable.Repeat(1.0, n).ToArray()),
+            new NumericColumn("w", Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 1.0 : 4.0).ToArray())]);
+        var prob = new GlmmProblem(ModelFrame.Build(t, "y ~ 1", new ModelFrameOptions { Family = FamilySpec.Parse("inverse.gaussian(log)"), WeightsColumn = "w" }));
+        var y = ResponseSimulator.SimulateAtMeans(prob, Enumerable.Repeat(2.0, n).ToArray(), 0.2, seed: 20261207, replicate: 0);
+        foreach (int parity in new[] { 0, 1 })
+        {
+            var part = y.Where((_, i) => i % 2 == parity).ToArray();
+            double w = parity == 0 ? 1 : 4, v = 0.2 * 8 / w, mean = part.Average(), variance = part.Select(x => (x - mean) * (x - mean)).Sum() / (part.Length - 1);
+            Assert.True(part.All(x => x > 0));
+            Assert.InRange(mean, 2 - 5 * Math.Sqrt(v / part.Length), 2 + 5 * Math.Sqrt(v / part.Length));
+            Assert.InRange(variance, 0.93 * v, 1.07 * v);
+        }
+    }
+
+    [Fact]
     public void ConditionalOnModes_HasNoRandomEffectNoise()
     {
         var t = new DataTable([new NumericColumn("y", new double[40]), new NumericColumn("x", Enumerable.Range(0, 40).Select(i => i / 10.0).ToArray()),

@@ -224,7 +224,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
             int i = i0 + r;
             double eta = etas[r], y = p.Y[i], wt = p.Weights[i], mu = TLink.LinkInverse(eta);
             dev += TDist.DevianceResidual(y, mu, wt);
-            if (TDist.CanonicalLink == TLink.Id)
+            if (Families.UnitCanonical.Holds<TLink, TDist>())
             {
                 double v = TDist.Variance(mu);
                 ws[r] = wt * v;

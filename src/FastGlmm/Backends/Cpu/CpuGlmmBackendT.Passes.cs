@@ -57,7 +57,7 @@ internal sealed partial class CpuGlmmBackend<TLink, TDist>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (double W, double WZ) Weights(double eta, double eta0, double y, double mu, double wt)
     {
-        if (TDist.CanonicalLink == TLink.Id)
+        if (Families.UnitCanonical.Holds<TLink, TDist>())
         {
             double v = TDist.Variance(mu);
             return (wt * v, wt * (v * (eta - eta0) + (y - mu)));

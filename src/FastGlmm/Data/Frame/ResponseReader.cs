@@ -96,6 +96,9 @@ internal sealed class ResponseReader(ExprEvaluator eval, ModelFormula formula, F
                 case FamilyId.Gamma:
                     if (v <= 0) throw new UserInputException($"{At()} = {v}; the Gamma family needs positive values");
                     break;
+                case FamilyId.InverseGaussian:
+                    if (v <= 0) throw new UserInputException($"{At()} = {v}; the inverse.gaussian family needs positive values");
+                    break;
                 case FamilyId.Tweedie:
                     if (v < 0) throw new UserInputException($"{At()} = {v} is negative; the Tweedie family needs values ≥ 0");
                     break;
