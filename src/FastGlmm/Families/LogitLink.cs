@@ -12,6 +12,9 @@ public readonly struct LogitLink : ILink
     /// <summary><see cref="LinkId.Logit"/>.</summary>
     public static LinkId Id => LinkId.Logit;
 
+    /// <summary>log((1 − ε)/ε) for ε = DBL_EPSILON: |η| beyond it is where lme4 clamps μ to [ε, 1 − ε].</summary>
+    public const double EtaClamp = 36.04365338911715;
+
     /// <summary>μ = min(max(1/(1 + e^(−η)), ε), 1 − ε) (R's <c>plogis</c> form; for η &lt; −709.78 e^(−η) = +∞ and μ = ε).</summary>
     /// <param name="eta">Linear predictor.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

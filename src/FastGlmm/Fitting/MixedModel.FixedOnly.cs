@@ -39,16 +39,16 @@ public static partial class MixedModel
         var (beta, iterations, converged) = GlmIrls.FitWithReport(frame);
         double d;
         using (var backend = GlmmBackends.Cpu(prob)) d = new LaplaceDeviance(backend).Evaluate([], beta);
-        bool gamma = frame.Family.UsesLme4Scale;
+        bool scaled = frame.Family.UsesLme4Scale;
         // LaplaceDeviance adds lme4's +2 of R's Gamma()$aic and gaussian()$aic, which logLik(glm) takes off again.
-        if (gamma) d -= 2;
-        double phi = gamma ? PearsonDispersion(prob, beta) : 1;
+        if (scaled) d -= 2;
+        double phi = scaled ? PearsonDispersion(prob, beta) : 1;
         var fs = FinalState.Compute(prob, [], beta, [], phi);
         var messages = converged ? new List<string>()
             : [$"IRLS did not converge in {GlmIrls.MaxIterations} iterations; estimates may be unreliable (separation, or a mean at the boundary?)"];
         var fit = Assemble(frame, prob, fs, [], "ML", 1, [], beta, null, StandardErrors(fs.VcovRX, p), "rx", null, -d / 2,
-            p + (gamma ? 1 : 0), Report("IRLS", iterations, sw, converged, messages));
-        return gamma ? fit with { Dispersion = phi, DispersionKind = $"{FamilySpec.Name(frame.Family.Family)} φ, Pearson's Σw(y − μ̂)²/V(μ̂)/(n − p) (R's summary.glm)" } : fit;
+            p + (scaled ? 1 : 0), Report("IRLS", iterations, sw, converged, messages));
+        return scaled ? fit with { Dispersion = phi, DispersionKind = $"{FamilySpec.Name(frame.Family.Family)} φ, Pearson's Σw(y − μ̂)²/V(μ̂)/(n − p) (R's summary.glm)" } : fit;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed class LaplaceDeviance
     private readonly IGlmmBackend _backend;
     private readonly double[] _ld, _uu, _dev, _sat, _ll, _pdev;
     private readonly bool _dispersion;
+    private readonly double _dispersionDenominator;
 
     /// <summary>Prepares the evaluation on the backend <paramref name="backend"/> makes (the CPU by default).</summary>
     public LaplaceDeviance(ModelFrame frame, GlmmBackendFactory? backend = null)
@@ -34,6 +35,7 @@ public sealed class LaplaceDeviance
         _pdev = new double[nb];
         backend.SaturatedConstants(_sat);
         _dispersion = backend.Problem.Family.UsesLme4Scale;
+        _dispersionDenominator = _dispersion ? DispersionDenominator(backend.Problem) : 1;
     }
 
     /// <summary>The θ layout used.</summary>
@@ -54,7 +56,7 @@ public sealed class LaplaceDeviance
         _backend.LogDeterminants(_ld);
         if (!_dispersion) return Assemble(_ld, _pdev, _sat);
         _backend.LaplaceTerms(_ld, _uu, _dev);
-        _backend.LogLikelihoodTerms(Dispersion(_dev, DispersionDenominator(_backend.Problem)), _ll);
+        _backend.LogLikelihoodTerms(Dispersion(_dev, _dispersionDenominator), _ll);
         return AssembleDispersed(_ld, _uu, _ll);
     }
 

@@ -308,8 +308,7 @@ internal sealed class NestedKernel<TLink, TDist> : INestedKernel where TLink : s
 
     private static bool IsBinomialLogit => typeof(TLink) == typeof(LogitLink) && typeof(TDist) == typeof(BinomialDistribution);
 
-    /// <summary>log((1 − ε)/ε), ε = DBL_EPSILON: lme4 clamps μ to [ε, 1 − ε], so binomial(logit) clamps η to ±this.</summary>
-    private const double LogitClamp = 36.04365338911715;
+    private const double LogitClamp = LogitLink.EtaClamp;
 
     /// <summary>
     /// The deviance residual d_i at η. For binomial(logit) it is formed from η, not μ, as the CPU backend's pass does:

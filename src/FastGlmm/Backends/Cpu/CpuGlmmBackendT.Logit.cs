@@ -6,8 +6,7 @@ namespace FastGlmm.Backends.Cpu;
 
 internal sealed partial class CpuGlmmBackend<TLink, TDist>
 {
-    /// <summary>log((1 − ε)/ε) for ε = DBL_EPSILON: |η| beyond it is where lme4 clamps μ to [ε, 1 − ε].</summary>
-    private const double LogitClamp = 36.04365338911715;
+    private const double LogitClamp = LogitLink.EtaClamp;
 
     /// <summary>True for binomial(logit), which gets a vectorized scalar-block pass (a JIT-time constant).</summary>
     private static bool IsBinomialLogit => typeof(TLink) == typeof(LogitLink) && typeof(TDist) == typeof(BinomialDistribution);
