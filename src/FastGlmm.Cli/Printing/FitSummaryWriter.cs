@@ -48,7 +48,7 @@ internal static class FitSummaryWriter
         else
         {
             o.WriteLine("Random effects:");
-            RandomEffectsTable.Write(o, fit.VarCorr, Digits);
+            RandomEffectsTable.Write(o, fit.VarCorr, Digits, fit.CovarianceStructures);
             o.WriteLine($"Number of obs: {fit.Nobs}, groups:  {string.Join("; ", fit.GroupLevels.Select(g => $"{g.Key}, {g.Value}"))}");
         }
         if (fit.LaplaceInformation is { } information)

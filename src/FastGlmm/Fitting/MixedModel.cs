@@ -32,6 +32,9 @@ public static partial class MixedModel
         }
         FrameChecks.Check(frame);
         Diagnostics.MemoryBudget.Check(frame);
+        if (options.Mcml is not null) CovarianceParameters.RefuseStructured(frame, "Monte Carlo likelihood");
+        if (frame.Family.IsGlmmTmbFamily || options.ZeroInflation is not null)
+            CovarianceParameters.RefuseStructured(frame, $"the {frame.Family} family");
         FitResult fit;
         try
         {
@@ -75,6 +78,10 @@ public static partial class MixedModel
         return s;
     }
 
+    /// <summary>The structured terms' SDs and ρ (null when every term is unstructured).</summary>
+    private static IReadOnlyList<CovarianceStructureReport>? StructureReport(ModelFrame frame, CovarianceParameters cov, double[] psi, double sigma) =>
+        cov.IsIdentity ? null : cov.Report(psi, frame.RandomTerms, sigma);
+
     private static bool WantHessian(ModelFrame frame, FitOptions o, int parameters) =>
         o.HessianStandardErrors ?? (frame.RowCount < 10_000 && parameters < 20);
 
@@ -84,11 +91,12 @@ public static partial class MixedModel
         var layout = prob.Layout;
         var dev = new LmmDeviance(new LmmCrossProducts(frame, problem: prob), layout);
         var fit = LmmFitter.Fit(frame, o.Reml, o.Optimizer, deviance: dev);
-        double F(double[] t) => dev.Evaluate(t, o.Reml).Deviance;
+        var cov = new CovarianceParameters(frame.RandomTerms);
+        double F(double[] psi) => dev.Evaluate(cov.IsIdentity ? psi : cov.ToTheta(psi), o.Reml).Deviance;
         // A singular fit is not held to the gradient checks (as lme4), so it gets the gradient alone (a Hessian by
-        // differences of the deviance would take 2·#θ² evaluations).
-        var (g, h, ev) = GradientDerivatives(dev, o.Reml, fit.Theta)
-            ?? FiniteDifferences.Derivatives(F, fit.Theta, fit.Deviance, withHessian: !fit.Singular);
+        // differences of the deviance would take 2·#θ² evaluations). A structured fit is checked over ψ, by differences.
+        var (g, h, ev) = (cov.IsIdentity ? GradientDerivatives(dev, o.Reml, fit.Theta) : null)
+            ?? FiniteDifferences.Derivatives(F, fit.Psi, fit.Deviance, withHessian: !fit.Singular);
         var u = dev.Modes(fit.Theta, fit.Beta);
         var fs = FinalState.Compute(prob, fit.Theta, fit.Beta, u, fit.Sigma * fit.Sigma);
         var checks = Checks(fit.Optimizer, g, h, fit.Singular);
@@ -96,7 +104,7 @@ public static partial class MixedModel
         return Assemble(frame, prob, fs, u, o.Reml ? "REML" : "ML", 0, fit.Theta, fit.Beta, fit.Sigma,
             fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, fit.Method,
                 fit.Optimizer.Evaluations + ev, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
-                fit.Singular, checks.Messages, layout.Initial.ToArray(), fit.Theta));
+                fit.Singular, checks.Messages, cov.Initial, fit.Psi)) with { CovarianceStructures = StructureReport(frame, cov, fit.Psi, fit.Sigma) };
     }
 
     /// <summary>
@@ -129,32 +137,33 @@ public static partial class MixedModel
         var opt = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq, backend: o.Backend);
         Diagnostics.StageTrace.Mark("optimizer done");
         var prob = opt.Backend.Problem;
-        var layout = prob.Layout;
-        int nt = layout.Count, p = frame.X.Columns;
-        var v = opt.Theta.Concat(opt.Beta).ToArray();
-        // lme4's boundary check: a diagonal θ within 1e-5 of 0 is set to 0 if that does not raise D.
+        var cov = opt.Covariance;
+        int nt = cov.Count, p = frame.X.Columns;
+        var v = opt.Psi.Concat(opt.Beta).ToArray();
+        // lme4's boundary check: a diagonal θ (an SD of a structured term) within 1e-5 of 0 is set to 0 if that does not raise D.
         for (int i = 0; i < nt; i++)
         {
-            if (!layout.IsDiagonal(i) || v[i] == 0 || v[i] > 1e-5) continue;
+            if (!cov.IsVariance(i) || v[i] == 0 || v[i] > 1e-5) continue;
             var w = (double[])v.Clone();
             w[i] = 0;
             if (opt.Objective(w) <= opt.Objective(v)) v = w;
         }
         double d = opt.Objective(v);
-        bool singular = Enumerable.Range(0, nt).Any(i => layout.IsDiagonal(i) && v[i] < 1e-4);
+        bool singular = Enumerable.Range(0, nt).Any(i => cov.IsVariance(i) && v[i] < 1e-4);
         bool derivs = WantHessian(frame, o, v.Length) && o.Nagq > 0;
         // As lme4 (calc.derivs): derivatives, and so the gradient check and Hessian SEs, only for n < 10⁴ and
         // fewer than 20 parameters unless asked; with nAGQ = 0, β comes from PIRLS and is not checked.
         var (g, h, ev) = !derivs ? ([], null, 0) : FiniteDifferences.Derivatives(opt.Objective, v, d, !singular);
-        if (h is { } h0) (v, d, g, h, ev) = NewtonPolish(opt.Objective, layout.Lower.ToArray(), v, d, g, h0, ev);
+        if (h is { } h0) (v, d, g, h, ev) = NewtonPolish(opt.Objective, cov.Lower, v, d, g, h0, ev);
         double[]? seH = null;
         double[]? vcovH = null;
-        if (h is not null && HessianCovariance(h, nt, p) is { } cov)
+        if (h is not null && HessianCovariance(h, nt, p) is { } hcov)
         {
-            vcovH = cov;
-            seH = Enumerable.Range(0, p).Select(j => Math.Sqrt(cov[j * p + j])).ToArray();
+            vcovH = hcov;
+            seH = Enumerable.Range(0, p).Select(j => Math.Sqrt(hcov[j * p + j])).ToArray();
         }
-        var theta = v[..nt];
+        var psi = v[..nt];
+        var theta = cov.ToTheta(psi);
         var beta = v[nt..];
         // The objective's backend holds û at the last point it evaluated; make that the optimum.
         opt.Objective(v);
@@ -172,7 +181,7 @@ public static partial class MixedModel
             seH, -d / 2, p + nt + (sigma is null ? 0 : 1), new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
                 singular, checks.Messages, opt.Start, v));
-        result = result with { Backend = opt.Backend.Name, DevianceHessian = h };
+        result = result with { Backend = opt.Backend.Name, DevianceHessian = h, CovarianceStructures = StructureReport(frame, cov, psi, sigma ?? 1) };
         if (sigma is not null)
             result = result with { DispersionKind = frame.Family.Family == FamilyId.Gamma
                 ? "lme4's Gamma GLMM scale: sigma() = √(pwrss/n), pwrss = Σw(y − μ̂)²/V(μ̂) + ‖û‖² (in Sigma; --laplace observed gives glmmTMB's φ by maximum likelihood)"

@@ -181,6 +181,9 @@ internal sealed class TermExpander
             case "ns" or "bs":
                 CheckSpline(c);
                 return [new Term([Register(c)])];
+            case "us" or "diag" or "cs" or "ar1":
+                AddStructured(c, topLevel);
+                return [];
             default:
                 CheckValue(c, allowCbind: false);
                 return [new Term([Register(c)])];
@@ -297,7 +300,7 @@ internal sealed class TermExpander
                 throw Error(a, $"a named argument ({a.Name} = …) is accepted only by poly(), ns(), bs() and round()");
             case CallExpr c:
                 throw new FormulaException(_text, c.Start, c.NameEnd,
-                    c.Function is "offset" or "factor" or "cbind" or "poly" or "scale" or "ns" or "bs"
+                    c.Function is "offset" or "factor" or "cbind" or "poly" or "scale" or "ns" or "bs" or "us" or "diag" or "cs" or "ar1"
                         ? $"{c.Function}() cannot be used inside an expression"
                         : $"unknown function '{c.Function}' (supported: {FunctionTable.Supported})");
             default:
@@ -305,7 +308,25 @@ internal sealed class TermExpander
         }
     }
 
-    private void AddRandom(BinaryExpr bar, int start, int end)
+    /// <summary>glmmTMB's <c>us(lhs | g)</c>, <c>diag(…)</c>, <c>cs(…)</c> and <c>ar1(…)</c>: one bar term with that structure.</summary>
+    private void AddStructured(CallExpr c, bool topLevel)
+    {
+        if (!topLevel) throw Error(c, $"a random-effects term {c.Function}(… | group) can only be added to the formula with '+'");
+        if (c.Args.Count != 1 || c.Args[0] is not BinaryExpr { Op: "|" } bar)
+            throw Error(c, c.Args.Count == 1 && c.Args[0] is BinaryExpr { Op: "||" }
+                ? $"{c.Function}() takes one term with a single bar, as {c.Function}(1 + x | g); '||' already means uncorrelated"
+                : $"{c.Function}() takes one random-effects term, as {c.Function}(1 + x | g)");
+        var kind = c.Function switch
+        {
+            "diag" => CovarianceKind.Diagonal,
+            "cs" => CovarianceKind.CompoundSymmetry,
+            "ar1" => CovarianceKind.Ar1,
+            _ => CovarianceKind.Unstructured,
+        };
+        AddRandom(bar, c.Start, c.End, kind);
+    }
+
+    private void AddRandom(BinaryExpr bar, int start, int end, CovarianceKind kind = CovarianceKind.Unstructured)
     {
         bool saved = _intercept;
         _intercept = true;
@@ -325,7 +346,7 @@ internal sealed class TermExpander
         }
         foreach (var g in groups)
             foreach (var lhs in lhsParts)
-                _random.Add(new RandomTerm(lhs, g, uncorrelated && lhsParts.Count > 1, start, end));
+                _random.Add(new RandomTerm(lhs, g, uncorrelated && lhsParts.Count > 1, start, end, kind));
     }
 
     private List<List<NameExpr>> ExpandGrouping(Expr e)

@@ -72,17 +72,47 @@ public sealed record TermList(bool HasIntercept, IReadOnlyList<Term> Terms)
 }
 
 /// <summary>
+/// The covariance structure of one random-effects term's q columns, in glmmTMB's (and lme4 2.x's) syntax:
+/// unstructured <c>(lhs | g)</c> or <c>us(lhs | g)</c>, q(q+1)/2 parameters; <c>diag(lhs | g)</c>, q SDs and no
+/// correlation; <c>cs(lhs | g)</c>, heterogeneous compound symmetry, q SDs and one correlation ρ shared by every pair;
+/// <c>ar1(0 + time | g)</c>, one SD and Corr(b_i, b_j) = ρ^|i−j| over the levels of a time factor.
+/// </summary>
+public enum CovarianceKind
+{
+    /// <summary>Any positive semi-definite covariance (lme4's default).</summary>
+    Unstructured,
+    /// <summary>Independent columns, each with its own SD.</summary>
+    Diagonal,
+    /// <summary>Each column its own SD; one correlation between every pair.</summary>
+    CompoundSymmetry,
+    /// <summary>One SD; correlation ρ^|i−j| between columns i and j (the levels of a time factor).</summary>
+    Ar1,
+}
+
+/// <summary>
 /// One random-effects term <c>(lhs | group)</c> after lme4's expansions: <c>(x || g)</c> becomes one
 /// term per column group (<see cref="Uncorrelated"/>), and <c>(1 | a/b)</c> becomes <c>(1 | a)</c> and
-/// <c>(1 | a:b)</c>. The grouping factor is the interaction of <see cref="Grouping"/>.
+/// <c>(1 | a:b)</c>. The grouping factor is the interaction of <see cref="Grouping"/>; <see cref="Covariance"/> is the
+/// structure a wrapper such as <c>cs(…)</c> gave it.
 /// </summary>
-public sealed record RandomTerm(TermList Lhs, IReadOnlyList<NameExpr> Grouping, bool Uncorrelated, int Start, int End)
+public sealed record RandomTerm(TermList Lhs, IReadOnlyList<NameExpr> Grouping, bool Uncorrelated, int Start, int End,
+    CovarianceKind Covariance = CovarianceKind.Unstructured)
 {
     /// <summary>The grouping factor's name as lme4 prints it, e.g. <c>herd</c> or <c>plate:sample</c>.</summary>
     public string GroupLabel => string.Join(":", Grouping.Select(g => g.Deparse()));
 
-    /// <summary>The term as lme4 writes it, e.g. <c>(1 + Days | Subject)</c>.</summary>
-    public override string ToString() => $"({Lhs} | {GroupLabel})";
+    /// <summary>The structure's name in formulas: us, diag, cs or ar1.</summary>
+    public string CovarianceName => Covariance switch
+    {
+        CovarianceKind.Diagonal => "diag",
+        CovarianceKind.CompoundSymmetry => "cs",
+        CovarianceKind.Ar1 => "ar1",
+        _ => "us",
+    };
+
+    /// <summary>The term as lme4 writes it, e.g. <c>(1 + Days | Subject)</c> or <c>cs(1 + Days | Subject)</c>.</summary>
+    public override string ToString() =>
+        Covariance == CovarianceKind.Unstructured ? $"({Lhs} | {GroupLabel})" : $"{CovarianceName}({Lhs} | {GroupLabel})";
 }
 
 /// <summary>

@@ -44,6 +44,7 @@ public sealed class KenwardRoger : IDenominatorDf
     /// <exception cref="UserInputException">Not an LMM, not REML, prior weights, or too large for the dense work.</exception>
     public static KenwardRoger Create(ModelFrame frame, FitResult fit)
     {
+        Model.CovarianceParameters.RefuseStructured(frame, "Kenward–Roger's denominator df");
         if (!frame.Family.IsLinearMixedModel || fit.Sigma is not { } sigma)
             throw new UserInputException("--ddf kenward-roger: denominator degrees of freedom apply to linear mixed models (gaussian, identity link) only; a GLMM's summary uses z tests, as lme4's");
         if (fit.Method != "REML")

@@ -79,7 +79,9 @@ public static class ParametricBootstrap
         var result = new BootstrapReplicate?[count];
         int done = 0;
         var zero = fit.ZeroInflation?.ZeroProbabilities();
-        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || Fitting.MixedModel.IsCountFit(fit))
+        // A structured covariance refits each replicate alone (the lockstep batches move lme4's θ).
+        bool structured = !new CovarianceParameters(frame.RandomTerms).IsIdentity;
+        if (frame.Family.IsLinearMixedModel || frame.RandomTerms.Count == 0 || Fitting.MixedModel.IsCountFit(fit) || structured)
         {
             Parallel.For(0, count, k =>
             {
@@ -88,7 +90,7 @@ public static class ParametricBootstrap
                 try
                 {
                     var y = ResponseSimulator.Simulate(prob, fit.Theta, fit.Beta, scale, seed, r, zeroProbability: zero, power: fit.Power ?? double.NaN);
-                    result[k] = RefitOne(frame.WithResponse(y), fit, r, reml);
+                    result[k] = RefitOne(frame.WithResponse(y), fit, r, reml, nagq, warm);
                 }
                 catch (Exception e) when (e is InvalidOperationException or UserInputException or ArithmeticException)
                 {
@@ -118,11 +120,19 @@ public static class ParametricBootstrap
     }
 
     /// <summary>
-    /// One replicate refitted alone: an LMM by <see cref="LmmFitter"/> from the fit's θ; a model without random effects
+    /// One replicate refitted alone: a GLMM with a structured covariance by <see cref="GlmmFitter"/> from the fit's optimum;
+    /// an LMM by <see cref="LmmFitter"/> from the fit's θ; a model without random effects
     /// by its closed form or IRLS (<see cref="Fitting.MixedModel.Fit"/>), whose logLik is on the fit's scale.
     /// </summary>
-    private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml)
+    private static BootstrapReplicate RefitOne(ModelFrame replicate, FitResult fit, long r, bool reml, int nagq, WarmStart warm)
     {
+        if (!replicate.Family.IsLinearMixedModel && replicate.RandomTerms.Count > 0 && !Fitting.MixedModel.IsCountFit(fit))
+        {
+            // A structured GLMM: the fit's stages 2 (and 3) from its optimum, as one lockstep refit would run them.
+            var o = GlmmFitter.Fit(replicate, nagq: Math.Max(1, nagq), warmStart: warm);
+            o.Backend.Dispose();
+            return new BootstrapReplicate(r, o.Theta, o.Beta, -o.Deviance / 2, double.NaN, o.Optimizer.Converged ? null : o.Optimizer.Message);
+        }
         if (Fitting.MixedModel.IsCountFit(fit))
         {
             // From the original optimum, to 2e-2 of a standard error (as the GLMM refits).

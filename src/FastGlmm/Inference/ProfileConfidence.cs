@@ -104,6 +104,7 @@ public static partial class ProfileConfidence
     /// <summary>The profile problem of a fit: LMMs on the ML deviance (<see cref="LmmProblem"/>), GLMMs on the Laplace or AGQ deviance.</summary>
     internal static ProfileProblem Problem(ModelFrame frame, FitResult fit)
     {
+        Model.CovarianceParameters.RefuseStructured(frame, "a profile interval");
         if (frame.RandomTerms.Count == 0 && frame.Family.IsLinearMixedModel)
             throw new UserInputException("profile intervals need random effects here; for a linear model without them use --confint Wald");
         if (frame.Family.IsLinearMixedModel) return LmmProblem(frame, fit);

@@ -66,6 +66,7 @@ public sealed class Satterthwaite : IDenominatorDf
     /// <exception cref="UserInputException">The model is not a linear (mixed) model.</exception>
     public static Satterthwaite Create(ModelFrame frame, FitResult fit)
     {
+        Model.CovarianceParameters.RefuseStructured(frame, "Satterthwaite's denominator df");
         if (!frame.Family.IsLinearMixedModel || fit.Sigma is not { } sigma)
             throw new UserInputException("--ddf: denominator degrees of freedom apply to linear mixed models (gaussian, identity link) only; a GLMM's summary uses z tests, as lme4's");
         if (frame.RandomTerms.Count == 0)

@@ -30,12 +30,15 @@ public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale
 /// <param name="Beta">β̂.</param>
 /// <param name="Deviance">The minimized −2 log L.</param>
 /// <param name="Optimizer">The record of the last stage, with evaluations counted over both stages.</param>
-/// <param name="Objective">D as a function of [θ, β].</param>
-/// <param name="Start">The starting [θ, β] (lme4's θ start and the GLM β).</param>
+/// <param name="Objective">D as a function of [ψ, β].</param>
+/// <param name="Start">The starting [ψ, β] (lme4's θ start and the GLM β).</param>
 /// <param name="StageOneEvaluations">Evaluations of the first stage.</param>
 /// <param name="Backend">The backend <paramref name="Objective"/> runs on; after a call it holds û at that point.</param>
+/// <param name="Covariance">The covariance parameters ψ the optimizer moved (ψ = θ when every term is unstructured).</param>
+/// <param name="Psi">ψ̂; <see cref="Objective"/> and <see cref="Start"/> are over [ψ, β].</param>
 public sealed record GlmmOptimum(double[] Theta, double[] Beta, double Deviance, OptimizerResult Optimizer,
-    Func<double[], double> Objective, double[] Start, int StageOneEvaluations, Backends.IGlmmBackend Backend);
+    Func<double[], double> Objective, double[] Start, int StageOneEvaluations, Backends.IGlmmBackend Backend,
+    CovarianceParameters Covariance, double[] Psi);
 
 /// <summary>
 /// Fits a GLMM in lme4's two stages, each with the bounded trust-region optimizer:
@@ -57,7 +60,7 @@ public static class GlmmFitter
     /// (whose η carries the response's units) θ₁/10, θ₁/100 and θ₁/1000 are tried too (3 evaluations); when one is lower
     /// the first stage restarts there at that scale, and the best end is kept.
     /// </summary>
-    private static OptimizerResult SmallerScale(ProfiledLaplaceDeviance stage1, OptimizerResult o1, double rhoEnd,
+    private static OptimizerResult SmallerScale(ProfiledLaplaceDeviance stage1, CovarianceParameters cov, OptimizerResult o1, double rhoEnd,
         double[] lower, double[] upper, OptimizerSettings settings)
     {
         if (!stage1.Backend.Problem.Family.UsesLme4Scale || o1.X.All(v => v == 0) || !double.IsFinite(o1.F)) return o1;
@@ -66,16 +69,17 @@ public static class GlmmFitter
         int evals = 0;
         foreach (double s in new[] { 0.1, 0.01, 0.001 })
         {
-            var t = o1.X.Select(v => v * s).ToArray();
+            // θ scales as a whole; of a structured term's ψ only the SDs do (its correlation stays).
+            var t = o1.X.Select((v, i) => cov.IsIdentity || cov.IsVariance(i) ? v * s : v).ToArray();
             double d;
-            try { d = stage1.Evaluate(t); }
+            try { d = stage1.Evaluate(cov.ToTheta(t)); }
             catch (Exception e) when (e is PirlsException or NumericalFailureException) { d = double.PositiveInfinity; }
             evals++;
             if (d < best - 1e-6 * Math.Abs(best)) (best, from, scale) = (d, t, s);
         }
         if (from is null) return o1 with { Evaluations = o1.Evaluations + evals };
         double rho = Math.Min(0.95, 0.2 * from.Max(Math.Abs));
-        var o = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), from, rho, Math.Min(rho, rhoEnd * scale), lower, upper,
+        var o = BoundedTrustRegion.Minimize(t => stage1.Evaluate(cov.ToTheta(t)), from, rho, Math.Min(rho, rhoEnd * scale), lower, upper,
             settings with { MaxEvaluations = Math.Max(1, settings.MaxEvaluations - o1.Evaluations - evals) });
         return (o.F < o1.F ? o : o1) with { Evaluations = o1.Evaluations + evals + o.Evaluations };
     }
@@ -90,9 +94,10 @@ public static class GlmmFitter
         Backends.GlmmBackendFactory? backend = null)
     {
         settings ??= new OptimizerSettings { MaxEvaluations = DefaultMaxEvaluations };
-        var layout = new ThetaLayout(frame.RandomTerms);
-        int nt = layout.Count, p = frame.X.Columns;
-        var lowerT = layout.Lower.ToArray();
+        // The optimizer moves ψ (= θ unless a term has a structured covariance); the objectives read θ(ψ).
+        var cov = new CovarianceParameters(frame.RandomTerms);
+        int nt = cov.Count, p = frame.X.Columns;
+        var lowerT = cov.Lower;
         var upperT = Enumerable.Repeat(double.PositiveInfinity, nt).ToArray();
 
         double[] theta1, beta1, betaSe, start;
@@ -104,14 +109,14 @@ public static class GlmmFitter
             var beta0 = GlmIrls.Fit(frame);
             Diagnostics.ProcessMemory.Release(compact: false); // the GLM's per-row arrays, before the backend's
             Diagnostics.StageTrace.Mark("GLM start fitted");
-            var theta0 = layout.Initial.ToArray();
+            var theta0 = cov.Initial;
             stage1 = new ProfiledLaplaceDeviance(frame, beta0, backend);
             Diagnostics.StageTrace.Mark("backend ready");
             double rho1 = Math.Min(0.95, 0.2 * theta0.Max(Math.Abs));
             double rhoEnd1 = nagq == 0 ? 1e-8 : 5e-2;
-            o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(t), theta0, rho1, rhoEnd1, lowerT, upperT, settings);
-            o1 = SmallerScale(stage1, o1, rhoEnd1, lowerT, upperT, settings);
-            d1 = stage1.Evaluate(o1.X);
+            o1 = BoundedTrustRegion.Minimize(t => stage1.Evaluate(cov.ToTheta(t)), theta0, rho1, rhoEnd1, lowerT, upperT, settings);
+            o1 = SmallerScale(stage1, cov, o1, rhoEnd1, lowerT, upperT, settings);
+            d1 = stage1.Evaluate(cov.ToTheta(o1.X));
             Diagnostics.StageTrace.Mark($"stage 1 done ({o1.Evaluations} evaluations)");
             o1 = o1 with { Evaluations = o1.Evaluations + 1 };
             theta1 = o1.X;
@@ -121,7 +126,7 @@ public static class GlmmFitter
         }
         else
         {
-            theta1 = (double[])warmStart.Theta.Clone();
+            theta1 = cov.IsIdentity ? (double[])warmStart.Theta.Clone() : cov.FromTheta(warmStart.Theta);
             beta1 = (double[])warmStart.Beta.Clone();
             betaSe = warmStart.BetaScale;
             start = theta1.Concat(beta1).ToArray();
@@ -131,7 +136,8 @@ public static class GlmmFitter
         if (nagq == 0 && stage1 is not null)
         {
             var lap0 = new LaplaceDeviance(stage1.Backend);
-            return new GlmmOptimum(theta1, beta1, d1, o1, v => lap0.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt)), start, o1.Evaluations, stage1.Backend);
+            return new GlmmOptimum(cov.ToTheta(theta1), beta1, d1, o1, v => lap0.Evaluate(cov.ToTheta(v.AsSpan(0, nt)), v.AsSpan(nt)), start,
+                o1.Evaluations, stage1.Backend, cov, theta1);
         }
         // Laplace and AGQ share one backend: every evaluation sets (θ, β) before it runs. It is stage 1's, its modes
         // reset to 0 as a new one's are, so that the per-row state exists once at a time.
@@ -139,12 +145,12 @@ public static class GlmmFitter
         var lapBackend = stage1?.Backend ?? (backend ?? Backends.GlmmBackends.Cpu)(new GlmmProblem(frame));
         var lap = new LaplaceDeviance(lapBackend) { PirlsTolerance = warmStart?.PirlsTolerance ?? Pirls.DecreaseTolerance };
         Diagnostics.StageTrace.Mark("stage 2 backend ready");
-        Func<double[], double> laplace = v => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
+        Func<double[], double> laplace = v => lap.Evaluate(cov.ToTheta(v.AsSpan(0, nt)), v.AsSpan(nt));
         Func<double[], double> objective = laplace;
         if (nagq > 1)
         {
             var agq = new AgqDeviance(lap.Backend, nagq);
-            objective = v => agq.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt));
+            objective = v => agq.Evaluate(cov.ToTheta(v.AsSpan(0, nt)), v.AsSpan(nt));
         }
 
         // Stages 2 and 3 in standardized units (β_j in R_X standard errors, θ_i by the curvature of D along it),
@@ -154,6 +160,7 @@ public static class GlmmFitter
         while (run.Ask() is { } q) run.Tell(q.On == StageObjective.Agq ? objective(q.V) : laplace(q.V));
         var o2 = run.Result;
         var best = o2.X;
-        return new GlmmOptimum(best[..nt], best[nt..], o2.F, o2 with { Evaluations = o1.Evaluations + o2.Evaluations }, objective, start, o1.Evaluations, lap.Backend);
+        return new GlmmOptimum(cov.ToTheta(best.AsSpan(0, nt)), best[nt..], o2.F, o2 with { Evaluations = o1.Evaluations + o2.Evaluations }, objective, start,
+            o1.Evaluations, lap.Backend, cov, best[..nt]);
     }
 }

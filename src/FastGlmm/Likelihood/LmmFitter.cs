@@ -11,8 +11,13 @@ namespace FastGlmm.Likelihood;
 /// df = p + #θ + 1, AIC = deviance + 2df, BIC = deviance + df·log n, the optimizer's record and its name in words
 /// (<c>Method</c>).
 /// </summary>
+/// <c>Psi</c> is ψ̂ (= θ̂ unless a term has a structured covariance; see <see cref="CovarianceParameters"/>), and the df counts ψ.
 public sealed record LmmFit(bool Reml, double[] Theta, double[] Beta, double[] BetaSe, double Sigma,
-    double Deviance, double LogLik, int Df, double Aic, double Bic, bool Singular, OptimizerResult Optimizer, string Method);
+    double Deviance, double LogLik, int Df, double Aic, double Bic, bool Singular, OptimizerResult Optimizer, string Method)
+{
+    /// <summary>ψ̂, the covariance parameters the optimizer moved (θ̂ itself when every term is unstructured).</summary>
+    public double[] Psi { get; init; } = Theta;
+}
 
 /// <summary>
 /// Fits an LMM by minimizing the profiled deviance over θ: BFGS on the analytic gradient
@@ -32,6 +37,8 @@ public static class LmmFitter
         var layout = new ThetaLayout(frame.RandomTerms);
         var dev = deviance ?? new LmmDeviance(new LmmCrossProducts(frame), layout);
         settings ??= new OptimizerSettings();
+        var cov = new CovarianceParameters(frame.RandomTerms);
+        if (!cov.IsIdentity) return FitStructured(frame, cov, dev, reml, settings, thetaStart);
         var lower = layout.Lower.ToArray();
         var upper = Enumerable.Repeat(double.PositiveInfinity, layout.Count).ToArray();
         var x0 = (double[])(thetaStart ?? layout.Initial.ToArray()).Clone();
@@ -66,6 +73,13 @@ public static class LmmFitter
             if (dev.Evaluate(t0, reml).Deviance <= dev.Evaluate(theta, reml).Deviance) theta = t0;
         }
         var e = dev.Evaluate(theta, reml);
+        bool singular = Enumerable.Range(0, theta.Length).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
+        return Finish(frame, reml, theta, theta, layout.Count, e, singular, opt, method);
+    }
+
+    private static LmmFit Finish(ModelFrame frame, bool reml, double[] theta, double[] psi, int parameters, LmmEvaluation e,
+        bool singular, OptimizerResult opt, string method)
+    {
         int n = frame.RowCount, p = frame.X.Columns;
         double sigma2 = e.PenalizedRss / (reml ? n - p : n);
         var se = new double[p];
@@ -77,9 +91,36 @@ public static class LmmFitter
             DenseCholesky.SolveLower(e.RX, p, v);
             se[j] = Math.Sqrt(sigma2 * v.Sum(x => x * x));
         }
-        int df = p + layout.Count + 1;
-        bool singular = Enumerable.Range(0, theta.Length).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
+        int df = p + parameters + 1;
         return new LmmFit(reml, theta, e.Beta, se, Math.Sqrt(sigma2), e.Deviance, -e.Deviance / 2, df,
-            e.Deviance + 2 * df, e.Deviance + df * Math.Log(n), singular, opt, method);
+            e.Deviance + 2 * df, e.Deviance + df * Math.Log(n), singular, opt, method) { Psi = psi };
+    }
+
+    /// <summary>
+    /// A model with a structured covariance: the bounded trust-region method over ψ (SDs ≥ 0, correlation parameters free)
+    /// on the profiled deviance at θ(ψ), from ψ's start or from <paramref name="thetaStart"/> mapped to ψ, to radius 1e-9;
+    /// then lme4's boundary check on the SDs.
+    /// </summary>
+    private static LmmFit FitStructured(ModelFrame frame, CovarianceParameters cov, LmmDeviance dev, bool reml,
+        OptimizerSettings settings, double[]? thetaStart)
+    {
+        var x0 = thetaStart is null ? cov.Initial : cov.FromTheta(thetaStart);
+        for (int i = 0; i < x0.Length; i++) if (cov.IsVariance(i) && x0[i] == 0) x0[i] = 0.1;
+        double F(double[] psi) => dev.Evaluate(cov.ToTheta(psi), reml).Deviance;
+        var upper = Enumerable.Repeat(double.PositiveInfinity, cov.Count).ToArray();
+        double rho = Math.Min(0.95, 0.2 * Math.Max(1e-3, x0.Max(Math.Abs)));
+        var opt = BoundedTrustRegion.Minimize(F, x0, rho, 1e-9, cov.Lower, upper, settings);
+        var psi = opt.X;
+        for (int i = 0; i < psi.Length; i++)
+        {
+            if (!cov.IsVariance(i) || psi[i] == 0 || psi[i] > 1e-5) continue;
+            var p0 = (double[])psi.Clone();
+            p0[i] = 0;
+            if (F(p0) <= F(psi)) psi = p0;
+        }
+        var theta = cov.ToTheta(psi);
+        bool singular = Enumerable.Range(0, psi.Length).Any(i => cov.IsVariance(i) && psi[i] < 1e-4);
+        return Finish(frame, reml, theta, psi, cov.Count, dev.Evaluate(theta, reml), singular, opt with { X = psi },
+            "bounded trust region (BOBYQA-class) over the structured covariance parameters");
     }
 }

@@ -29,7 +29,8 @@ public sealed record RandomEffectEstimates(string Group, IReadOnlyList<string> C
 /// <param name="HessianPositiveDefinite">Whether the finite-difference Hessian is positive definite (null when not computed).</param>
 /// <param name="Singular">A boundary (singular) fit: some diagonal θ below 1e-4.</param>
 /// <param name="Messages">Convergence messages and warnings, one line each.</param>
-/// <param name="InitialParameters">Start of the optimization ([θ] for LMMs, [θ, β] for GLMMs).</param>
+/// <param name="InitialParameters">Start of the optimization ([ψ] for LMMs, [ψ, β] for GLMMs; ψ = θ unless a term has a
+/// structured covariance, see <see cref="CovarianceParameters"/>).</param>
 /// <param name="FinalParameters">End of the optimization.</param>
 public sealed record ConvergenceReport(bool Converged, string Optimizer, int Evaluations, double Seconds,
     double MaxAbsGradient, bool? HessianPositiveDefinite, bool Singular, IReadOnlyList<string> Messages,
@@ -131,4 +132,10 @@ public sealed record FitResult
     public ZeroInflationEstimates? ZeroInflation { get; init; }
     /// <summary>The Monte Carlo section of an MCML fit (null otherwise).</summary>
     public MonteCarloReport? MonteCarlo { get; init; }
+
+    /// <summary>
+    /// The terms with a structured covariance (diag, cs, ar1): their SDs and correlation as glmmTMB reports them; null when
+    /// every term is unstructured. <see cref="Theta"/> holds the factors those imply, in lme4's layout.
+    /// </summary>
+    public IReadOnlyList<CovarianceStructureReport>? CovarianceStructures { get; init; }
 }

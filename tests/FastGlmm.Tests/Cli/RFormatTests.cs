@@ -93,4 +93,37 @@ public class RFormatTests
             " Residual             654.94   25.592",
         ], o.ToString().TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
     }
+    [Fact]
+    public void RandomEffectsTable_StructuredTerms_PrintAsGlmmTmb()
+    {
+        // glmmTMB's formatVC: cs and ar1 show their one ρ and the structure on the term's first row, diag no correlation.
+        var o = new StringWriter();
+        RandomEffectsTable.Write(o,
+        [
+            new VarCorrEntry("id", "t1", null, 1.0, 1.0),
+            new VarCorrEntry("id", "t2", null, 4.0, 2.0),
+            new VarCorrEntry("id", "t3", null, 9.0, 3.0),
+            new VarCorrEntry("id", "t1", "t2", 0.62, 0.31),
+            new VarCorrEntry("id", "t1", "t3", 0.93, 0.31),
+            new VarCorrEntry("id", "t2", "t3", 1.86, 0.31),
+            new VarCorrEntry("id.1", "(Intercept)", null, 0.25, 0.5),
+            new VarCorrEntry("id.1", "x", null, 0.04, 0.2),
+            new VarCorrEntry("id.1", "(Intercept)", "x", 0, 0),
+            new VarCorrEntry("Residual", null, null, 1.0, 1.0),
+        ], 4,
+        [
+            new CovarianceStructureReport("id", "cs", ["t1", "t2", "t3"], [1, 2, 3], 0.3104),
+            new CovarianceStructureReport("id.1", "diag", ["(Intercept)", "x"], [0.5, 0.2], null),
+        ]);
+        Assert.Equal(
+        [
+            " Groups   Name        Variance Std.Dev. Corr",
+            " id       t1          1.00     1.0      0.31 (cs)",
+            "          t2          4.00     2.0",
+            "          t3          9.00     3.0",
+            " id.1     (Intercept) 0.25     0.5",
+            "          x           0.04     0.2",
+            " Residual             1.00     1.0",
+        ], o.ToString().TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
+    }
 }

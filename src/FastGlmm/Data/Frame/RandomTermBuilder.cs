@@ -55,6 +55,7 @@ internal static class RandomTermBuilder
             var rt = formula.RandomTerms[k];
             var (levels, levelOfRow) = groupings[k];
             var (z, coding) = DesignMatrixBuilder.Build(rt.Lhs, value, n, formula.Text, ones, contrastOf);
+            CheckStructure(formula, rt, coding, z.Columns);
             long effects = (long)levels.Length * z.Columns;
             bool lmm = family.IsLinearMixedModel;
             if (lmm ? effects >= n : effects > n)
@@ -64,6 +65,28 @@ internal static class RandomTermBuilder
             built[k] = new RawRandomTerm(rt, rt.GroupLabel, z.Names, levels, levelOfRow, z.Values, coding);
         }
         return termOrder.Select(i => built[i]).ToList();
+    }
+
+    /// <summary>
+    /// glmmTMB's requirements of a structure: cs() and ar1() need at least two columns (one column has no correlation);
+    /// ar1() needs the indicator columns of one time factor and no intercept, as in ar1(0 + time | g).
+    /// </summary>
+    private static void CheckStructure(ModelFormula formula, RandomTerm rt, DesignCoding coding, int columns)
+    {
+        if (rt.Covariance is not (CovarianceKind.CompoundSymmetry or CovarianceKind.Ar1)) return;
+        string name = rt.CovarianceName;
+        if (rt.Covariance == CovarianceKind.Ar1)
+        {
+            bool timeFactor = !coding.HasIntercept && coding.Terms.Count == 1 && coding.Terms[0].Variables.Count == 1
+                && coding.Terms[0].Variables[0].IsCategorical;
+            if (!timeFactor)
+                throw new FormulaException(formula.Text, rt.Start, rt.End,
+                    $"ar1() needs a factor of time points and no intercept, as in ar1(0 + time | g) with time a factor; {rt} is not one " +
+                    "(make the times a factor with factor(time))");
+        }
+        if (columns < 2)
+            throw new FormulaException(formula.Text, rt.Start, rt.End,
+                $"{name}() needs a term with at least two columns; {rt} has one (write (… | g) for a single variance)");
     }
 
     private static (string[] Levels, int[] LevelOfRow) GroupingFactor(RandomTerm rt,
