@@ -90,8 +90,20 @@ public static partial class MixedModel
         var prob = new GlmmProblem(frame);
         var layout = prob.Layout;
         var dev = new LmmDeviance(new LmmCrossProducts(frame, problem: prob), layout);
-        var fit = LmmFitter.Fit(frame, o.Reml, o.Optimizer, deviance: dev);
         var cov = new CovarianceParameters(frame.RandomTerms);
+        var fit = LmmFitter.Fit(frame, o.Reml, o.Optimizer, deviance: dev);
+        List<OptimizerStart>? starts = null;
+        if (fit.Singular)
+        {
+            // A boundary fit: once more from the lifted start (see RestartFromBoundary), keeping the lower criterion.
+            var lifted = cov.LiftedStart(fit.Psi);
+            var again = LmmFitter.Fit(frame, o.Reml, o.Optimizer, thetaStart: cov.ToTheta(lifted), deviance: dev);
+            bool better = again.Deviance < fit.Deviance - 1e-8;
+            starts = [new(cov.Initial, fit.Deviance, fit.Optimizer.Evaluations, !better), new(lifted, again.Deviance, again.Optimizer.Evaluations, better)];
+            int evals = fit.Optimizer.Evaluations + again.Optimizer.Evaluations;
+            fit = better ? again : fit;
+            fit = fit with { Optimizer = fit.Optimizer with { Evaluations = evals } };
+        }
         double F(double[] psi) => dev.Evaluate(cov.IsIdentity ? psi : cov.ToTheta(psi), o.Reml).Deviance;
         // A singular fit is not held to the gradient checks (as lme4), so it gets the gradient alone (a Hessian by
         // differences of the deviance would take 2·#θ² evaluations). A structured fit is checked over ψ, by differences.
@@ -104,7 +116,7 @@ public static partial class MixedModel
         return Assemble(frame, prob, fs, u, o.Reml ? "REML" : "ML", 0, fit.Theta, fit.Beta, fit.Sigma,
             fit.BetaSe, "rx", null, fit.LogLik, fit.Df, new ConvergenceReport(checks.Converged, fit.Method,
                 fit.Optimizer.Evaluations + ev, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
-                fit.Singular, checks.Messages, cov.Initial, fit.Psi)) with { CovarianceStructures = StructureReport(frame, cov, fit.Psi, fit.Sigma) };
+                fit.Singular, checks.Messages, cov.Initial, fit.Psi) { Starts = starts }) with { CovarianceStructures = StructureReport(frame, cov, fit.Psi, fit.Sigma) };
     }
 
     /// <summary>
@@ -134,7 +146,7 @@ public static partial class MixedModel
 
     private static FitResult FitGlmm(ModelFrame frame, FitOptions o, Stopwatch sw)
     {
-        var opt = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq, backend: o.Backend);
+        var (opt, starts) = RestartFromBoundary(frame, o, GlmmFitter.Fit(frame, o.Optimizer, o.Nagq, backend: o.Backend));
         Diagnostics.StageTrace.Mark("optimizer done");
         var prob = opt.Backend.Problem;
         var cov = opt.Covariance;
@@ -180,13 +192,42 @@ public static partial class MixedModel
         var result = Assemble(frame, prob, fs, u, o.Nagq switch { 0 => "Laplace (nAGQ = 0)", 1 => "Laplace", _ => $"AGQ({o.Nagq})" }, o.Nagq, theta, beta, sigma, seH ?? seRx, seH is null ? "rx" : "hessian",
             seH, -d / 2, p + nt + (sigma is null ? 0 : 1), new ConvergenceReport(checks.Converged, "two-stage bounded trust region (BOBYQA-class)",
                 opt.Optimizer.Evaluations + ev + 2, sw.Elapsed.TotalSeconds, checks.MaxGradient, checks.PositiveDefinite,
-                singular, checks.Messages, opt.Start, v));
+                singular, checks.Messages, opt.Start, v) { Starts = starts });
         result = result with { Backend = opt.Backend.Name, DevianceHessian = h, CovarianceStructures = StructureReport(frame, cov, psi, sigma ?? 1) };
         if (sigma is not null)
             result = result with { DispersionKind = frame.Family.Family == FamilyId.Gamma
                 ? "lme4's Gamma GLMM scale: sigma() = √(pwrss/n), pwrss = Σw(y − μ̂)²/V(μ̂) + ‖û‖² (in Sigma; --laplace observed gives glmmTMB's φ by maximum likelihood)"
                 : "lme4's gaussian GLMM scale: sigma() = √(pwrss/n), pwrss = Σw(y − μ̂)² + ‖û‖² (in Sigma)" };
         return vcovH is null ? result : result with { BetaCovariance = vcovH };
+    }
+
+    /// <summary>
+    /// lme4 stops at the first boundary its optimizer reaches; a derivative-free search can end in the wrong corner of
+    /// the boundary (an intercept SD of 0 where the optimum has a slope SD of 0). So a boundary (singular) fit, with
+    /// nAGQ ≥ 1, runs stages 2 (and 3) once more from <see cref="CovarianceParameters.LiftedStart"/> with its β, and the
+    /// lower −2 log L is kept; both starts are recorded. A restart that fails numerically is recorded with D = +∞.
+    /// </summary>
+    private static (GlmmOptimum Optimum, List<OptimizerStart>? Starts) RestartFromBoundary(ModelFrame frame, FitOptions o, GlmmOptimum first)
+    {
+        var cov = first.Covariance;
+        if (o.Nagq == 0 || !Enumerable.Range(0, cov.Count).Any(i => cov.IsVariance(i) && first.Psi[i] < 1e-4)) return (first, null);
+        var lifted = cov.LiftedStart(first.Psi);
+        GlmmOptimum? second = null;
+        try
+        {
+            second = GlmmFitter.Fit(frame, o.Optimizer, o.Nagq, new WarmStart(cov.ToTheta(lifted), first.Beta, first.BetaScale), o.Backend);
+        }
+        catch (Exception e) when (e is PirlsException or NumericalFailureException) { }
+        bool better = second is not null && second.Deviance < first.Deviance - 1e-8;
+        var starts = new List<OptimizerStart>
+        {
+            new(first.Start, first.Deviance, first.Optimizer.Evaluations, !better),
+            new([.. lifted, .. first.Beta], second?.Deviance ?? double.PositiveInfinity, second?.Optimizer.Evaluations ?? 0, better),
+        };
+        int evals = first.Optimizer.Evaluations + (second?.Optimizer.Evaluations ?? 0);
+        var kept = better ? second! : first;
+        (better ? first : second)?.Backend.Dispose();
+        return (kept with { Optimizer = kept.Optimizer with { Evaluations = evals }, Start = first.Start }, starts);
     }
 
     /// <summary>

@@ -38,7 +38,11 @@ public sealed record WarmStart(double[] Theta, double[] Beta, double[] BetaScale
 /// <param name="Psi">ψ̂; <see cref="Objective"/> and <see cref="Start"/> are over [ψ, β].</param>
 public sealed record GlmmOptimum(double[] Theta, double[] Beta, double Deviance, OptimizerResult Optimizer,
     Func<double[], double> Objective, double[] Start, int StageOneEvaluations, Backends.IGlmmBackend Backend,
-    CovarianceParameters Covariance, double[] Psi);
+    CovarianceParameters Covariance, double[] Psi)
+{
+    /// <summary>The β scales the second stage used (R_X standard errors of the first stage, or a warm start's).</summary>
+    public double[] BetaScale { get; init; } = [];
+}
 
 /// <summary>
 /// Fits a GLMM in lme4's two stages, each with the bounded trust-region optimizer:
@@ -137,7 +141,7 @@ public static class GlmmFitter
         {
             var lap0 = new LaplaceDeviance(stage1.Backend);
             return new GlmmOptimum(cov.ToTheta(theta1), beta1, d1, o1, v => lap0.Evaluate(cov.ToTheta(v.AsSpan(0, nt)), v.AsSpan(nt)), start,
-                o1.Evaluations, stage1.Backend, cov, theta1);
+                o1.Evaluations, stage1.Backend, cov, theta1) { BetaScale = betaSe };
         }
         // Laplace and AGQ share one backend: every evaluation sets (θ, β) before it runs. It is stage 1's, its modes
         // reset to 0 as a new one's are, so that the per-row state exists once at a time.
@@ -161,6 +165,6 @@ public static class GlmmFitter
         var o2 = run.Result;
         var best = o2.X;
         return new GlmmOptimum(cov.ToTheta(best.AsSpan(0, nt)), best[nt..], o2.F, o2 with { Evaluations = o1.Evaluations + o2.Evaluations }, objective, start,
-            o1.Evaluations, lap.Backend, cov, best[..nt]);
+            o1.Evaluations, lap.Backend, cov, best[..nt]) { BetaScale = betaSe };
     }
 }

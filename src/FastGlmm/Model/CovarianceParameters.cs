@@ -180,6 +180,40 @@ public sealed class CovarianceParameters
         return psi;
     }
 
+    /// <summary>
+    /// A start away from a boundary fit's ψ: every SD of the implied Σ_t below 1e-4 is raised to half the largest SD of
+    /// the model (0.1 when all are 0), an unstructured term's factor is made diagonal (its SDs, no correlation), and a
+    /// structured term keeps its correlation parameter. A derivative-free optimizer that reached a boundary in one
+    /// corner (say an intercept SD of 0 with the slope carrying the variance) can leave it from here.
+    /// </summary>
+    public double[] LiftedStart(ReadOnlySpan<double> psi)
+    {
+        var theta = ToTheta(psi);
+        var sds = Enumerable.Range(0, _kind.Length).Select(t => Layout.SdCorrelation(theta, t).Sd).ToArray();
+        double top = sds.SelectMany(s => s).DefaultIfEmpty(0).Max();
+        double lift = top > 0 ? top / 2 : 0.1;
+        var result = psi.ToArray();
+        for (int t = 0; t < _kind.Length; t++)
+        {
+            int q = Layout.Columns(t), k = _offset[t];
+            var sd = sds[t].Select(v => v < 1e-4 ? lift : v).ToArray();
+            switch (_kind[t])
+            {
+                case CovarianceKind.Unstructured:
+                    for (int j = 0; j < q; j++)
+                        for (int i = j; i < q; i++) result[k + ThetaLayout.PackedIndex(q, i, j)] = i == j ? sd[i] : 0;
+                    break;
+                case CovarianceKind.Ar1:
+                    result[k] = sd[0];
+                    break;
+                default:
+                    for (int i = 0; i < q; i++) result[k + i] = sd[i];
+                    break;
+            }
+        }
+        return result;
+    }
+
     /// <summary>cs's ρ = (1 + c)·logistic(a) − c, c = 1/(q − 1).</summary>
     public static double CsCorrelation(double a, int q)
     {

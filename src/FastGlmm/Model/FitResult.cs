@@ -34,7 +34,20 @@ public sealed record RandomEffectEstimates(string Group, IReadOnlyList<string> C
 /// <param name="FinalParameters">End of the optimization.</param>
 public sealed record ConvergenceReport(bool Converged, string Optimizer, int Evaluations, double Seconds,
     double MaxAbsGradient, bool? HessianPositiveDefinite, bool Singular, IReadOnlyList<string> Messages,
-    double[] InitialParameters, double[] FinalParameters);
+    double[] InitialParameters, double[] FinalParameters)
+{
+    /// <summary>
+    /// Every start of the optimization when a boundary (singular) fit was restarted, first the original one; the kept
+    /// one is the fit. Null when the fit ran from one start.
+    /// </summary>
+    public IReadOnlyList<OptimizerStart>? Starts { get; init; }
+}
+
+/// <summary>
+/// One start of a fit: where it started (the covariance parameters ψ, then β for GLMMs), the −2 log L (or REML
+/// criterion) it ended at, its objective evaluations, and whether it is the one kept (the lowest).
+/// </summary>
+public sealed record OptimizerStart(double[] Start, double Deviance, int Evaluations, bool Kept);
 
 /// <summary>
 /// A fitted (generalized) linear mixed model with every number lme4's summary shows and more.
