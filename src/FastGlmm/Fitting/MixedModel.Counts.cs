@@ -31,20 +31,21 @@ public static partial class MixedModel
         if (info == LaplaceInformation.Expected && o.ZeroInflation is not null)
             throw new UserInputException("--laplace expected: not with zero inflation (glmmTMB, the peer for it, uses the observed information)");
         var prob = new GlmmProblem(frame);
-        var layout = prob.Layout;
+        // The optimizer moves ψ (= θ unless a term has a structured covariance); the Laplace objective reads θ(ψ).
+        var cov = new CovarianceParameters(frame.RandomTerms);
         if (frame.Family.IsTruncated && o.ZeroInflation is null && Array.IndexOf(prob.Y, 0.0) is int zeroAt and >= 0)
             throw new UserInputException($"{frame.Family}: the response is 0 on data row {frame.InputRow[zeroAt] + 1}; a zero-truncated model has no zeros (give --ziformula \"~1\" for a hurdle model)");
         var warm = o.CountStart;
         var (rows, extra0, start) = CountModel(prob, o.ZeroInflation, needStart: warm is null);
         var beta0 = start.Beta;
         var se0 = start.Se;
-        int nt = layout.Count, p = prob.P, ne = extra0.Length, nv = nt + p + ne;
+        int nt = cov.Count, p = prob.P, ne = extra0.Length, nv = nt + p + ne;
         var lap = new CountLaplace(prob, rows, info) { Tolerance = warm is null ? 1e-20 : 1e-14 };
-        double D(double[] v) => lap.Evaluate(v.AsSpan(0, nt), v.AsSpan(nt, p), v.AsSpan(nt + p));
+        double D(double[] v) => lap.Evaluate(cov.ToTheta(v.AsSpan(0, nt)), v.AsSpan(nt, p), v.AsSpan(nt + p));
         // θ starts at lme4's 1 (SD 1 on the link scale); for Gamma at √φ₀ (SD about the data's coefficient of
         // variation, lme4's start on its σ-scaled random effects), as an SD of 1 on the log scale is far off there.
         double thetaScale = frame.Family.Family == FamilyId.Gamma && extra0.Length > 0 ? Math.Exp(extra0[0] / 2) : 1;
-        var v0 = warm?.V ?? layout.Initial.Select(t => t * thetaScale).Concat(beta0).Concat(extra0).ToArray();
+        var v0 = warm?.V ?? cov.Initial.Select((t, i) => cov.IsIdentity || cov.IsVariance(i) ? t * thetaScale : t).Concat(beta0).Concat(extra0).ToArray();
         if (v0.Length != nv) throw new ArgumentException($"the warm start has {v0.Length} parameters, the model {nv}");
         double d0 = D(v0);
         int evals = 1;
@@ -61,6 +62,7 @@ public static partial class MixedModel
         if (warm is not null) Array.Fill(scale, 1.0);
         // θ is unbounded here: D depends on Λ only through ΛΛ' (u ~ N(0, I) is invariant under sign flips of T's
         // columns), so a negative diagonal is the same model as its flipped column; θ is made canonical at the end.
+        // A structured term's SDs enter θ(ψ) as |s|, so they too are free, and made nonnegative at the end.
         var lower = Enumerable.Repeat(double.NegativeInfinity, nv).ToArray();
         var upper = Enumerable.Repeat(double.PositiveInfinity, nv).ToArray();
         // log k (log φ) within [log 1e-8, log 1e8]: beyond, the model is Poisson or degenerate.
@@ -134,7 +136,7 @@ public static partial class MixedModel
         if (d2 <= d) (v, d) = (v2, d2);
         Diagnostics.StageTrace.Mark($"{name} stage 2 done ({opt2.Evaluations} evaluations)");
         opt = opt2 with { Evaluations = evals };
-        layout.Canonicalize(v);
+        cov.Canonicalize(v.AsSpan(0, nt));
         // The derivatives at the optimum (standard errors and lme4's convergence check), unless a refit skips them.
         g = [];
         h = null;
@@ -145,12 +147,12 @@ public static partial class MixedModel
         }
         Diagnostics.StageTrace.Mark($"{name} derivatives done ({evals} evaluations in all)");
         D(v); // leaves û at v̂ in the evaluator
-        var theta = v[..nt];
+        var theta = cov.ToTheta(v.AsSpan(0, nt));
         var beta = v[nt..(nt + p)];
         bool hasDispersion = frame.Family.IsNegativeBinomial || frame.Family.Family is FamilyId.Gamma or FamilyId.Beta or FamilyId.Tweedie;
         double? dispersion = hasDispersion ? Math.Exp(v[nt + p]) : null;
         double? power = frame.Family.Family == FamilyId.Tweedie ? 1 + 1 / (1 + Math.Exp(-v[nt + p + 1])) : null;
-        bool singular = Enumerable.Range(0, nt).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
+        bool singular = Enumerable.Range(0, nt).Any(i => cov.IsVariance(i) && v[i] < 1e-4);
         var u = (double[])lap.Modes.Clone();
         var family = Family.For(frame.Family, dispersion, power);
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0, family);
@@ -172,6 +174,7 @@ public static partial class MixedModel
         result = result with
         {
             DevianceHessian = h,
+            CovarianceStructures = StructureReport(frame, cov, v[..nt], 1),
             Dispersion = dispersion,
             Power = power,
             DispersionKind = frame.Family.Untruncated switch

@@ -33,8 +33,6 @@ public static partial class MixedModel
         FrameChecks.Check(frame);
         Diagnostics.MemoryBudget.Check(frame);
         if (options.Mcml is not null) CovarianceParameters.RefuseStructured(frame, "Monte Carlo likelihood");
-        if (frame.Family.IsGlmmTmbFamily || options.ZeroInflation is not null)
-            CovarianceParameters.RefuseStructured(frame, $"the {frame.Family} family");
         FitResult fit;
         try
         {

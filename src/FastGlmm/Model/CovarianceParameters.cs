@@ -105,7 +105,32 @@ public sealed class CovarianceParameters
     /// <summary>True for the entries of ψ bounded at 0 (SDs or θ diagonals): those a boundary (singular) fit sets to 0.</summary>
     public bool IsVariance(int index) => Lower[index] == 0;
 
-    /// <summary>θ = θ(ψ) (#θ values).</summary>
+    /// <summary>
+    /// Puts ψ in its canonical form in place: an unstructured term's θ by <see cref="ThetaLayout.Canonicalize"/>, a
+    /// structured term's SDs made nonnegative (θ(ψ) reads |s|, so an optimizer without bounds may leave them negative).
+    /// </summary>
+    public void Canonicalize(Span<double> psi)
+    {
+        if (IsIdentity) { Layout.Canonicalize(psi); return; }
+        for (int t = 0; t < _kind.Length; t++)
+        {
+            int k = _offset[t], q = Layout.Columns(t);
+            if (_kind[t] == CovarianceKind.Unstructured)
+            {
+                var one = psi.Slice(k, q * (q + 1) / 2).ToArray();
+                for (int j = 0; j < q; j++)
+                {
+                    if (one[ThetaLayout.PackedIndex(q, j, j)] >= 0) continue;
+                    for (int i = j; i < q; i++) one[ThetaLayout.PackedIndex(q, i, j)] = -one[ThetaLayout.PackedIndex(q, i, j)];
+                }
+                one.CopyTo(psi.Slice(k));
+                continue;
+            }
+            for (int i = k; i < _offset[t + 1]; i++) if (IsVariance(i)) psi[i] = Math.Abs(psi[i]);
+        }
+    }
+
+    /// <summary>θ = θ(ψ) (#θ values); a structured term's SDs enter as |s|.</summary>
     public double[] ToTheta(ReadOnlySpan<double> psi)
     {
         if (psi.Length != Count) throw new ArgumentException($"ψ has {psi.Length} values, not {Count}", nameof(psi));
@@ -118,13 +143,17 @@ public sealed class CovarianceParameters
             switch (_kind[t])
             {
                 case CovarianceKind.Diagonal:
-                    for (int i = 0; i < q; i++) th[ThetaLayout.PackedIndex(q, i, i)] = p[i];
+                    for (int i = 0; i < q; i++) th[ThetaLayout.PackedIndex(q, i, i)] = Math.Abs(p[i]);
                     break;
                 case CovarianceKind.CompoundSymmetry:
-                    StructuredFactor.CompoundSymmetry(p[..q], CsCorrelation(p[q], q), th);
+                {
+                    Span<double> sd = stackalloc double[q];
+                    for (int i = 0; i < q; i++) sd[i] = Math.Abs(p[i]);
+                    StructuredFactor.CompoundSymmetry(sd, CsCorrelation(p[q], q), th);
                     break;
+                }
                 case CovarianceKind.Ar1:
-                    StructuredFactor.Ar1(p[0], Ar1Correlation(p[1]), q, th);
+                    StructuredFactor.Ar1(Math.Abs(p[0]), Ar1Correlation(p[1]), q, th);
                     break;
                 default:
                     p.CopyTo(th);

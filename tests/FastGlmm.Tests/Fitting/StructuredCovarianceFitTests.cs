@@ -7,7 +7,7 @@ namespace FastGlmm.Tests.Fitting;
 /// <summary>
 /// Structured random-effect covariances (diag, cs, ar1) against glmmTMB 1.1.5 (tests/data/structured_reference.json, made
 /// by tests/data/rgen/structured_reference.R on tests/data/extra/structured_sim.csv): gaussian ML and REML, binomial
-/// Laplace. logLik at least glmmTMB's − 1e-4 (and not implausibly above), the df glmmTMB counts, β within 2e-3, the SDs
+/// Laplace, nbinom2 and nbinom1 (glmmTMB's own families, its observed-information Laplace; σ is then the dispersion). logLik at least glmmTMB's − 1e-4 (and not implausibly above), the df glmmTMB counts, β within 2e-3, the SDs
 /// within 2e-3 relative, ρ within 2e-3, σ within 1e-3 relative.
 /// </summary>
 public class StructuredCovarianceFitTests
@@ -32,6 +32,8 @@ public class StructuredCovarianceFitTests
     [InlineData("diag_binomial")]
     [InlineData("cs_binomial")]
     [InlineData("ar1_binomial")]
+    [InlineData("ar1_nbinom2")]
+    [InlineData("cs_nbinom1")]
     public void Fit_MatchesGlmmTmb(string name)
     {
         var (c, fit) = FitCase(name);
@@ -53,7 +55,7 @@ public class StructuredCovarianceFitTests
             Assert.Equal(rho.GetDouble(), report.Rho!.Value, 2e-3);
         else Assert.Null(report.Rho);
         if (c.TryGetProperty("sigma", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.Number)
-            Assert.Equal(s.GetDouble(), fit.Sigma!.Value, 1e-3 * s.GetDouble());
+            Assert.Equal(s.GetDouble(), fit.Sigma ?? fit.Dispersion!.Value, 1e-3 * s.GetDouble());
     }
 
     [Fact]
