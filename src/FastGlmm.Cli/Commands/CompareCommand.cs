@@ -20,7 +20,11 @@ internal static class CompareCommand
         var data = new DataOptions();
         var small = new Option<string>("--small") { Description = "The smaller (null) model's formula", Required = true };
         var large = new Option<string>("--large") { Description = "The larger model's formula", Required = true };
-        var family = new Option<string>("--family") { Description = "gaussian (default), binomial[(link)], poisson, Gamma[(link)]", DefaultValueFactory = _ => "gaussian" };
+        var family = new Option<string>("--family") { Description = "gaussian (default), binomial[(link)], poisson, Gamma[(link)], or glmmTMB's nbinom2, nbinom1, truncated_* (hurdles with a zero formula), beta, tweedie", DefaultValueFactory = _ => "gaussian" };
+        var zi = new Option<string?>("--ziformula") { Description = "A zero model for both models, as glmmTMB's ziformula (\"~1\" or \"~ x\"; see fit --help)" };
+        var smallZi = new Option<string?>("--small-ziformula") { Description = "The small model's zero model (overrides --ziformula; \"~0\" for none)" };
+        var largeZi = new Option<string?>("--large-ziformula") { Description = "The large model's zero model (overrides --ziformula; \"~0\" for none)" };
+        var laplace = new Option<string?>("--laplace") { Description = "observed (glmmTMB's) or expected (lme4's) information in the Laplace approximation, for nbinom2 and Gamma(log) (see fit --help)" };
         var nagq = new Option<int>("--nagq") { Description = "Quadrature nodes for GLMMs (1 = Laplace)", DefaultValueFactory = _ => 1 };
         var weights = new Option<string?>("--weights") { Description = "Column of prior weights" };
         var pb = new Option<int>("--pb") { Description = "Parametric-bootstrap replicates for the LRT (0 = none)", DefaultValueFactory = _ => 0 };
@@ -28,7 +32,7 @@ internal static class CompareCommand
         var contrasts = new ContrastOptions();
         var cmd = new Command("compare", "Likelihood-ratio test of two nested models (R's anova), optionally by parametric bootstrap");
         data.AddTo(cmd);
-        foreach (var opt in new Option[] { small, large, family, nagq, weights, pb, seed }) cmd.Options.Add(opt);
+        foreach (var opt in new Option[] { small, large, family, nagq, weights, pb, seed, zi, smallZi, largeZi, laplace }) cmd.Options.Add(opt);
         contrasts.AddTo(cmd);
         cmd.SetAction(r =>
         {
@@ -42,9 +46,9 @@ internal static class CompareCommand
             var sf = ModelFrame.Build(table, r.GetValue(small)!, options);
             var lf = ModelFrame.Build(table, r.GetValue(large)!, options);
             if (spec.IsLinearMixedModel) stderr.WriteLine("note: refitting with ML for the likelihood-ratio test, as lme4's anova does");
-            var fitOptions = new FitOptions { Reml = false, Nagq = r.GetValue(nagq), HessianStandardErrors = false };
-            var s = MixedModel.Fit(sf, fitOptions);
-            var l = MixedModel.Fit(lf, fitOptions);
+            var fitOptions = new FitOptions { Reml = false, Nagq = r.GetValue(nagq), HessianStandardErrors = false, Laplace = LaplaceOption(r.GetValue(laplace)) };
+            var s = MixedModel.Fit(sf, ZeroModel(fitOptions, sf, table, r.GetValue(smallZi) ?? r.GetValue(zi), spec));
+            var l = MixedModel.Fit(lf, ZeroModel(fitOptions, lf, table, r.GetValue(largeZi) ?? r.GetValue(zi), spec));
             var test = ModelComparison.Compare(sf, s, lf, l, b, r.GetValue(seed));
             Write(stdout, table.Source, s, l, test, b, r.GetValue(seed));
             return 0;
@@ -52,12 +56,30 @@ internal static class CompareCommand
         return cmd;
     }
 
+    /// <summary>--laplace as the fit's option (null: each family's peer's default).</summary>
+    private static Likelihood.LaplaceInformation? LaplaceOption(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "observed" => Likelihood.LaplaceInformation.Observed,
+        "expected" or "fisher" => Likelihood.LaplaceInformation.Expected,
+        var other => throw new UserInputException($"--laplace {other}: use observed (glmmTMB's) or expected (lme4's)"),
+    };
+
+    /// <summary>A model's zero formula (none for null or "~0"), built on its own frame's rows.</summary>
+    private static FitOptions ZeroModel(FitOptions options, ModelFrame frame, Data.DataTable table, string? formula, FamilySpec spec)
+    {
+        if (formula is null || formula.Replace(" ", "") is "~0" or "~-1") return options;
+        if (!(spec.IsGlmmTmbFamily && spec.Family != FamilyId.Beta || spec.Family == FamilyId.Poisson))
+            throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1), not {spec}");
+        return options with { ZeroInflation = ZeroInflationDesign.Build(frame, table, formula) };
+    }
+
     private static void Write(TextWriter o, string data, FitResult s, FitResult l, LikelihoodRatioTest t, int b, ulong seed)
     {
         o.WriteLine($"Data: {data}");
         o.WriteLine("Models:");
-        o.WriteLine($"small: {s.Formula}");
-        o.WriteLine($"large: {l.Formula}");
+        o.WriteLine($"small: {s.Formula}{ZeroText(s)}");
+        o.WriteLine($"large: {l.Formula}{ZeroText(l)}");
         var cols = new[] { "npar", "AIC", "BIC", "logLik", "deviance", "Chisq", "Df", "Pr(>Chisq)" };
         var aic = RFormat.Format([s.Aic, l.Aic], 5);
         var bic = RFormat.Format([s.Bic, l.Bic], 5);
@@ -81,6 +103,9 @@ internal static class CompareCommand
                 $"from {t.PbReplicates} valid replicates ({t.PbFailures} failed)");
         }
     }
+
+    /// <summary>", zi = ~1" for a model with a zero formula, as glmmTMB's anova header shows ziformula.</summary>
+    private static string ZeroText(FitResult f) => f.ZeroInflation is { } z ? $", zi = {z.Formula}" : "";
 
     private static string Stars(double p) => p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : p < 0.1 ? "." : "";
 }

@@ -43,7 +43,9 @@ public static class ModelComparison
 
         ResponseSimulator.CheckSupported(smallFrame.Family);
         var stats = new double[pbReplicates];
-        if (!smallFrame.Family.IsLinearMixedModel && !Fitting.MixedModel.IsCountFit(small) && smallFrame.RandomTerms.Count > 0)
+        // The lockstep batches move lme4's θ: a model with a structured covariance refits each replicate alone.
+        bool structured = !new CovarianceParameters(smallFrame.RandomTerms).IsIdentity || !new CovarianceParameters(largeFrame.RandomTerms).IsIdentity;
+        if (!smallFrame.Family.IsLinearMixedModel && !Fitting.MixedModel.IsCountFit(small) && smallFrame.RandomTerms.Count > 0 && !structured)
         {
             RefitInLockstep(smallFrame, small, largeFrame, large, seed, refitBatch ?? Backends.Cpu.CpuRefitBatch.Create, stats);
             return Result(t, df, p, stats);

@@ -18,6 +18,23 @@ public class CompareCommandTests
         Assert.Contains("Parametric bootstrap LRT (B = 50, seed 3): p = 0.01961 from 50 valid replicates (0 failed)", o);
     }
 
+    [Theory]
+    // glmmTMB 1.1.5 anova() (tests/data/rgen/compare_zi_reference.R): poisson against ~1 zero inflation, χ² 81.94 on 1 df,
+    // p 1.403e-19; nbinom2 against ~x, χ² 1.834 on 2 df, p 0.3997.
+    [InlineData("poisson", "~1", "81.94", " 1 ", "< 2.2e-16 ***")]
+    [InlineData("nbinom2", "~x", "1.834", " 2 ", "0.3997")]
+    public void ZeroInflation_AgainstNone_IsGlmmTmbsAnova(string family, string zi, string chisq, string df, string p)
+    {
+        var (code, o, err) = CliRunner.Run("compare", "--data", TestData.Path("extra", "structured_sim.csv"), "--family", family,
+            "--small", "cnt ~ x + (1 | id)", "--large", "cnt ~ x + (1 | id)", "--large-ziformula", zi);
+        Assert.True(code == 0, err);
+        var large = o.Split('\n').Single(l => l.StartsWith("large "));
+        Assert.Contains(chisq, large);
+        Assert.Contains(df, large);
+        Assert.Contains(p, large);
+        Assert.Contains($"large: cnt ~ x + (1 | id), zi = {zi}", o);
+    }
+
     [Fact]
     public void Reml_IsRefitByMl_WithANote()
     {
