@@ -46,9 +46,9 @@ internal static class CompareCommand
             var sf = ModelFrame.Build(table, r.GetValue(small)!, options);
             var lf = ModelFrame.Build(table, r.GetValue(large)!, options);
             if (spec.IsLinearMixedModel) stderr.WriteLine("note: refitting with ML for the likelihood-ratio test, as lme4's anova does");
-            var fitOptions = new FitOptions { Reml = false, Nagq = r.GetValue(nagq), HessianStandardErrors = false, Laplace = LaplaceOption(r.GetValue(laplace)) };
-            var s = MixedModel.Fit(sf, ZeroModel(fitOptions, sf, table, r.GetValue(smallZi) ?? r.GetValue(zi), spec));
-            var l = MixedModel.Fit(lf, ZeroModel(fitOptions, lf, table, r.GetValue(largeZi) ?? r.GetValue(zi), spec));
+            var fitOptions = new FitOptions { Reml = false, Nagq = r.GetValue(nagq), HessianStandardErrors = false, Laplace = ModelOptions.ParseLaplace(r.GetValue(laplace)) };
+            var s = MixedModel.Fit(sf, ZeroModel(fitOptions, sf, table, r.GetValue(smallZi) ?? r.GetValue(zi)));
+            var l = MixedModel.Fit(lf, ZeroModel(fitOptions, lf, table, r.GetValue(largeZi) ?? r.GetValue(zi)));
             var test = ModelComparison.Compare(sf, s, lf, l, b, r.GetValue(seed));
             Write(stdout, table.Source, s, l, test, b, r.GetValue(seed));
             return 0;
@@ -56,23 +56,10 @@ internal static class CompareCommand
         return cmd;
     }
 
-    /// <summary>--laplace as the fit's option (null: each family's peer's default).</summary>
-    private static Likelihood.LaplaceInformation? LaplaceOption(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        null => null,
-        "observed" => Likelihood.LaplaceInformation.Observed,
-        "expected" or "fisher" => Likelihood.LaplaceInformation.Expected,
-        var other => throw new UserInputException($"--laplace {other}: use observed (glmmTMB's) or expected (lme4's)"),
-    };
-
-    /// <summary>A model's zero formula (none for null or "~0"), built on its own frame's rows.</summary>
-    private static FitOptions ZeroModel(FitOptions options, ModelFrame frame, Data.DataTable table, string? formula, FamilySpec spec)
-    {
-        if (formula is null || formula.Replace(" ", "") is "~0" or "~-1") return options;
-        if (!(spec.IsGlmmTmbFamily && spec.Family != FamilyId.Beta || spec.Family == FamilyId.Poisson))
-            throw new UserInputException($"--ziformula: zero inflation applies to count families (poisson, nbinom2, nbinom1), not {spec}");
-        return options with { ZeroInflation = ZeroInflationDesign.Build(frame, table, formula) };
-    }
+    /// <summary>A model's zero formula (none for null or "~0"), built on its own frame's rows (which checks the family).</summary>
+    private static FitOptions ZeroModel(FitOptions options, ModelFrame frame, Data.DataTable table, string? formula) =>
+        formula is null || formula.Replace(" ", "") is "~0" or "~-1" ? options
+            : options with { ZeroInflation = ZeroInflationDesign.Build(frame, table, formula) };
 
     private static void Write(TextWriter o, string data, FitResult s, FitResult l, LikelihoodRatioTest t, int b, ulong seed)
     {

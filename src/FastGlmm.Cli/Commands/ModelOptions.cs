@@ -59,13 +59,7 @@ internal sealed class ModelOptions(string remlText, string mlText)
             stderr.WriteLine($"note: {(wantReml ? "--reml" : "--ml")} is ignored for the {spec} family: GLMMs are fitted by maximum likelihood (lme4's glmer takes no REML argument)");
         if (spec.IsLinearMixedModel && r.GetResult(Nagq) is { Implicit: false })
             stderr.WriteLine("note: --nagq is ignored for linear mixed models (the likelihood is exact)");
-        Likelihood.LaplaceInformation? information = r.GetValue(Laplace)?.Trim().ToLowerInvariant() switch
-        {
-            null => null,
-            "observed" => Likelihood.LaplaceInformation.Observed,
-            "expected" or "fisher" => Likelihood.LaplaceInformation.Expected,
-            var other => throw new UserInputException($"--laplace {other}: use observed (glmmTMB's) or expected (lme4's)"),
-        };
+        var information = ParseLaplace(r.GetValue(Laplace));
         bool gammaLog = spec.Family == Families.FamilyId.Gamma && spec.Link == Families.LinkId.Log;
         if (information is not null && !spec.IsNegativeBinomial && !gammaLog)
             throw new UserInputException(spec.IsGlmmTmbFamily
@@ -119,6 +113,15 @@ internal sealed class ModelOptions(string remlText, string mlText)
     }
 
     /// <summary>Builds the model frame from the loaded table.</summary>
+    /// <summary>--laplace's value: observed, expected (or fisher), or null when not given; anything else is a one-line error.</summary>
+    public static Likelihood.LaplaceInformation? ParseLaplace(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "observed" => Likelihood.LaplaceInformation.Observed,
+        "expected" or "fisher" => Likelihood.LaplaceInformation.Expected,
+        var other => throw new UserInputException($"--laplace {other}: use observed (glmmTMB's) or expected (lme4's)"),
+    };
+
     /// <summary>The options with --ziformula's design built on the frame's rows (unchanged without --ziformula).</summary>
     public FitOptions WithZeroInflation(ParseResult r, FitOptions options, ModelFrame frame, DataTable table) =>
         r.GetValue(ZiFormula) is { } zi ? options with { ZeroInflation = FastGlmm.Model.ZeroInflationDesign.Build(frame, table, zi) } : options;

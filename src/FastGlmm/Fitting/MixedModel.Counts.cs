@@ -152,7 +152,7 @@ public static partial class MixedModel
         bool hasDispersion = frame.Family.IsNegativeBinomial || frame.Family.Family is FamilyId.Gamma or FamilyId.Beta or FamilyId.Tweedie;
         double? dispersion = hasDispersion ? Math.Exp(v[nt + p]) : null;
         double? power = frame.Family.Family == FamilyId.Tweedie ? 1 + 1 / (1 + Math.Exp(-v[nt + p + 1])) : null;
-        bool singular = Enumerable.Range(0, nt).Any(i => cov.IsVariance(i) && v[i] < 1e-4);
+        bool singular = cov.IsBoundary(v);
         var u = (double[])lap.Modes.Clone();
         var family = Family.For(frame.Family, dispersion, power);
         var fs = FinalState.Compute(prob, theta, beta, u, 1.0, family);

@@ -102,7 +102,7 @@ public static partial class MixedModel
             fit = better ? again : fit;
             fit = fit with { Optimizer = fit.Optimizer with { Evaluations = evals } };
         }
-        double F(double[] psi) => dev.Evaluate(cov.IsIdentity ? psi : cov.ToTheta(psi), o.Reml).Deviance;
+        double F(double[] psi) => dev.Evaluate(cov.ToTheta(psi), o.Reml).Deviance;
         // A singular fit is not held to the gradient checks (as lme4), so it gets the gradient alone (a Hessian by
         // differences of the deviance would take 2·#θ² evaluations). A structured fit is checked over ψ, by differences.
         var (g, h, ev) = (cov.IsIdentity ? GradientDerivatives(dev, o.Reml, fit.Theta) : null)
@@ -150,16 +150,9 @@ public static partial class MixedModel
         var cov = opt.Covariance;
         int nt = cov.Count, p = frame.X.Columns;
         var v = opt.Psi.Concat(opt.Beta).ToArray();
-        // lme4's boundary check: a diagonal θ (an SD of a structured term) within 1e-5 of 0 is set to 0 if that does not raise D.
-        for (int i = 0; i < nt; i++)
-        {
-            if (!cov.IsVariance(i) || v[i] == 0 || v[i] > 1e-5) continue;
-            var w = (double[])v.Clone();
-            w[i] = 0;
-            if (opt.Objective(w) <= opt.Objective(v)) v = w;
-        }
+        v = cov.ZeroSmallVariances(v, opt.Objective);
         double d = opt.Objective(v);
-        bool singular = Enumerable.Range(0, nt).Any(i => cov.IsVariance(i) && v[i] < 1e-4);
+        bool singular = cov.IsBoundary(v);
         bool derivs = WantHessian(frame, o, v.Length) && o.Nagq > 0;
         // As lme4 (calc.derivs): derivatives, and so the gradient check and Hessian SEs, only for n < 10⁴ and
         // fewer than 20 parameters unless asked; with nAGQ = 0, β comes from PIRLS and is not checked.
@@ -208,7 +201,7 @@ public static partial class MixedModel
     private static (GlmmOptimum Optimum, List<OptimizerStart>? Starts) RestartFromBoundary(ModelFrame frame, FitOptions o, GlmmOptimum first)
     {
         var cov = first.Covariance;
-        if (o.Nagq == 0 || !Enumerable.Range(0, cov.Count).Any(i => cov.IsVariance(i) && first.Psi[i] < 1e-4)) return (first, null);
+        if (o.Nagq == 0 || !cov.IsBoundary(first.Psi)) return (first, null);
         var lifted = cov.LiftedStart(first.Psi);
         GlmmOptimum? second = null;
         try

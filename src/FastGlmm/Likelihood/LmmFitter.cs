@@ -63,18 +63,9 @@ public static class LmmFitter
             opt = tr with { Evaluations = tr.Evaluations + qn.Evaluations };
             method = "quasi-Newton (BFGS), then bounded trust region (BOBYQA-class)";
         }
-        var theta = opt.X;
-        // lme4's boundary check: a diagonal entry within 1e-5 of 0 is set to 0 if that does not raise the deviance.
-        for (int i = 0; i < theta.Length; i++)
-        {
-            if (!layout.IsDiagonal(i) || theta[i] == 0 || theta[i] > 1e-5) continue;
-            var t0 = (double[])theta.Clone();
-            t0[i] = 0;
-            if (dev.Evaluate(t0, reml).Deviance <= dev.Evaluate(theta, reml).Deviance) theta = t0;
-        }
+        var theta = cov.ZeroSmallVariances(opt.X, t => dev.Evaluate(t, reml).Deviance);
         var e = dev.Evaluate(theta, reml);
-        bool singular = Enumerable.Range(0, theta.Length).Any(i => layout.IsDiagonal(i) && theta[i] < 1e-4);
-        return Finish(frame, reml, theta, theta, layout.Count, e, singular, opt, method);
+        return Finish(frame, reml, theta, theta, layout.Count, e, cov.IsBoundary(theta), opt, method);
     }
 
     private static LmmFit Finish(ModelFrame frame, bool reml, double[] theta, double[] psi, int parameters, LmmEvaluation e,
@@ -99,7 +90,7 @@ public static class LmmFitter
     /// <summary>
     /// A model with a structured covariance: the bounded trust-region method over ψ (SDs ≥ 0, correlation parameters free)
     /// on the profiled deviance at θ(ψ), from ψ's start or from <paramref name="thetaStart"/> mapped to ψ, to radius 1e-9;
-    /// then lme4's boundary check on the SDs.
+    /// then lme4's boundary check on the SDs (<see cref="CovarianceParameters.ZeroSmallVariances"/>).
     /// </summary>
     private static LmmFit FitStructured(ModelFrame frame, CovarianceParameters cov, LmmDeviance dev, bool reml,
         OptimizerSettings settings, double[]? thetaStart)
@@ -110,17 +101,9 @@ public static class LmmFitter
         var upper = Enumerable.Repeat(double.PositiveInfinity, cov.Count).ToArray();
         double rho = Math.Min(0.95, 0.2 * Math.Max(1e-3, x0.Max(Math.Abs)));
         var opt = BoundedTrustRegion.Minimize(F, x0, rho, 1e-9, cov.Lower, upper, settings);
-        var psi = opt.X;
-        for (int i = 0; i < psi.Length; i++)
-        {
-            if (!cov.IsVariance(i) || psi[i] == 0 || psi[i] > 1e-5) continue;
-            var p0 = (double[])psi.Clone();
-            p0[i] = 0;
-            if (F(p0) <= F(psi)) psi = p0;
-        }
+        var psi = cov.ZeroSmallVariances(opt.X, F);
         var theta = cov.ToTheta(psi);
-        bool singular = Enumerable.Range(0, psi.Length).Any(i => cov.IsVariance(i) && psi[i] < 1e-4);
-        return Finish(frame, reml, theta, psi, cov.Count, dev.Evaluate(theta, reml), singular, opt with { X = psi },
+        return Finish(frame, reml, theta, psi, cov.Count, dev.Evaluate(theta, reml), cov.IsBoundary(psi), opt with { X = psi },
             "bounded trust region (BOBYQA-class) over the structured covariance parameters");
     }
 }

@@ -130,6 +130,29 @@ public sealed class CovarianceParameters
         }
     }
 
+    /// <summary>True when x (ψ, optionally followed by other parameters) is a boundary fit: an SD or θ diagonal below 1e-4.</summary>
+    public bool IsBoundary(ReadOnlySpan<double> x)
+    {
+        for (int i = 0; i < Count; i++) if (IsVariance(i) && x[i] < 1e-4) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// lme4's boundary check on x = [ψ, …]: each SD or θ diagonal within 1e-5 of 0 is set to 0 when that does not raise
+    /// <paramref name="f"/>. Returns the (possibly new) point.
+    /// </summary>
+    public double[] ZeroSmallVariances(double[] x, Func<double[], double> f)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            if (!IsVariance(i) || x[i] == 0 || x[i] > 1e-5) continue;
+            var w = (double[])x.Clone();
+            w[i] = 0;
+            if (f(w) <= f(x)) x = w;
+        }
+        return x;
+    }
+
     /// <summary>θ = θ(ψ) (#θ values); a structured term's SDs enter as |s|.</summary>
     public double[] ToTheta(ReadOnlySpan<double> psi)
     {
